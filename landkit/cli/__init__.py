@@ -1,0 +1,1 @@
+"""The ``landkit`` command line: a click group, one module per subcommand."""

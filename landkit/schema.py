@@ -1,0 +1,331 @@
+"""The canonical parcel vocabulary: field names, Chinese labels, header aliases, vocabularies.
+
+Every landkit function takes and returns GeoDataFrames whose columns use the names below.
+Readers map bureau headers (Chinese names, pinyin initials) onto them; writers and maps
+turn them back into Chinese labels with :func:`to_chinese_labels`.
+
+Units are part of the name or stated in :attr:`Field.unit`: areas are stored in m²
+(``*_m2``), money in 万元 (10,000 yuan), per-mu values per 亩.
+
+Examples
+--------
+>>> from landkit.schema import FIELDS, label
+>>> label("parcel_id")
+'宗地代码'
+>>> FIELDS["mortgagee"].confidential
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+__all__ = [
+    "CATEGORIES",
+    "CLEARED_STATUSES",
+    "CONSTRUCTION_STATUSES",
+    "FIELDS",
+    "PUBLIC_FIELDS",
+    "STATUSES",
+    "Field",
+    "categories_of",
+    "has_category",
+    "join_categories",
+    "label",
+    "split_categories",
+    "to_chinese_labels",
+]
+
+Kind = Literal["str", "float", "int", "date", "bool", "tags", "geometry"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical field.
+
+    Attributes
+    ----------
+    name : str
+        English snake_case column name.
+    label : str
+        Chinese display label (used in reports, Excel headers and maps).
+    kind : str
+        Value kind: ``str``, ``float``, ``int``, ``date``, ``bool``, ``tags`` or ``geometry``.
+    aliases : tuple of str
+        Headers met in bureau data (Chinese names, pinyin initials) that map to this field.
+        Matching ignores case, spaces and bracketed unit suffixes.
+    unit : str or None
+        Unit of stored values (``m2``, ``万元``, ``万元/亩`` …).
+    confidential : bool
+        Never published on a public page (mortgage details, personal names and phones).
+    """
+
+    name: str
+    label: str
+    kind: Kind = "str"
+    aliases: tuple[str, ...] = field(default=())
+    unit: str | None = None
+    confidential: bool = False
+
+
+_F = Field
+
+#: Every canonical field, by name, in display order.
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in [
+        _F("parcel_id", "宗地代码", aliases=("宗地代码", "宗地编码", "ZDDM", "ZDBM", "宗地号", "地块编号", "DKBH")),
+        _F("unit_id", "不动产单元号", aliases=("不动产单元号", "不动产单元代码", "BDCDYH")),
+        _F("name", "地块名称", aliases=("地块名称", "项目名称", "XMMC", "DKMC", "名称", "MC")),
+        _F(
+            "categories",
+            "类别",
+            kind="tags",
+            aliases=("类别", "土地类别", "类型", "LB", "TDLB"),
+        ),
+        _F("status", "状态", aliases=("状态", "处置状态", "ZT", "CZZT")),
+        _F("holder", "土地使用权人", aliases=("土地使用权人", "使用权人", "权利人", "TDSYQR", "QLR")),
+        _F("user_unit", "用地单位", aliases=("用地单位", "YDDW", "企业名称", "QYMC")),
+        _F(
+            "holder_phone",
+            "权利人联系电话",
+            aliases=("联系电话", "权利人电话", "LXDH", "电话"),
+            confidential=True,
+        ),
+        _F("township", "乡镇", aliases=("乡镇", "所在乡镇", "所在镇", "SZX", "SZXZ", "XZ")),
+        _F("village", "村", aliases=("村", "所在村", "SZC", "行政村")),
+        _F("location", "坐落", aliases=("坐落", "土地坐落", "ZL", "TDZL", "位置", "地址")),
+        _F("location_code", "坐落单位代码", aliases=("坐落单位代码", "ZLDWDM")),
+        _F("landuse_code", "地类编码", aliases=("地类编码", "用途编码", "DLBM", "YTBM")),
+        _F("landuse_name", "地类名称", aliases=("地类名称", "DLMC")),
+        _F("landuse_system", "分类体系", aliases=("分类体系", "分类标准", "FLTX")),
+        _F("planned_use", "规划用途", aliases=("规划用途", "GHYT", "土地用途", "TDYT", "用途")),
+        _F("industry", "行业", aliases=("行业", "所属行业", "HY", "SSHY")),
+        _F("ownership", "权属性质", aliases=("权属性质", "QSXZ")),
+        _F("supply_method", "供地方式", aliases=("供地方式", "GDFS", "供应方式")),
+        _F("contract_date", "合同签订日期", kind="date", aliases=("合同签订日期", "签订日期", "HTQDRQ")),
+        _F(
+            "agreed_start_date",
+            "约定动工日期",
+            kind="date",
+            aliases=("约定动工日期", "约定开工日期", "约定动工时间", "YDDGRQ", "YDKGRQ"),
+        ),
+        _F(
+            "original_agreed_start_date",
+            "原约定动工日期",
+            kind="date",
+            aliases=("原约定动工日期", "YYDDGRQ"),
+        ),
+        _F(
+            "actual_start_date",
+            "实际动工日期",
+            kind="date",
+            aliases=("实际动工日期", "实际开工日期", "SJDGRQ", "SJKGRQ"),
+        ),
+        _F("stop_date", "停工日期", kind="date", aliases=("停工日期", "停工时间", "TGRQ")),
+        _F(
+            "agreed_completion_date",
+            "约定竣工日期",
+            kind="date",
+            aliases=("约定竣工日期", "YDJGRQ"),
+        ),
+        _F("idle_cause", "闲置原因", aliases=("闲置原因", "XZYY")),
+        _F("construction_status", "建设状况", aliases=("建设状况", "建设状态", "JSZK", "JSZT")),
+        _F("disposal_method", "盘活方式", aliases=("盘活方式", "处置方式", "PHFS", "CZFS")),
+        _F("implement_date", "实施时间", kind="date", aliases=("实施时间", "SSSJ")),
+        _F("land_price", "出让(划拨)价款", kind="float", unit="万元", aliases=("出让价款", "划拨价款", "土地价款", "成交价", "CRJK", "TDJK", "CJJ")),
+        _F("declared_area_m2", "登记面积", kind="float", unit="m2", aliases=("面积", "宗地面积", "土地面积", "TDMJ", "ZDMJ", "MJ")),
+        _F("approved_area_m2", "批准面积", kind="float", unit="m2", aliases=("批准面积", "PZMJ")),
+        _F("built_area_m2", "已建成面积", kind="float", unit="m2", aliases=("已建成面积", "已开发面积", "YJCMJ", "YKFMJ")),
+        _F("floor_area_m2", "建筑面积", kind="float", unit="m2", aliases=("建筑面积", "JZMJ")),
+        _F("far", "容积率", kind="float", aliases=("容积率", "RJL")),
+        _F("coverage", "建筑系数", kind="float", aliases=("建筑系数", "JZXS", "建筑密度", "JZMD")),
+        _F("total_investment", "总投资", kind="float", unit="万元", aliases=("总投资", "计划总投资", "ZTZ", "JHZTZ")),
+        _F("invested", "已完成投资", kind="float", unit="万元", aliases=("已完成投资", "已投资", "WCTZ", "YWCTZ")),
+        _F("tax_per_mu", "亩均税收", kind="float", unit="万元/亩", aliases=("亩均税收", "MJSS")),
+        _F("output_per_mu", "亩均产值", kind="float", unit="万元/亩", aliases=("亩均产值", "亩均销售收入", "MJCZ")),
+        _F("leased_share", "出租比例", kind="float", aliases=("出租比例", "出租面积比例", "CZBL")),
+        _F("mortgagee", "抵押权人", aliases=("抵押权人", "DYQR"), confidential=True),
+        _F("mortgage_amount", "债权数额", kind="float", unit="万元", aliases=("债权数额", "抵押金额", "ZQSE", "DYJE"), confidential=True),
+        _F("mortgage_term", "抵押期限", aliases=("抵押期限", "DYQX"), confidential=True),
+        _F("mortgage_date", "抵押登记日期", kind="date", aliases=("抵押登记日期", "DYDJRQ"), confidential=True),
+        _F("asking_price", "挂牌总价", kind="float", unit="万元", aliases=("挂牌价", "挂牌总价", "出让底价", "GPJ", "DJ")),
+        _F("listed_date", "挂牌日期", kind="date", aliases=("挂牌日期", "上架日期", "GPRQ")),
+        _F("responsible_unit", "责任单位", aliases=("责任单位", "ZRDW")),
+        _F("contact", "招商联系方式", aliases=("招商联系人", "招商电话", "招商联系方式", "ZSLX")),
+        _F("previous_ids", "原宗地代码", aliases=("原宗地代码", "前宗地代码", "YZDDM")),
+        _F("photos", "照片", aliases=("照片", "图片", "ZP")),
+        _F("remarks", "备注", aliases=("备注", "BZ")),
+        _F("area_m2", "面积(平方米)", kind="float", unit="m2"),
+        _F("area_mu", "面积(亩)", kind="float", unit="亩"),
+        _F("area_ha", "面积(公顷)", kind="float", unit="公顷"),
+        _F("geometry", "几何", kind="geometry"),
+    ]
+}
+
+#: Category tags: key → Chinese label. A parcel may carry several (``"idle,mortgaged"``).
+CATEGORIES: dict[str, str] = {
+    "idle": "闲置",
+    "low_efficiency": "低效",
+    "stalled": "烂尾",
+    "mortgaged": "抵押",
+    "reserve": "储备",
+}
+
+#: Register status: key → Chinese label.
+STATUSES: dict[str, str] = {
+    "suspected": "疑似",
+    "identified": "已认定",
+    "in_disposal": "处置中",
+    "for_sale": "招商中",
+    "revitalized": "已盘活",
+    "recovered": "已收回",
+    "disposed": "已处置",
+    "reserved": "已储备",
+}
+
+#: Statuses that count as "cleared" by default (configurable wherever progress is computed).
+CLEARED_STATUSES: frozenset[str] = frozenset({"revitalized", "recovered", "disposed"})
+
+#: Construction status (建设状况) vocabulary.
+CONSTRUCTION_STATUSES: dict[str, str] = {
+    "not_started": "未动工",
+    "stalled": "已动工停工",
+    "under_construction": "在建",
+    "completed": "已竣工",
+}
+
+#: Fields a public page may carry by default (everything else is withheld).
+PUBLIC_FIELDS: tuple[str, ...] = (
+    "parcel_id",
+    "name",
+    "categories",
+    "status",
+    "township",
+    "village",
+    "location",
+    "landuse_code",
+    "landuse_name",
+    "landuse_system",
+    "planned_use",
+    "industry",
+    "construction_status",
+    "disposal_method",
+    "asking_price",
+    "listed_date",
+    "contact",
+    "photos",
+    "area_m2",
+    "area_mu",
+    "area_ha",
+    "geometry",
+)
+
+_TAG_SEPARATORS = (",", "，", ";", "；", "、", "|", "/")
+_CATEGORY_BY_LABEL = {v: k for k, v in CATEGORIES.items()} | {
+    "闲置土地": "idle",
+    "低效用地": "low_efficiency",
+    "低效工业用地": "low_efficiency",
+    "烂尾地": "stalled",
+    "烂尾": "stalled",
+    "抵押地": "mortgaged",
+    "储备土地": "reserve",
+    "储备地": "reserve",
+}
+
+
+def label(name: str) -> str:
+    """Return the Chinese label of a canonical field, or the name itself when unknown.
+
+    Examples
+    --------
+    >>> label("area_mu")
+    '面积(亩)'
+    >>> label("my_extra_column")
+    'my_extra_column'
+    """
+    f = FIELDS.get(name)
+    return f.label if f else name
+
+
+def split_categories(value: object) -> list[str]:
+    """Parse a category cell into canonical tag keys.
+
+    Accepts keys (``idle``) or Chinese labels (``闲置土地``) separated by commas, semicolons,
+    ``、`` or ``|``. Unknown tags are kept as they are so validation can report them.
+
+    Examples
+    --------
+    >>> split_categories("闲置、抵押地")
+    ['idle', 'mortgaged']
+    >>> split_categories(None)
+    []
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    text = str(value)
+    for sep in _TAG_SEPARATORS[1:]:
+        text = text.replace(sep, ",")
+    out: list[str] = []
+    for raw in text.split(","):
+        tag = raw.strip()
+        if not tag:
+            continue
+        key = tag if tag in CATEGORIES else _CATEGORY_BY_LABEL.get(tag, tag)
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def join_categories(tags: list[str] | tuple[str, ...] | set[str]) -> str:
+    """Join tag keys into the stored form, in the canonical order of :data:`CATEGORIES`.
+
+    Examples
+    --------
+    >>> join_categories({"mortgaged", "idle"})
+    'idle,mortgaged'
+    """
+    known = [k for k in CATEGORIES if k in tags]
+    extra = sorted(t for t in tags if t not in CATEGORIES)
+    return ",".join(known + extra)
+
+
+def categories_of(values: pd.Series) -> pd.Series:
+    """Return a Series of tag lists for a ``categories`` column (aligned on its index)."""
+    return values.map(split_categories)
+
+
+def has_category(values: pd.Series, tag: str) -> pd.Series:
+    """Boolean Series: does each parcel carry ``tag``?
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> has_category(pd.Series(["idle,mortgaged", "reserve"]), "idle").tolist()
+    [True, False]
+    """
+    if tag not in CATEGORIES:
+        raise ValueError(f"unknown category {tag!r}; use one of {', '.join(CATEGORIES)}")
+    return values.map(lambda v: tag in split_categories(v)).astype(bool)
+
+
+def to_chinese_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``df`` with canonical column names replaced by Chinese labels.
+
+    Category and status keys are translated too; unknown columns keep their names.
+    """
+    out = df.copy()
+    if "categories" in out.columns:
+        out["categories"] = out["categories"].map(
+            lambda v: "、".join(CATEGORIES.get(t, t) for t in split_categories(v))
+        )
+    if "status" in out.columns:
+        out["status"] = out["status"].map(lambda v: STATUSES.get(v, v) if isinstance(v, str) else v)
+    if "construction_status" in out.columns:
+        out["construction_status"] = out["construction_status"].map(
+            lambda v: CONSTRUCTION_STATUSES.get(v, v) if isinstance(v, str) else v
+        )
+    return out.rename(columns={c: label(c) for c in out.columns if c != "geometry"})
