@@ -1,0 +1,660 @@
+"""Build the synthetic 洪江市 sample data set in ``sample_data/``.
+
+Everything here is **synthetic**: real township names and codes (NBS 2023) at approximate
+positions, a made-up outline close to the real extent, an invented 沅水 centre line and
+雪峰山 ridge, and about 2,000 invented parcels. The generator is deterministic (fixed seed),
+so ``build_sample(path)`` always writes the same files.
+
+Files written (see ``sample_data/README.md``):
+
+- ``hongjiang_base.gpkg`` — layers county, townships, yuan_river, xuefeng_ridge, roads, park,
+  agri_park (EPSG:4490).
+- ``parcels.gpkg`` — layer parcels, every parcel in canonical fields (EPSG:4546).
+- ``delivered/idle_xianzhi.shp`` — idle land as a bureau hands it over: GBK DBF, no .cpg,
+  no .prj, pinyin-initial headers, zone-prefixed Gauss-Krüger coordinates.
+- ``delivered/low_efficiency.gpkg`` — low-efficiency land with the park system's headers.
+- ``delivered/taizhang.xlsx`` — Excel 台账 of stalled, mortgaged and reserve land with Chinese
+  headers; geometry in a 界址点 sheet (X = northing, Y = easting).
+- ``snapshots/register_YYYY-MM-DD.gpkg`` — quarterly registers 2023-12-31 … 2024-12-31.
+- ``dem/hongjiang_dem_4546.tif`` — synthetic 100 m DEM.
+- ``photos/*.jpg`` — a few small generated photos.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from shapely.geometry import LineString, Point, Polygon
+
+from .area import add_area_columns
+from .schema import CLEARED_STATUSES, join_categories
+from .units import MU_M2
+
+__all__ = ["TOWNSHIPS", "build_sample"]
+
+log = logging.getLogger(__name__)
+
+#: 洪江市 townships: NBS code → (name, approximate lon, lat). Positions are synthetic (±10 km).
+TOWNSHIPS: dict[str, tuple[str, float, float]] = {
+    "431281101": ("黔城镇", 109.83, 27.19),
+    "431281102": ("安江镇", 110.14, 27.33),
+    "431281103": ("托口镇", 109.62, 27.13),
+    "431281104": ("雪峰镇", 110.33, 27.27),
+    "431281106": ("江市镇", 110.00, 27.06),
+    "431281107": ("沅河镇", 109.71, 27.25),
+    "431281108": ("塘湾镇", 110.45, 27.33),
+    "431281202": ("岔头乡", 110.10, 27.43),
+    "431281203": ("茅渡乡", 109.88, 27.09),
+    "431281204": ("大崇乡", 110.39, 27.14),
+    "431281205": ("熟坪乡", 110.25, 27.41),
+    "431281206": ("铁山乡", 110.30, 27.08),
+    "431281207": ("群峰乡", 109.74, 27.10),
+    "431281208": ("湾溪乡", 110.45, 27.22),
+    "431281209": ("洗马乡", 110.22, 27.20),
+    "431281211": ("沙湾乡", 110.02, 27.29),
+    "431281212": ("深渡苗族乡", 109.63, 27.03),
+    "431281213": ("龙船塘瑶族乡", 110.17, 27.06),
+    "431281214": ("太平乡", 109.93, 27.31),
+    "431281217": ("岩垅乡", 109.90, 27.41),
+}
+
+_GK = 4546  # CGCS2000 3° Gauss-Krüger CM 111°E, no zone prefix
+_GK_PREFIXED = 4525
+_SNAPSHOT_DATES = ("2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31")
+_FIRMS = ("振远钒电", "德坤钒业", "雪峰米业", "山农禽业", "黔桥水泥")
+_WORDS = ("兴", "华", "恒", "鑫", "盛", "达", "丰", "源", "泰", "宏", "隆", "安", "沅", "湘", "楚", "黔")
+_TRADES = ("实业", "化工", "建材", "食品", "木业", "纸业", "医药", "物流", "置业", "矿业")
+_SURNAMES = ("张", "王", "李", "刘", "陈", "杨", "黄", "周", "吴", "向", "舒", "蒋")
+_GIVEN = ("建国", "志强", "丽华", "海波", "小红", "德明", "永福", "秀英", "国庆", "春生")
+_BANKS = (
+    "中国农业银行洪江市支行",
+    "中国建设银行洪江市支行",
+    "洪江农村商业银行",
+    "中国工商银行怀化分行",
+    "华融湘江银行洪江支行",
+)
+#: industries with the 2008 national minimum FAR table sectors (DOMAIN.md §2)
+_INDUSTRIES = (
+    "食品制造业",
+    "木材加工业",
+    "造纸业",
+    "石油加工业",
+    "化学原料和化学制品制造业",
+    "医药制造业",
+    "非金属矿物制品业",
+    "黑色金属冶炼和压延加工业",
+    "有色金属冶炼和压延加工业",
+)
+_LANDUSE = (  # (code, system, name)
+    ("100101", "guide2023", "一类工业用地"),
+    ("100102", "guide2023", "二类工业用地"),
+    ("100103", "guide2023", "三类工业用地"),
+    ("110101", "guide2023", "一类物流仓储用地"),
+    ("0601", "sandiao", "工业用地"),
+    ("0508", "sandiao", "物流仓储用地"),
+    ("M2", "gb50137", "二类工业用地"),
+    ("090101", "guide2023", "零售商业用地"),
+    ("0701", "guide2023", "城镇住宅用地"),
+)
+
+
+def _outline() -> Polygon:
+    """A wiggly outline around the township seats (synthetic; not the official boundary)."""
+    pts = np.array([(lon, lat) for _, lon, lat in TOWNSHIPS.values()])
+    hull = shapely.MultiPoint(pts).convex_hull.buffer(0.03, quad_segs=12)
+    ring = np.asarray(hull.exterior.coords)
+    c = ring.mean(axis=0)
+    ang = np.arctan2(ring[:, 1] - c[1], ring[:, 0] - c[0])
+    k = 1 + 0.03 * np.sin(7 * ang) + 0.02 * np.sin(13 * ang + 1.0)
+    return shapely.make_valid(Polygon(c + (ring - c) * k[:, None])).buffer(0)  # type: ignore[no-any-return]
+
+
+def _townships(outline: Polygon) -> gpd.GeoDataFrame:
+    seeds = shapely.MultiPoint([(lon, lat) for _, lon, lat in TOWNSHIPS.values()])
+    cells = shapely.voronoi_polygons(seeds, extend_to=outline.buffer(0.5))
+    rows = []
+    for code, (name, lon, lat) in TOWNSHIPS.items():
+        p = Point(lon, lat)
+        cell = next(c for c in cells.geoms if c.contains(p))
+        rows.append({"code": code, "name": name, "geometry": cell.intersection(outline)})
+    return gpd.GeoDataFrame(rows, crs=4490)
+
+
+def _line(points: list[tuple[float, float]], rng: np.random.Generator, *, wiggle: float) -> LineString:
+    line = LineString(points)
+    dist = np.linspace(0, line.length, 120)
+    base = np.array([line.interpolate(d).coords[0] for d in dist])
+    off = wiggle * np.sin(dist * 40) + rng.normal(0, wiggle / 6, len(dist))
+    off[0] = off[-1] = 0
+    return LineString(base + np.column_stack([off * 0.3, off]))
+
+
+def _base_layers(rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
+    outline = _outline()
+    county = gpd.GeoDataFrame(
+        {"code": ["431281"], "name": ["洪江市"]}, geometry=[outline], crs=4490
+    )
+    river = _line(
+        [(109.52, 27.08), (109.62, 27.13), (109.74, 27.17), (109.83, 27.185), (109.95, 27.23),
+         (110.05, 27.28), (110.14, 27.325), (110.12, 27.40), (110.10, 27.50)],
+        rng,
+        wiggle=0.006,
+    )
+    ridge = _line([(110.50, 27.00), (110.42, 27.15), (110.36, 27.28), (110.33, 27.40), (110.30, 27.50)], rng, wiggle=0.01)
+    roads = gpd.GeoDataFrame(
+        {
+            "name": ["G320", "沪昆高速", "S223"],
+            "geometry": [
+                LineString([(109.52, 27.16), (109.70, 27.19), (109.83, 27.195), (110.00, 27.24), (110.20, 27.26),
+                            (110.33, 27.275), (110.53, 27.31)]),
+                LineString([(109.52, 27.21), (109.80, 27.23), (110.10, 27.22), (110.30, 27.24), (110.53, 27.26)]),
+                LineString([(109.83, 27.19), (109.95, 27.26), (110.14, 27.33), (110.15, 27.48)]),
+            ],
+        },
+        crs=4490,
+    )
+    clip = county.geometry.iloc[0]
+    return {
+        "county": county,
+        "townships": _townships(outline),
+        "yuan_river": gpd.GeoDataFrame({"name": ["沅水"]}, geometry=[river.intersection(clip)], crs=4490),
+        "xuefeng_ridge": gpd.GeoDataFrame({"name": ["雪峰山主脉"]}, geometry=[ridge.intersection(clip)], crs=4490),
+        "roads": gpd.GeoDataFrame(roads.drop(columns="geometry"), geometry=roads.intersection(clip), crs=4490),
+        "park": gpd.GeoDataFrame(
+            {"name": ["洪江市高新区"]},
+            geometry=[Polygon([(109.845, 27.195), (109.885, 27.197), (109.893, 27.222), (109.870, 27.232),
+                               (109.848, 27.220)])],
+            crs=4490,
+        ),
+        "agri_park": gpd.GeoDataFrame(
+            {"name": ["怀化国家农科园安江核心区"]},
+            geometry=[Polygon([(110.115, 27.315), (110.150, 27.312), (110.158, 27.338), (110.125, 27.342)])],
+            crs=4490,
+        ),
+    }
+
+
+def _parcel_shape(rng: np.random.Generator, cx: float, cy: float, area_m2: float) -> Polygon:
+    """A jittered rotated rectangle of about ``area_m2`` (planar GK metres), ~12–19 vertices."""
+    ratio = rng.uniform(0.5, 1.0)
+    w = np.sqrt(area_m2 / ratio)
+    h = w * ratio
+    per_side = int(rng.integers(3, 5))
+    corners = np.array([(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)])
+    pts = []
+    for i in range(4):
+        a, b = corners[i], corners[(i + 1) % 4]
+        for t in np.linspace(0, 1, per_side, endpoint=False):
+            p = a + (b - a) * t
+            if t > 0:
+                p = p + rng.normal(0, min(w, h) * 0.015, 2)
+            pts.append(p)
+    theta = rng.uniform(0, np.pi)
+    rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    xy = np.asarray(pts) @ rot.T + (cx, cy)
+    return Polygon(xy)
+
+
+def _company(rng: np.random.Generator) -> str:
+    return "洪江市" + "".join(rng.choice(_WORDS, 2)) + str(rng.choice(_TRADES)) + "有限公司"
+
+
+def _person(rng: np.random.Generator) -> str:
+    return str(rng.choice(_SURNAMES)) + str(rng.choice(_GIVEN))
+
+
+def _date(rng: np.random.Generator, start: str, end: str) -> dt.date:
+    a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    return a + dt.timedelta(days=int(rng.integers(0, (b - a).days)))
+
+
+def _parcels(base: dict[str, gpd.GeoDataFrame], rng: np.random.Generator, n: int) -> gpd.GeoDataFrame:
+    to_gk = pyproj.Transformer.from_crs(4490, _GK, always_xy=True)
+    towns = base["townships"].to_crs(_GK)
+    park = base["park"].to_crs(_GK).geometry.iloc[0]
+    county = base["county"].to_crs(_GK).geometry.iloc[0]
+    centres = {code: to_gk.transform(lon, lat) for code, (_, lon, lat) in TOWNSHIPS.items()}
+    pc = park.centroid
+    weights = {code: 1.0 for code in TOWNSHIPS}
+    weights["431281101"] = 6.0
+    weights["431281102"] = 5.0
+    weights["431281103"] = 2.0
+    codes = list(weights)
+    probs = np.array([weights[c] for c in codes]) / sum(weights.values())
+    placed: list[Polygon] = []
+    tree_geoms: list[Polygon] = []
+    rows = []
+    n_park = n // 6
+    attempts = 0
+    while len(placed) < n and attempts < n * 30:
+        attempts += 1
+        in_park = len(placed) < n_park
+        area = float(np.clip(rng.lognormal(np.log(14 * MU_M2), 0.8), 1.5 * MU_M2, 220 * MU_M2))
+        if in_park:
+            minx, miny, maxx, maxy = park.bounds
+            cx, cy = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+            area = min(area, 60 * MU_M2)
+        else:
+            code = str(rng.choice(codes, p=probs))
+            x0, y0 = centres[code]
+            spread = 2500 if code in ("431281101", "431281102") else 4000
+            cx, cy = x0 + rng.normal(0, spread), y0 + rng.normal(0, spread)
+        poly = _parcel_shape(rng, cx, cy, area)
+        if in_park and not park.contains(poly.centroid):
+            continue
+        if not county.contains(poly):
+            continue
+        if tree_geoms and len(shapely.STRtree(tree_geoms[-400:]).query(poly, predicate="intersects")):
+            continue
+        if tree_geoms and any(poly.intersects(g) for g in tree_geoms[:-400] if g.distance(poly) < 1):
+            continue
+        placed.append(poly)
+        tree_geoms.append(poly.buffer(15))
+        rows.append({"in_park": in_park or park.intersects(poly)})
+    gdf = gpd.GeoDataFrame(rows, geometry=placed, crs=_GK)
+    gdf = add_area_columns(gdf)
+    joined = gpd.sjoin(
+        gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs=_GK), towns[["code", "name", "geometry"]],
+        how="left", predicate="within",
+    )
+    joined = joined[~joined.index.duplicated()]
+    gdf["township_code"] = joined["code"].fillna("431281101")
+    gdf["township"] = joined["name"].fillna("黔城镇")
+    return _attributes(gdf, rng)
+
+
+def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    n = len(gdf)
+    cats: list[str] = []
+    status: list[str] = []
+    serial: dict[str, int] = {}
+    records: list[dict[str, object]] = []
+    firm_slots = set(rng.choice(np.flatnonzero(gdf["in_park"].to_numpy()), size=len(_FIRMS), replace=False))
+    firm_iter = iter(_FIRMS)
+    for i, row in enumerate(gdf.itertuples()):
+        in_park = bool(row.in_park)
+        r = rng.random()
+        if in_park:
+            main = "idle" if r < 0.35 else "low_efficiency" if r < 0.85 else "stalled"
+        else:
+            main = "idle" if r < 0.3 else "low_efficiency" if r < 0.55 else "stalled" if r < 0.7 else "reserve"
+        tags = {main}
+        if main == "stalled" and rng.random() < 0.5:
+            tags.add("idle")
+        if main != "reserve" and rng.random() < 0.25:
+            tags.add("mortgaged")
+        cats.append(join_categories(tags))
+        st = str(rng.choice(["identified", "in_disposal", "for_sale"], p=[0.5, 0.3, 0.2]))
+        if main == "reserve":
+            st = "reserved" if rng.random() < 0.6 else "for_sale"
+        status.append(st)
+        tcode = str(row.township_code)
+        district = tcode[-3:]
+        serial[district] = serial.get(district, 0) + 1
+        collective = main == "reserve" and rng.random() < 0.1
+        pid = f"431281{district}{int(rng.integers(1, 4)):03d}{'JB' if collective else 'GB'}{serial[district]:05d}"
+        area_mu = float(row.area_mu)
+        code, system, luname = _LANDUSE[int(rng.choice(len(_LANDUSE), p=[.2, .25, .1, .1, .1, .05, .05, .1, .05]))]
+        is_industrial = code in ("100101", "100102", "100103", "0601", "M2")
+        supplied = main != "reserve"
+        firm = next(firm_iter) if i in firm_slots else None
+        holder = (f"湖南{firm}有限公司" if firm else _company(rng)) if supplied else None
+        personal = supplied and rng.random() < 0.08
+        if personal:
+            holder = _person(rng)
+        contract = _date(rng, "2012-08-01", "2022-06-30") if supplied else None
+        agreed = contract + dt.timedelta(days=int(rng.integers(90, 540))) if contract else None
+        started = supplied and (main in ("stalled", "low_efficiency") or rng.random() < 0.2)
+        actual = agreed + dt.timedelta(days=int(rng.integers(-60, 400))) if (started and agreed) else None
+        stopped = actual + dt.timedelta(days=int(rng.integers(120, 900))) if (actual and main == "stalled") else None
+        built_share = (
+            float(rng.uniform(0.05, 0.6)) if main == "stalled"
+            else float(rng.uniform(0.5, 1.0)) if started else 0.0
+        )
+        land_price = round(area_mu * float(rng.uniform(8, 22)), 2) if supplied else None
+        total_inv = round(area_mu * float(rng.uniform(80, 300)), 1) if supplied else None
+        invested = round(total_inv * (built_share * float(rng.uniform(0.6, 1.2))), 1) if total_inv else None
+        far = round(float(rng.uniform(0.2, 1.6)), 2) if started else (0.0 if supplied else None)
+        coverage = round(float(rng.uniform(0.12, 0.6)), 2) if started else (0.0 if supplied else None)
+        mortgaged = "mortgaged" in tags
+        mdate = _date(rng, "2019-01-01", "2023-06-30") if mortgaged else None
+        for_sale = st == "for_sale"
+        cause = None
+        if "idle" in tags:
+            cause = str(rng.choice(["企业原因", "政府原因:未按约定交付土地", "政府原因:规划依法修改", "不可抗力"],
+                                   p=[0.75, 0.12, 0.08, 0.05]))
+        records.append(
+            {
+                "parcel_id": pid,
+                "unit_id": f"{pid}W00000000",
+                "name": f"{firm}闲置厂房" if firm else f"{row.township}{luname.replace('用地', '')}地块{serial[district]:03d}",
+                "holder": holder,
+                "user_unit": holder if (supplied and not personal) else None,
+                "holder_phone": f"13{int(rng.integers(100000000, 999999999))}" if personal else None,
+                "village": f"{str(rng.choice(_WORDS))}{str(rng.choice(_WORDS))}村",
+                "location_code": f"{tcode}{int(rng.integers(1, 30)):03d}",
+                "landuse_code": code,
+                "landuse_system": system,
+                "landuse_name": luname,
+                "planned_use": luname,
+                "industry": str(rng.choice(_INDUSTRIES)) if is_industrial and supplied else None,
+                "ownership": "集体" if collective else "国有",
+                "supply_method": (str(rng.choice(["出让", "划拨"], p=[0.9, 0.1])) if supplied else None),
+                "contract_date": contract,
+                "agreed_start_date": agreed,
+                "actual_start_date": actual,
+                "stop_date": stopped,
+                "idle_cause": cause,
+                "construction_status": (
+                    "stalled" if main == "stalled" else "completed" if started else "not_started" if supplied else None
+                ),
+                "disposal_method": None,
+                "land_price": land_price,
+                "approved_area_m2": round(float(row.area_m2) * float(rng.uniform(0.98, 1.02)), 1),
+                "built_area_m2": round(float(row.area_m2) * built_share, 1),
+                "floor_area_m2": round(float(row.area_m2) * (far or 0.0), 1),
+                "far": far,
+                "coverage": coverage,
+                "total_investment": total_inv,
+                "invested": invested,
+                "tax_per_mu": round(float(rng.gamma(2.0, 2.5)), 2) if main == "low_efficiency" else None,
+                "output_per_mu": round(float(rng.gamma(2.0, 40)), 1) if main == "low_efficiency" else None,
+                "leased_share": round(float(rng.uniform(0, 0.9)), 2) if main == "low_efficiency" else None,
+                "mortgagee": str(rng.choice(_BANKS)) if mortgaged else None,
+                "mortgage_amount": round(area_mu * float(rng.uniform(5, 15)), 1) if mortgaged else None,
+                "mortgage_term": (f"{mdate}至{(pd.Timestamp(mdate) + pd.DateOffset(years=5)).date()}" if mdate else None),
+                "mortgage_date": mdate,
+                "asking_price": round(area_mu * float(rng.uniform(10, 30)), 1) if for_sale else None,
+                "listed_date": _date(rng, "2023-01-01", "2023-12-31") if for_sale else None,
+                "responsible_unit": "洪江高新区管委会" if row.in_park else f"{row.township}人民政府",
+                "contact": "洪江市投资促进事务中心 0745-7622000" if for_sale else None,
+                "previous_ids": None,
+                "photos": None,
+                "remarks": None,
+            }
+        )
+    attrs = pd.DataFrame(records, index=gdf.index)
+    out = gdf.drop(columns=["township_code"]).join(attrs)
+    out["categories"] = cats
+    out["status"] = status
+    out["location"] = out["township"] + out["village"]
+    out["declared_area_m2"] = (out["area_m2"] * rng.uniform(0.995, 1.005, n)).round(1)
+    # a handful of declared areas that are plainly wrong, as registers have
+    bad = rng.choice(n, size=6, replace=False)
+    out.loc[out.index[bad], "declared_area_m2"] = (out["area_m2"].iloc[bad] * 1.3).round(1).to_numpy()
+    for c in ("contract_date", "agreed_start_date", "actual_start_date", "stop_date", "mortgage_date", "listed_date"):
+        out[c] = pd.to_datetime(out[c])
+    return out
+
+
+def _photos(root: Path, rng: np.random.Generator) -> list[str]:
+    from PIL import Image, ImageDraw
+
+    root.mkdir(parents=True, exist_ok=True)
+    names = []
+    for i in range(4):
+        w, h = 320, 200
+        y = np.linspace(0, 1, h)[:, None, None]
+        sky = np.array([150, 190, 235]) * (1 - y) + np.array([90, 140, 80]) * y
+        img = np.clip(sky + rng.normal(0, 6, (h, w, 3)), 0, 255).astype("uint8")
+        im = Image.fromarray(img)
+        draw = ImageDraw.Draw(im)
+        x0 = 40 + 50 * i
+        draw.rectangle([x0, 110, x0 + 120, 170], fill=(200, 200, 195), outline=(80, 80, 80))
+        draw.polygon([(x0 - 5, 110), (x0 + 60, 80), (x0 + 125, 110)], fill=(120, 60, 50))
+        name = f"site_{i + 1}.jpg"
+        im.save(root / name, quality=70)
+        names.append(f"photos/{name}")
+    return names
+
+
+def _dem(base: dict[str, gpd.GeoDataFrame], path: Path, rng: np.random.Generator) -> None:
+    import rasterio
+    from rasterio.transform import from_origin
+
+    county = base["county"].to_crs(_GK)
+    minx, miny, maxx, maxy = (np.floor(v / 100) * 100 for v in county.total_bounds)
+    maxx, maxy = maxx + 100, maxy + 100
+    res = 100.0
+    width, height = int((maxx - minx) / res), int((maxy - miny) / res)
+    xs = minx + res * (np.arange(width) + 0.5)
+    ys = maxy - res * (np.arange(height) + 0.5)
+    gx, gy = np.meshgrid(xs, ys)
+    pts = shapely.points(gx.ravel(), gy.ravel())
+    river = base["yuan_river"].to_crs(_GK).geometry.iloc[0]
+    ridge = base["xuefeng_ridge"].to_crs(_GK).geometry.iloc[0]
+    d_river = shapely.distance(river, pts).reshape(gy.shape)
+    d_ridge = shapely.distance(ridge, pts).reshape(gy.shape)
+    elev = 175 + 420 * (1 - np.exp(-d_river / 6000)) + 1500 * np.exp(-((d_ridge / 9000) ** 2))
+    elev += 60 * np.sin(gx / 3100) * np.cos(gy / 2700) + rng.normal(0, 4, gy.shape)
+    inside = shapely.contains_xy(county.geometry.iloc[0].buffer(2000), gx, gy)
+    data = np.where(inside, np.round(elev), -32768).astype("int16")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profile = {
+        "driver": "GTiff", "width": width, "height": height, "count": 1, "dtype": "int16",
+        "crs": f"EPSG:{_GK}", "transform": from_origin(minx, maxy, res, res), "nodata": -32768,
+        "compress": "deflate", "predictor": 2, "tiled": True, "blockxsize": 256, "blockysize": 256,
+    }
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data, 1)
+
+
+def _snapshots(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
+    """Quarterly registers of idle/low-efficiency land: the park clears down through 2024."""
+    reg = parcels[parcels["categories"].str.contains("idle|low_efficiency")].copy()
+    reg["status"] = reg["status"].replace({"for_sale": "identified"})
+    park = reg.index[reg["in_park"]].to_numpy()
+    others = reg.index[~reg["in_park"]].to_numpy()
+    n_dates = len(_SNAPSHOT_DATES)
+    clear_q = pd.Series(n_dates, index=reg.index)  # quarter index when cleared (n_dates = never)
+    # park: clear almost everything over 4 quarters, a few stragglers remain
+    order = rng.permutation(park)
+    stragglers = order[:4]
+    rest = order[4:]
+    clear_q.loc[rest] = rng.choice([1, 2, 3, 4], size=len(rest), p=[0.15, 0.25, 0.3, 0.3])
+    clear_q.loc[stragglers] = n_dates
+    clear_q.loc[others] = np.where(rng.random(len(others)) < 0.3, rng.integers(1, n_dates, len(others)), n_dates)
+    methods = {"revitalized": ("二次招商", "腾笼换鸟", "企业自行开发"), "recovered": ("无偿收回", "协议有偿收回"),
+               "disposed": ("置换", "转让")}
+    closing = {i: str(rng.choice(sorted(CLEARED_STATUSES), p=[0.2, 0.2, 0.6])) for i in reg.index}
+    # newly found idle land in the park during 2024
+    new_found = parcels[(~parcels.index.isin(reg.index)) & parcels["in_park"]].index.to_numpy()[:6]
+    found_q = dict(zip(new_found, [2, 2, 3, 3, 3, 4], strict=False))
+    split_src = int(rest[0])
+    vanished = int(others[0])
+    snaps: dict[str, gpd.GeoDataFrame] = {}
+    cols = [
+        "parcel_id", "unit_id", "name", "categories", "status", "holder", "township", "village", "landuse_code",
+        "landuse_system", "construction_status", "disposal_method", "responsible_unit", "previous_ids",
+        "declared_area_m2", "geometry",
+    ]
+    for q, date in enumerate(_SNAPSHOT_DATES):
+        snap = reg.copy()
+        if q >= 1:
+            snap = snap.drop(index=[vanished])
+        for pid, fq in found_q.items():
+            if q >= fq:
+                row = parcels.loc[[pid]].copy()
+                row["categories"] = "idle"
+                row["status"] = "identified" if q < fq + 2 else "in_disposal"
+                snap = pd.concat([snap, row])
+        st = snap["status"].copy()
+        cq = clear_q.reindex(snap.index).fillna(n_dates)
+        for idx in snap.index:
+            if cq[idx] <= q:
+                st[idx] = closing[idx]
+            elif cq[idx] == q + 1 and st[idx] == "identified":
+                st[idx] = "in_disposal"
+        snap["status"] = st
+        snap["disposal_method"] = [
+            str(rng.choice(methods[s])) if s in methods else None for s in snap["status"]
+        ]
+        snap["implement_date"] = pd.to_datetime(
+            [date if s in methods else None for s in snap["status"]]
+        )
+        if q >= 2:  # one park parcel split in two, with lineage
+            src = snap.loc[split_src]
+            g = src.geometry
+            minx, miny, maxx, maxy = g.bounds
+            mid = (minx + maxx) / 2
+            halves = [g.intersection(shapely.box(minx - 1, miny - 1, mid, maxy + 1)),
+                      g.intersection(shapely.box(mid, miny - 1, maxx + 1, maxy + 1))]
+            new_rows = []
+            for k, half in enumerate(halves):
+                r = src.copy()
+                r["parcel_id"] = src["parcel_id"][:-5] + f"{90001 + k:05d}"
+                r["unit_id"] = r["parcel_id"] + "W00000000"
+                r["previous_ids"] = src["parcel_id"]
+                r["geometry"] = half
+                new_rows.append(r)
+            snap = pd.concat([snap.drop(index=[split_src]), gpd.GeoDataFrame(new_rows, crs=parcels.crs)])
+        snap = gpd.GeoDataFrame(snap[cols + ["implement_date"]], geometry="geometry", crs=parcels.crs)
+        snaps[date] = add_area_columns(snap.reset_index(drop=True))
+    return snaps
+
+
+_SHP_HEADERS = {  # canonical → pinyin initials (DBF names ≤ 10 bytes), as a county system exports them
+    "parcel_id": "ZDDM", "name": "XMMC", "holder": "TDSYQR", "holder_phone": "LXDH", "township": "SZX",
+    "village": "SZC", "landuse_code": "DLBM", "landuse_name": "DLMC", "supply_method": "GDFS",
+    "contract_date": "HTQDRQ", "agreed_start_date": "YDDGRQ", "actual_start_date": "SJDGRQ",
+    "idle_cause": "XZYY", "land_price": "CRJK", "status": "ZT", "categories": "LB",
+    "responsible_unit": "ZRDW", "ownership": "QSXZ",
+}
+_LOW_EFF_HEADERS = {  # the park system of DOMAIN.md §6
+    "parcel_id": "ZDDM", "township": "SZX", "village": "SZC", "holder": "TDSYQR", "user_unit": "YDDW",
+    "approved_area_m2": "PZMJ", "built_area_m2": "YJCMJ", "floor_area_m2": "JZMJ", "far": "RJL",
+    "construction_status": "JSZK", "disposal_method": "PHFS", "planned_use": "GHYT", "industry": "所属行业",
+    "coverage": "建筑系数", "tax_per_mu": "亩均税收", "output_per_mu": "亩均产值", "leased_share": "出租比例",
+    "total_investment": "总投资", "invested": "已完成投资", "landuse_code": "地类编码", "landuse_system": "分类体系",
+    "categories": "类别", "status": "状态", "responsible_unit": "责任单位", "name": "项目名称",
+}
+_TAIZHANG_HEADERS = {
+    "parcel_id": "宗地代码", "unit_id": "不动产单元号", "name": "地块名称", "categories": "类别", "status": "状态",
+    "holder": "土地使用权人", "holder_phone": "联系电话", "township": "乡镇", "location": "坐落",
+    "landuse_code": "地类编码", "landuse_system": "分类体系", "supply_method": "供地方式",
+    "agreed_start_date": "约定动工日期", "actual_start_date": "实际动工日期", "stop_date": "停工日期",
+    "built_area_m2": "已建成面积(平方米)", "total_investment": "总投资(万元)", "invested": "已完成投资(万元)",
+    "mortgagee": "抵押权人", "mortgage_amount": "债权数额(万元)", "mortgage_term": "抵押期限",
+    "mortgage_date": "抵押登记日期", "asking_price": "挂牌总价(万元)", "listed_date": "挂牌日期",
+    "responsible_unit": "责任单位", "contact": "招商联系方式", "land_price": "出让价款(万元)",
+}
+
+
+def _chinese_date(d: object, style: int) -> str | None:
+    if d is None or pd.isna(d):  # type: ignore[call-overload]
+        return None
+    t = pd.Timestamp(d)  # type: ignore[arg-type]
+    return (f"{t.year}年{t.month}月{t.day}日", f"{t.year}.{t.month}.{t.day}", f"{t:%Y/%m/%d}")[style % 3]
+
+
+def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
+    import pyogrio
+
+    root.mkdir(parents=True, exist_ok=True)
+    cats = parcels["categories"]
+    # 1. idle land: GBK shapefile, no .cpg, no .prj, zone-prefixed eastings, dates as text, area in 亩
+    idle = parcels[cats.str.contains("idle")].to_crs(_GK_PREFIXED)
+    shp = idle[list(_SHP_HEADERS)].rename(columns=_SHP_HEADERS).copy()
+    for c in ("HTQDRQ", "YDDGRQ", "SJDGRQ"):
+        shp[c] = [_chinese_date(v, i) for i, v in enumerate(shp[c])]
+    shp["LB"] = [("闲置、抵押" if "mortgaged" in v else "闲置") for v in idle["categories"]]
+    shp["TDMJ"] = (idle["declared_area_m2"] / MU_M2).round(4)  # 面积(亩)
+    shp = gpd.GeoDataFrame(shp, geometry=idle.geometry.values, crs=None)
+    path = root / "idle_xianzhi.shp"
+    pyogrio.write_dataframe(shp, path, encoding="GBK")
+    for ext in (".cpg", ".prj"):
+        path.with_suffix(ext).unlink(missing_ok=True)
+    with open(path.with_suffix(".dbf"), "r+b") as fh:  # no language-driver byte either, as many tools write
+        fh.seek(29)
+        fh.write(b"\x00")
+    # 2. low-efficiency land: GeoPackage with the park system's headers (area in 亩 as TDMJ)
+    low = parcels[cats.str.contains("low_efficiency")]
+    gp = low[list(_LOW_EFF_HEADERS)].rename(columns=_LOW_EFF_HEADERS)
+    gp["TDMJ"] = (low["declared_area_m2"] / MU_M2).round(4)
+    gp["SFDXYD"] = "是"
+    gpd.GeoDataFrame(gp, geometry=low.geometry.values, crs=_GK).to_file(
+        root / "low_efficiency.gpkg", layer="低效用地", driver="GPKG"
+    )
+    # 3. Excel 台账: stalled, mortgaged and reserve land; 界址点 sheet with X = northing, Y = easting
+    tz = parcels[cats.str.contains("stalled|mortgaged|reserve")].copy()
+    sheet = tz[list(_TAIZHANG_HEADERS)].rename(columns=_TAIZHANG_HEADERS)
+    sheet["类别"] = tz["categories"].map(lambda v: "、".join({"idle": "闲置", "low_efficiency": "低效",
+                                                           "stalled": "烂尾", "mortgaged": "抵押",
+                                                           "reserve": "储备"}[t] for t in v.split(",")))
+    sheet["面积(亩)"] = (tz["declared_area_m2"] / MU_M2).round(4)
+    for c in ("约定动工日期", "实际动工日期", "停工日期", "抵押登记日期", "挂牌日期"):
+        sheet[c] = sheet[c].dt.date
+    pts = []
+    for pid, geom in zip(tz["parcel_id"], tz.geometry, strict=True):
+        for k, (x, y) in enumerate(list(geom.exterior.coords)[:-1], start=1):
+            pts.append({"宗地代码": pid, "界址点号": f"J{k}", "X": round(y, 3), "Y": round(x, 3)})
+    with pd.ExcelWriter(root / "taizhang.xlsx", engine="openpyxl") as xw:
+        sheet.to_excel(xw, sheet_name="台账", index=False)
+        pd.DataFrame(pts).to_excel(xw, sheet_name="界址点", index=False)
+
+
+def build_sample(path: str | Path, /, *, n_parcels: int = 2000, seed: int = 431281, overwrite: bool = False) -> Path:
+    """Generate the synthetic 洪江市 sample data set into ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output folder (created).
+    n_parcels : int
+        Number of parcels.
+    seed : int
+        Random seed; the same seed always gives the same files.
+    overwrite : bool
+        Replace generated files that exist.
+
+    Returns
+    -------
+    Path
+        The output folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = build_sample(tempfile.mkdtemp(), n_parcels=60)
+    >>> sorted(p.name for p in out.iterdir())[:3]
+    ['delivered', 'dem', 'hongjiang_base.gpkg']
+    """
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    generated = ["hongjiang_base.gpkg", "parcels.gpkg", "delivered", "snapshots", "dem", "photos"]
+    existing = [g for g in generated if (root / g).exists()]
+    if existing and not overwrite:
+        from .errors import OutputExistsError
+
+        raise OutputExistsError(f"{root} already holds {', '.join(existing)}; pass overwrite=True")
+    for g in existing:
+        p = root / g
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    rng = np.random.default_rng(seed)
+    base = _base_layers(rng)
+    for name, layer in base.items():
+        layer.to_file(root / "hongjiang_base.gpkg", layer=name, driver="GPKG")
+    log.info("base layers written")
+    parcels = _parcels(base, rng, n_parcels)
+    photos = _photos(root / "photos", rng)
+    with_photos = parcels.index[parcels["status"] == "for_sale"][: len(photos) * 3]
+    for k, idx in enumerate(with_photos):
+        parcels.loc[idx, "photos"] = ";".join(photos[k % len(photos): k % len(photos) + 2])
+    snaps = _snapshots(parcels, rng)
+    public = parcels.drop(columns=["in_park"])
+    public.to_file(root / "parcels.gpkg", layer="parcels", driver="GPKG")
+    _write_delivered(public, root / "delivered")
+    (root / "snapshots").mkdir(exist_ok=True)
+    for date, snap in snaps.items():
+        snap.to_file(root / "snapshots" / f"register_{date}.gpkg", layer="register", driver="GPKG")
+    _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
+    log.info("sample written to %s", root)
+    return root
