@@ -1,0 +1,305 @@
+"""The parcel–zone join: long table, per-kind assignment, summaries by zone.
+
+All three functions take parcels (a GeoDataFrame in any CRS, or a ``dask_geopandas.GeoDataFrame``)
+and zones (a :class:`~landkit.zones.ZoneSet`, a zone GeoDataFrame or the path of a TOML config).
+Areas are geodesic (GRS80) m², shown also in 亩 and 公顷; a parcel's area is apportioned to the
+zones it touches by its overlap shares, and the part of a parcel outside every zone of a kind is
+kept as a row named ``区外`` (``zone_id`` missing), so nothing is lost and totals over any kind equal
+the parcels' total area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import geopandas as gpd
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..errors import ConfigError
+from . import _dask
+from ._overlap import OUTSIDE_NAME, Payload, long_table, make_payload, overlaps, report
+from ._tables import assign_columns, finish_summary, partial_summary
+from .config import read_zones
+from .zoneset import ZoneSet, zones_from_frame
+
+__all__ = [
+    "JOIN_LABELS",
+    "OUTSIDE_NAME",
+    "SUMMARY_LABELS",
+    "ZoneLike",
+    "assign_zones",
+    "join_zones",
+    "outside_parcels",
+    "zone_summary",
+]
+
+ZoneLike: TypeAlias = ZoneSet | gpd.GeoDataFrame | str | Path
+
+#: Chinese headers of the long join table (for Excel/CSV output).
+JOIN_LABELS: dict[str, str] = {
+    "parcel": "宗地",
+    "zone_id": "分区编码",
+    "zone_name": "分区名称",
+    "kind": "分区类型",
+    "overlap_m2": "重叠面积(平方米)",
+    "overlap_mu": "重叠面积(亩)",
+    "share": "占宗地比例",
+}
+#: Chinese headers of :func:`zone_summary` output.
+SUMMARY_LABELS: dict[str, str] = {
+    "kind": "分区类型",
+    "zone_id": "分区编码",
+    "zone_name": "分区名称",
+    "parcels": "宗地数",
+    "parcels_share": "宗地数(按面积分摊)",
+    "area_m2": "面积(平方米)",
+    "area_mu": "面积(亩)",
+    "area_ha": "面积(公顷)",
+}
+
+
+def as_zoneset(zones: ZoneLike, *, crs: Any = None) -> ZoneSet:
+    """Coerce a ZoneSet, zone GeoDataFrame or TOML path to a :class:`ZoneSet`."""
+    if isinstance(zones, ZoneSet):
+        return zones
+    if isinstance(zones, gpd.GeoDataFrame):
+        return zones_from_frame(zones)
+    if isinstance(zones, str | Path):
+        return read_zones(zones, crs=crs)
+    raise TypeError(f"zones must be a ZoneSet, a GeoDataFrame or a TOML path, not {type(zones).__name__}")
+
+
+def _kinds(zs: ZoneSet, kinds: str | Sequence[str] | None) -> tuple[str, ...]:
+    if kinds is None:
+        return zs.kinds
+    wanted = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    unknown = [k for k in wanted if k not in zs.kinds]
+    if unknown:
+        raise ConfigError(f"no zones of kind(s) {', '.join(unknown)}; kinds are {', '.join(zs.kinds)}")
+    return wanted
+
+
+def _prepare(parcels: Any, zones: ZoneLike, kinds: str | Sequence[str] | None, densify_m: float) -> Payload:
+    zs = as_zoneset(zones, crs=parcels.crs)
+    return make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m)
+
+
+def _long(parcels: gpd.GeoDataFrame, payload: Payload, *, chunk_size: int, progress: bool) -> pd.DataFrame:
+    if not parcels.index.is_unique:
+        raise ValueError("parcels must have a unique index (it labels the rows of the join)")
+    parts = []
+    starts = range(0, max(len(parcels), 1), chunk_size)
+    for start in tqdm(starts, desc="分区叠加", unit="块", disable=not progress or len(starts) < 2):
+        chunk = parcels.geometry.iloc[start : start + chunk_size]
+        result = overlaps(chunk, payload)
+        report(result, chunk.index)
+        parts.append(long_table(result, chunk.index, payload))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def join_zones(
+    parcels: gpd.GeoDataFrame,
+    zones: ZoneLike,
+    /,
+    *,
+    kinds: str | Sequence[str] | None = None,
+    outside: bool = True,
+    densify_m: float = 20.0,
+    chunk_size: int = 250_000,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Long table of parcel × zone overlaps, with geodesic areas and shares.
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame or dask_geopandas.GeoDataFrame
+        Parcels with a CRS and a unique index. Invalid geometries are repaired (only those, with a
+        :class:`ZoneJoinWarning`); parcels without areal geometry are left out with a warning.
+    zones : ZoneSet, GeoDataFrame or path
+        The zones. When their CRS differs from the parcels', they are densified to ``densify_m``
+        and reprojected to the parcels' CRS, with a :class:`ZoneJoinWarning` saying so.
+    kinds : str or sequence of str, optional
+        Only zones of these kinds (default all).
+    outside : bool
+        Keep, per kind, a row for the part of each parcel outside every zone of that kind
+        (``zone_id`` missing, ``zone_name`` = ``区外``).
+    densify_m : float
+        Longest zone edge (metres) kept before zones are reprojected.
+    chunk_size : int
+        Parcels per chunk in memory (bounds memory use; results do not depend on it).
+    progress : bool
+        Show a tqdm progress bar over the chunks.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``parcel`` (the input index label), ``zone_id``, ``zone_name``, ``kind``,
+        ``overlap_m2`` (geodesic, GRS80), ``overlap_mu`` (亩) and ``share`` (of the parcel's area),
+        one row per parcel and zone with a positive overlap, ordered by parcel then zone. For dask
+        input a lazy ``dask.dataframe.DataFrame`` with the same rows (per-partition index).
+
+    Raises
+    ------
+    CRSError
+        When parcels or zones have no CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> z = gpd.GeoDataFrame({"zone_id": ["w", "e"], "name": ["西", "东"], "kind": ["乡镇"] * 2},
+    ...                      geometry=[box(400000, 3e6, 400100, 3000200), box(400100, 3e6, 400200, 3000200)],
+    ...                      crs=4546)
+    >>> p = gpd.GeoDataFrame(geometry=[box(400050, 3000050, 400150, 3000100)], crs=4546)
+    >>> j = join_zones(p, z)
+    >>> j[["zone_id", "share"]].round(6).values.tolist()
+    [['w', 0.5], ['e', 0.5]]
+    """
+    if _dask.is_dask(parcels):
+        return _dask.join_zones(parcels, _prepare(parcels, zones, kinds, densify_m), outside=outside)
+    payload = _prepare(parcels, zones, kinds, densify_m)
+    out = _long(parcels, payload, chunk_size=chunk_size, progress=progress)
+    return out if outside else out[out["zone_id"].notna()].reset_index(drop=True)
+
+
+def outside_parcels(joined: pd.DataFrame, /, *, kind: str, wholly: bool = True) -> pd.Index:
+    """Parcels (labels) outside every zone of ``kind``, from a :func:`join_zones` table.
+
+    Parameters
+    ----------
+    joined : DataFrame
+        Output of :func:`join_zones` with ``outside=True``.
+    kind : str
+        Zone kind, e.g. ``"乡镇"``.
+    wholly : bool
+        Only parcels entirely outside (default); ``False`` also lists parcels partly outside.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> j = pd.DataFrame({"parcel": [1, 2, 2], "zone_id": [None, "a", None], "kind": ["乡镇"] * 3,
+    ...                   "share": [1.0, 0.6, 0.4]})
+    >>> outside_parcels(j, kind="乡镇").tolist(), outside_parcels(j, kind="乡镇", wholly=False).tolist()
+    ([1], [1, 2])
+    """
+    rows = joined[(joined["kind"] == kind) & joined["zone_id"].isna()]
+    if wholly:
+        rows = rows[rows["share"] >= 1 - 1e-9]
+    return pd.Index(rows["parcel"].unique(), name="parcel")
+
+
+def assign_zones(
+    parcels: gpd.GeoDataFrame,
+    zones: ZoneLike,
+    /,
+    *,
+    kinds: str | Sequence[str] | None = None,
+    densify_m: float = 20.0,
+    progress: bool = False,
+) -> gpd.GeoDataFrame:
+    """Add, per zone kind, the primary zone of each parcel, its share and a split flag.
+
+    For each kind with column suffix ``s`` (城→city, 带→belt, 板块→block, 乡镇→township, 村→village,
+    园区→park; see :data:`~landkit.zones.DEFAULT_KIND_SUFFIXES` and a config's ``[kinds]`` table):
+
+    * ``zone_s`` — name of the zone of that kind holding the largest share of the parcel
+      (first in zone order on ties); missing when the parcel lies outside every zone of the kind;
+    * ``zone_s_share`` — that share (0–1; 0 when outside);
+    * ``zone_s_split`` — True when the parcel is not wholly inside its primary zone (it straddles
+      zones of the kind or reaches outside them).
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame or dask_geopandas.GeoDataFrame
+    zones : ZoneSet, GeoDataFrame or path
+    kinds : str or sequence of str, optional
+        Kinds to assign (default all).
+    densify_m, progress
+        As for :func:`join_zones`.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy of ``parcels``, same index and order, with the new columns (lazy for dask input).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> z = gpd.GeoDataFrame({"zone_id": ["w"], "name": ["西"], "kind": ["乡镇"]},
+    ...                      geometry=[box(400000, 3e6, 400100, 3000200)], crs=4546)
+    >>> p = gpd.GeoDataFrame(geometry=[box(400010, 3000010, 400020, 3000020),
+    ...                                box(400090, 3000010, 400110, 3000020)], crs=4546)
+    >>> a = assign_zones(p, z)
+    >>> a["zone_township"].tolist(), a["zone_township_split"].tolist()
+    (['西', '西'], [False, True])
+    """
+    zs = as_zoneset(zones, crs=parcels.crs)
+    payload = make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m)
+    if _dask.is_dask(parcels):
+        return _dask.assign_zones(parcels, payload, dict(zs.suffixes))
+    joined = _long(parcels, payload, chunk_size=250_000, progress=progress)
+    return assign_columns(parcels, joined, payload, zs.suffixes)
+
+
+def _by_columns(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def zone_summary(
+    parcels: gpd.GeoDataFrame,
+    zones: ZoneLike,
+    /,
+    *,
+    by: str | Sequence[str] | None = None,
+    kinds: str | Sequence[str] | None = None,
+    densify_m: float = 20.0,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Count and area of parcels per zone (and per ``by`` value), areas apportioned by share.
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame or dask_geopandas.GeoDataFrame
+    zones : ZoneSet, GeoDataFrame or path
+    by : str or sequence of str, optional
+        Parcel columns to break down by, e.g. ``"status"`` or ``"categories"`` (a parcel with
+        several categories counts under each, so totals over categories can exceed the total).
+    kinds : str or sequence of str, optional
+        Zone kinds to summarise (default all).
+    densify_m, progress
+        As for :func:`join_zones`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``kind``, ``zone_id``, ``zone_name``, the ``by`` columns, ``parcels`` (parcels
+        touching the zone), ``parcels_share`` (sum of shares), ``area_m2``, ``area_mu`` (亩) and
+        ``area_ha`` (公顷). Each kind ends with a ``区外`` row (zone_id missing) for the parts of
+        parcels outside all its zones, so ``area_m2`` over a kind sums to the parcels' total area.
+        Chinese headers: :data:`SUMMARY_LABELS`. Always computed (also for dask input).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> z = gpd.GeoDataFrame({"zone_id": ["w"], "name": ["西"], "kind": ["乡镇"]},
+    ...                      geometry=[box(400000, 3e6, 400100, 3000200)], crs=4546)
+    >>> p = gpd.GeoDataFrame(geometry=[box(400050, 3000050, 400150, 3000100)], crs=4546)
+    >>> s = zone_summary(p, z)
+    >>> s["zone_name"].tolist(), s["parcels_share"].round(6).tolist()
+    (['西', '区外'], [0.5, 0.5])
+    """
+    cols = _by_columns(by)
+    payload = _prepare(parcels, zones, kinds, densify_m)
+    if _dask.is_dask(parcels):
+        partials = _dask.partial_summaries(parcels, payload, cols)
+    else:
+        joined = _long(parcels, payload, chunk_size=250_000, progress=progress)
+        partials = partial_summary(parcels, joined, cols)
+    return finish_summary(partials, payload, cols)
