@@ -55,7 +55,7 @@ def geodesic_area(
     >>> from shapely.geometry import box
     >>> s = gpd.GeoSeries([box(400000, 3000000, 400100, 3000100)], crs=4546)
     >>> round(float(geodesic_area(s).iloc[0]))  # a 100 m square, a little distorted by GK
-    9995
+    9998
     """
     gs = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
     if gs.crs is None:
