@@ -56,7 +56,7 @@ def _tile_large(geoms: np.ndarray, pos: np.ndarray, *, max_cells: int) -> tuple[
         xs = np.arange(np.floor(x0), np.ceil(x1), side)
         ys = np.arange(np.floor(y0), np.ceil(y1), side)
         gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
-        tiles = shapely.clip_by_rect(geoms[i], gx, gy, gx + side, gy + side)
+        tiles = shapely.intersection(geoms[i], shapely.box(gx, gy, gx + side, gy + side))
         tiles = tiles[~shapely.is_empty(tiles)]
         pieces.append(tiles)
         owners.append(np.full(len(tiles), pos[i]))
