@@ -273,7 +273,7 @@ class _Builder:
             gdf = self._filtered(spec, str(spec["layer"]), zid)
             if not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
                 raise ConfigError(f"zone {zid!r}: layer {spec['layer']!r} is not a polygon layer")
-            geoms = shapely.make_valid(np.asarray(gdf.to_crs(work).geometry.values))
+            geoms = shapely.make_valid(np.asarray(_densified(gdf).to_crs(work).geometry.values))
             return _polygonal(shapely.union_all(geoms))
         if "line" in spec:
             gdf = self._filtered(spec, str(spec["line"]), zid)
@@ -344,9 +344,15 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(polys) if polys else shapely.Polygon()
 
 
+def _densified(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Source geometries with edges no longer than ~100 m, so they keep their shape when reprojected."""
+    step = _DENSIFY_M / 111_320.0 if gdf.crs.is_geographic else _DENSIFY_M
+    return gpd.GeoSeries(shapely.segmentize(np.asarray(gdf.geometry.values), step), crs=gdf.crs)
+
+
 def _buffer_metres(lines: gpd.GeoDataFrame, distance_m: float, work: pyproj.CRS) -> BaseGeometry:
     """Buffer lines by metres in an azimuthal equidistant projection (GRS80) centred on them."""
-    lonlat = lines.to_crs(4490)
+    lonlat = _densified(lines).to_crs(4490)
     x0, y0, x1, y1 = lonlat.total_bounds
     aeqd = pyproj.CRS.from_proj4(
         f"+proj=aeqd +lat_0={(y0 + y1) / 2:.6f} +lon_0={(x0 + x1) / 2:.6f} +ellps=GRS80 +units=m +no_defs"

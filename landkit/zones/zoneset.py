@@ -197,7 +197,13 @@ def zones_from_frame(
     bad = out["zone_id"][geom.isna() | geom.is_empty | ~geom.geom_type.isin(["Polygon", "MultiPolygon"])]
     if len(bad):
         raise ConfigError(f"zone(s) {', '.join(bad)} have no polygon geometry")
-    table = {k: kind_suffix(str(k), suffixes) for k in pd.unique(out["kind"])}
+    table: dict[str, str] = {}
+    for kind in pd.unique(out["kind"]):
+        try:
+            table[str(kind)] = kind_suffix(str(kind), suffixes)
+        except ConfigError as exc:
+            first = out["zone_id"][out["kind"] == kind].iloc[0]
+            raise ConfigError(f"zone {first!r}: {exc}") from None
     clash = pd.Series(table).duplicated(keep=False)
     if clash.any():
         raise ConfigError(f"zone kinds {', '.join(clash[clash].index)} map to the same column suffix")
