@@ -1,0 +1,428 @@
+"""The :class:`Ledger`: an append-only store of register snapshots (GeoPackage or PostGIS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from ..errors import LedgerError
+from ..schema import CLEARED_STATUSES, STATUSES, split_categories
+from ..units import MU_M2
+from ._prepare import parse_date, prepare_snapshot, rows_to_frame
+from ._store import CRSChangedError, Store, redact_url
+from .changes import compute_changes
+from .history import lineage_frame, parcel_history, parents_map
+from .progress import Progress, compute_progress
+from .scope import resolve_scope, zones_of_points
+
+__all__ = ["Ledger", "RecordedSnapshot"]
+
+log = logging.getLogger(__name__)
+
+_PROGRESS_COLUMNS = [
+    "parcel_id",
+    "status",
+    "categories",
+    "area_m2",
+    "previous_ids",
+    "responsible_unit",
+    "township",
+]
+
+
+@dataclass(frozen=True)
+class RecordedSnapshot:
+    """What :meth:`Ledger.record` stored."""
+
+    as_of: dt.date
+    version: int
+    n_parcels: int
+    area_mu: float
+
+
+def _is_url(location: str) -> bool:
+    low = location.strip().lower()
+    return low.startswith(("postgresql://", "postgres://")) or low in {
+        "postgis",
+        "postgis:",
+        "postgresql:",
+        "pg",
+    }
+
+
+class Ledger:
+    """An append-only ledger of register snapshots (台账快照) with history and progress.
+
+    Parameters
+    ----------
+    location : str or path
+        A GeoPackage file (created when missing) or a PostgreSQL URL
+        (``postgresql://user:password@host:port/db``). ``"postgis"`` takes the URL from the
+        ``LANDKIT_PG_URL`` environment variable.
+    schema : str
+        PostGIS only: the database schema holding the ledger tables (created when missing).
+
+    Notes
+    -----
+    Snapshots are only ever added: :meth:`record` refuses an existing date unless
+    ``revise=True``, which stores a new *version* and keeps the old one as history. Reading
+    methods use the latest version of each date unless told otherwise.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> reg = gpd.GeoDataFrame(
+    ...     {"parcel_id": ["A"], "status": ["identified"], "categories": ["idle"]},
+    ...     geometry=[box(400000, 3000000, 400100, 3000100)], crs=4546)
+    >>> import tempfile, pathlib
+    >>> ledger = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.gpkg")
+    >>> ledger.record(reg, as_of="2024-03-31", source="县局台账").version
+    1
+    >>> [d.isoformat() for d in ledger.dates()]
+    ['2024-03-31']
+    """
+
+    def __init__(self, location: str | os.PathLike[str], /, *, schema: str = "public") -> None:
+        self._store: Store
+        if isinstance(location, str) and _is_url(location):
+            from ._postgis import PostgisStore, resolve_url
+
+            self.backend: Literal["gpkg", "postgis"] = "postgis"
+            self._location = redact_url(resolve_url(location))
+            self._store = PostgisStore(resolve_url(location), schema=schema)
+        else:
+            from ._gpkg import GpkgStore
+
+            path = Path(location)
+            if path.suffix.lower() != ".gpkg":
+                raise LedgerError(f"{path}: a ledger file must end in .gpkg (or give a postgresql:// URL)")
+            self.backend = "gpkg"
+            self._location = str(path)
+            self._store = GpkgStore(path)
+
+    def __repr__(self) -> str:
+        return f"Ledger({self._location!r}, backend={self.backend!r})"
+
+    # -- catalogue -------------------------------------------------------------------------
+    @property
+    def crs(self) -> pyproj.CRS | None:
+        """CRS of the stored geometries (that of the first snapshot), or None when empty."""
+        return self._store.crs()
+
+    def snapshots(self) -> pd.DataFrame:
+        """Every recorded version: ``as_of``, ``version``, ``source``, ``note``, ``recorded_at``,
+        ``n_parcels``, ``area_mu`` and ``current`` (the latest version of its date).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> Ledger(pathlib.Path(tempfile.mkdtemp()) / "l.gpkg").snapshots().empty
+        True
+        """
+        cat = self._store.snapshots()
+        cat["as_of"] = cat["as_of"].map(lambda v: parse_date(str(v)))
+        cat["area_mu"] = cat["area_m2"].astype(float) / MU_M2
+        cat["current"] = cat["version"] == cat.groupby("as_of")["version"].transform("max")
+        return cat[["as_of", "version", "source", "note", "recorded_at", "n_parcels", "area_mu", "current"]]
+
+    def dates(self) -> list[dt.date]:
+        """Snapshot dates, oldest first."""
+        return sorted(set(self.snapshots()["as_of"]))
+
+    def _current(self) -> pd.DataFrame:
+        cat = self._store.snapshots()
+        if cat.empty:
+            return cat
+        cat["as_of"] = cat["as_of"].map(lambda v: parse_date(str(v)))
+        return cat.sort_values("version").groupby("as_of").tail(1).sort_values("as_of")
+
+    def _pick(self, as_of: object | None, version: int | None) -> pd.Series:
+        cat = self._store.snapshots()
+        if cat.empty:
+            raise LedgerError(f"{self._location} holds no snapshot yet; record one first")
+        cat["as_of"] = cat["as_of"].map(lambda v: parse_date(str(v)))
+        day = cat["as_of"].max() if as_of is None else parse_date(as_of, what="as_of")
+        sub = cat[cat["as_of"] == day]
+        if version is not None:
+            sub = sub[sub["version"] == version]
+        if sub.empty:
+            what = f"{day}" + (f" version {version}" if version is not None else "")
+            raise LedgerError(
+                f"no snapshot as of {what}; recorded dates: {', '.join(map(str, sorted(set(cat['as_of']))))}"
+            )
+        return sub.sort_values("version").iloc[-1]
+
+    # -- writing ---------------------------------------------------------------------------
+    def record(
+        self,
+        parcels: gpd.GeoDataFrame,
+        /,
+        *,
+        as_of: str | dt.date,
+        source: str,
+        note: str | None = None,
+        revise: bool = False,
+    ) -> RecordedSnapshot:
+        """Validate a register and store it as the snapshot of ``as_of``, atomically.
+
+        Parameters
+        ----------
+        parcels : GeoDataFrame
+            The register in canonical fields; ``parcel_id``, ``status``, ``categories`` and a
+            geometry are required, every other column is kept.
+        as_of : str or date
+            The date the register describes (``YYYY-MM-DD``).
+        source : str
+            Where it came from (file name, office, letter number).
+        note : str, optional
+            Free text stored beside the snapshot.
+        revise : bool
+            Store a new version of an existing date; the old version stays as history.
+
+        Returns
+        -------
+        RecordedSnapshot
+
+        Raises
+        ------
+        ValidationError
+            If the register is refused (nothing is written).
+        SnapshotExistsError
+            If ``as_of`` is recorded and ``revise`` is False.
+        """
+        day = parse_date(as_of, what="as_of")
+        if not str(source).strip():
+            raise LedgerError("a snapshot needs a source (file name, office or letter number)")
+        for _ in range(3):
+            prepared = prepare_snapshot(parcels, crs=self._store.crs())
+            try:
+                self._store.insert(prepared, as_of=day, source=str(source), note=note, revise=revise)
+            except CRSChangedError:
+                continue
+            row = self._pick(day, None)
+            log.info("recorded %s version %d: %d parcels", day, row["version"], len(prepared.rows))
+            return RecordedSnapshot(
+                as_of=day,
+                version=int(row["version"]),
+                n_parcels=len(prepared.rows),
+                area_mu=float(np.nansum(prepared.rows["area_m2"])) / MU_M2,
+            )
+        raise LedgerError("the ledger CRS kept changing while recording; try again")
+
+    # -- reading ---------------------------------------------------------------------------
+    def snapshot(
+        self, as_of: str | dt.date | None = None, /, *, version: int | None = None
+    ) -> gpd.GeoDataFrame:
+        """The register as recorded for ``as_of`` (latest date and version by default).
+
+        Columns are the stored canonical fields, the other columns of the register and
+        ``area_m2`` (geodesic, computed when recorded); geometries are in :attr:`crs`.
+        """
+        row = self._pick(as_of, version)
+        frame, geoms = self._store.read_snapshot(int(row["snapshot_id"]))
+        kinds = json.loads(row["extra_kinds"]) if row["extra_kinds"] else {}
+        crs = self._store.crs()
+        assert crs is not None
+        return rows_to_frame(frame, geoms, crs=crs, extra_kinds=kinds)
+
+    def _rows(
+        self, columns: list[str], *, since: dt.date | None = None, until: dt.date | None = None
+    ) -> pd.DataFrame:
+        cur = self._current()
+        if cur.empty:
+            raise LedgerError(f"{self._location} holds no snapshot yet; record one first")
+        if since is not None:
+            cur = cur[cur["as_of"] >= since]
+        if until is not None:
+            cur = cur[cur["as_of"] <= until]
+        rows = self._store.read_rows(cur["snapshot_id"].tolist(), columns=columns)
+        day_of = dict(zip(cur["snapshot_id"].astype(int), cur["as_of"], strict=True))
+        rows.insert(0, "as_of", rows["snapshot_id"].astype(int).map(day_of))
+        return rows
+
+    def history(self, parcel_id: str, /) -> pd.DataFrame:
+        """One parcel through every snapshot (status, categories, disposal, area changes).
+
+        See :func:`landkit.ledger.history.parcel_history`; ancestors and descendants are in
+        :meth:`lineage`.
+        """
+        rows = self._rows(
+            [
+                "parcel_id",
+                "status",
+                "categories",
+                "disposal_method",
+                "responsible_unit",
+                "previous_ids",
+                "area_m2",
+            ]
+        )
+        return parcel_history(rows, parcel_id)
+
+    def lineage(self, parcel_id: str, /) -> pd.DataFrame:
+        """Ancestors and descendants of a parcel through splits and merges (``previous_ids``)."""
+        return lineage_frame(parcel_id, parents_map(self._rows(["parcel_id", "previous_ids"])))
+
+    def progress(
+        self,
+        *,
+        baseline: str | dt.date,
+        target_date: str | dt.date,
+        target: float = 0.0,
+        scope: Any = None,
+        categories: Iterable[str] = ("idle", "low_efficiency"),
+        cleared_statuses: Iterable[str] = CLEARED_STATUSES,
+        zones: gpd.GeoDataFrame | str | None = None,
+        zone_field: str = "name",
+    ) -> Progress:
+        """Clear-down progress per snapshot date since ``baseline`` (清零进度).
+
+        Parameters
+        ----------
+        baseline : str or date
+            Baseline date; the latest snapshot on or before it is the baseline snapshot.
+        target_date : str or date
+            Deadline (e.g. ``2024-12-31``).
+        target : float
+            Outstanding area in 亩 allowed at the deadline (0 = 清零).
+        scope : None, str, shapely geometry, GeoSeries or GeoDataFrame
+            Only parcels whose representative point lies inside: a polygon (in the ledger CRS,
+            or a GeoSeries/GeoDataFrame with a CRS) or a zone name looked up in ``zones``.
+        categories : iterable of str
+            Category tags that make up the stock (see :data:`landkit.schema.CATEGORIES`).
+        cleared_statuses : iterable of str
+            Statuses that count as cleared (default :data:`landkit.schema.CLEARED_STATUSES`).
+        zones : GeoDataFrame or str, optional
+            Breakdown by zone: a zone GeoDataFrame (named by ``zone_field``; zones may overlap,
+            a parcel counts in each zone holding its representative point) or a stored column
+            name (``"township"``).
+        zone_field : str
+            Name column of ``zones``.
+
+        Returns
+        -------
+        Progress
+            Summary per date, by zone, by responsible unit, parcel states, disappeared parcels.
+
+        Raises
+        ------
+        LedgerError
+            If no snapshot exists on or before ``baseline`` or ``target_date`` is not after it.
+        """
+        base_day = parse_date(baseline, what="baseline")
+        deadline = parse_date(target_date, what="target_date")
+        cats = tuple(categories)
+        bad = [c for c in cats if c not in {"idle", "low_efficiency", "stalled", "mortgaged", "reserve"}]
+        if bad:
+            raise LedgerError(f"unknown categories: {', '.join(bad)}")
+        cleared = frozenset(cleared_statuses)
+        unknown = sorted(cleared - set(STATUSES))
+        if unknown:
+            raise LedgerError(
+                f"unknown cleared statuses: {', '.join(unknown)}; use keys of landkit.schema.STATUSES"
+            )
+        cur = self._current()
+        if cur.empty:
+            raise LedgerError(f"{self._location} holds no snapshot yet; record one first")
+        before = cur[cur["as_of"] <= base_day]
+        if before.empty:
+            raise LedgerError(
+                f"no snapshot on or before the baseline {base_day}; the first is {cur['as_of'].min()}"
+            )
+        base_snap = before["as_of"].max()
+        if deadline <= base_snap:
+            raise LedgerError(f"target date {deadline} must be after the baseline {base_snap}")
+        need_xy = scope is not None or isinstance(zones, gpd.GeoDataFrame)
+        columns = _PROGRESS_COLUMNS + (["rep_x", "rep_y"] if need_xy else [])
+        if isinstance(zones, str) and zones not in columns:
+            raise LedgerError(
+                f"zones={zones!r}: give a zone GeoDataFrame or one of township, responsible_unit"
+            )
+        rows = self._rows(columns, since=base_snap)
+        crs = self._store.crs()
+        in_scope = None
+        scope_label = "全部"
+        if scope is not None:
+            geom, scope_label = resolve_scope(
+                scope,
+                zones=zones if isinstance(zones, gpd.GeoDataFrame) else None,
+                zone_field=zone_field,
+                crs=crs,
+            )
+            shapely.prepare(geom)
+            in_scope = pd.Series(
+                shapely.contains_xy(geom, rows["rep_x"].to_numpy(), rows["rep_y"].to_numpy()),
+                index=rows.index,
+            )
+        zone_series = None
+        if isinstance(zones, gpd.GeoDataFrame):
+            zone_series = zones_of_points(rows, zones, zone_field=zone_field, crs=crs)
+        elif isinstance(zones, str):
+            zone_series = rows[zones].map(lambda v: [v] if isinstance(v, str) and v else [])
+        tags = {v: bool(set(split_categories(v)) & set(cats)) for v in rows["categories"].dropna().unique()}
+        summary, by_zone, by_unit, parcels = compute_progress(
+            rows,
+            baseline=base_snap,
+            target_date=deadline,
+            target_mu=float(target),
+            in_stock_tags=tags,
+            cleared_statuses=cleared,
+            in_scope=in_scope,
+            zones=zone_series,
+        )
+        settings = {
+            "ledger": self._location,
+            "baseline": base_snap,
+            "target_date": deadline,
+            "target_mu": float(target),
+            "categories": cats,
+            "cleared_statuses": tuple(sorted(cleared)),
+            "scope": scope_label,
+        }
+        disappeared = parcels[parcels["state"] == "disappeared"].reset_index(drop=True)
+        return Progress(summary, by_zone, by_unit, parcels, disappeared, settings)
+
+    def changes(
+        self,
+        from_date: str | dt.date,
+        to_date: str | dt.date,
+        /,
+        *,
+        categories: Iterable[str] = ("idle", "low_efficiency"),
+        cleared_statuses: Iterable[str] = CLEARED_STATUSES,
+        area_tolerance_m2: float = 1.0,
+    ) -> pd.DataFrame:
+        """What changed between two snapshots, one row per parcel and change.
+
+        Changes: ``listed`` (entered the categories), ``cleared``, ``status``, ``categories``,
+        ``disposal``, ``area`` (more than ``area_tolerance_m2``), ``geometry``, ``added``,
+        ``successor`` (new parcel from a split/merge), ``superseded``, ``removed_closed``
+        (left the register after a cleared status) and ``disappeared`` (left it otherwise).
+
+        Returns
+        -------
+        DataFrame
+            ``parcel_id``, ``change``, ``change_label`` (Chinese), ``from_*`` / ``to_*`` values.
+        """
+        a = self.snapshot(from_date)
+        b = self.snapshot(to_date)
+        return compute_changes(
+            a,
+            b,
+            categories=tuple(categories),
+            cleared_statuses=frozenset(cleared_statuses),
+            area_tolerance_m2=area_tolerance_m2,
+        )
