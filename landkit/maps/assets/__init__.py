@@ -1,0 +1,1 @@
+"""Package data of the browse page: ``browse.js``, ``browse.css`` and ``browse.html``."""

@@ -1,0 +1,376 @@
+"""淘宝式选地: a self-contained, offline land-browsing page built with Folium.
+
+:func:`browse_map` turns a parcel table into a :class:`folium.Map` whose page has a sidebar
+(search, filters, sort, live count, a virtualised card list), product-card popups,
+favourites, a compare panel, CSV export, a print view and a shareable URL hash. Leaflet and
+the page's own JavaScript/CSS are inlined when the map is rendered, so the file works from a
+USB stick or an intranet; with ``basemap="none"`` it makes no network request at all.
+:func:`write_browse_map` renders and writes the file atomically.
+
+Parcels are drawn by one canvas layer whose style is looked up from each parcel's
+category (no per-feature ``style_function``); geometries are quantised and delta-encoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+from branca.element import Figure, MacroElement
+
+from .._atomic import write_text_atomic
+from ..errors import ConfigError, CRSError, LandkitError, LandkitWarning
+from ..gcj02 import shift_geometries
+from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, STATUSES, label
+from ._assets import RawElement, leaflet_css, leaflet_js, own_asset
+from ._config import basemap_presets, settings
+from ._encode import json_for_script
+from ._payload import column_payload, geometry_payload, zone_payload
+from ._photos import PhotoTable
+from .profiles import profile_fields
+
+__all__ = ["BASEMAPS", "ZONE_KINDS", "browse_map", "write_browse_map"]
+
+#: Basemap presets (``basemaps.toml``): ``none`` makes no network request.
+BASEMAPS: tuple[str, ...] = ("tianditu", "gaode", "osm", "none")
+
+#: Zone kinds in the order the filter groups them.
+ZONE_KINDS: tuple[str, ...] = ("城", "带", "板块", "乡镇", "园区")
+
+_TOKEN_ENV = "TIANDITU_TOKEN"
+_EXTERNAL_RE = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE
+)
+
+
+def _zones_frame(zones: Any) -> gpd.GeoDataFrame:
+    frame = getattr(zones, "zones", zones)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ConfigError("zones must be a GeoDataFrame (zone_id, name, kind) or an object with .zones")
+    missing = [c for c in ("name", "kind") if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"zones lack column(s) {', '.join(missing)}; expected zone_id, name, kind")
+    if frame.crs is None:
+        raise CRSError("zones have no CRS; set one with .set_crs(...) first")
+    out = frame.copy()
+    if "zone_id" not in out.columns:
+        out["zone_id"] = [str(i) for i in range(len(out))]
+    order = {k: i for i, k in enumerate(ZONE_KINDS)}
+    out["_order"] = out["kind"].map(lambda k: order.get(str(k), len(order)))
+    return out.sort_values(["_order"], kind="stable").drop(columns="_order").to_crs(4326)
+
+
+def _basemap_spec(basemap: str, token: str | None, strings: dict[str, str]) -> dict[str, Any]:
+    presets = basemap_presets()
+    if basemap not in presets:
+        raise ConfigError(f"unknown basemap {basemap!r}; use one of {', '.join(BASEMAPS)}")
+    preset = presets[basemap]
+    if preset.get("token"):
+        token = token or os.environ.get(_TOKEN_ENV)
+        if not token:
+            raise ConfigError(
+                "basemap='tianditu' needs a Tianditu key: pass tianditu_token=... (apply at "
+                f"console.tianditu.gov.cn) or set {_TOKEN_ENV}; or choose basemap='none' for an offline page"
+            )
+        if not re.fullmatch(r"[0-9A-Za-z]+", token):
+            raise ConfigError(
+                "tianditu_token should be the 32-character hexadecimal key from the Tianditu console"
+            )
+    layers = [
+        {
+            "label": layer["label"],
+            "tiles": [t.replace("{tk}", token or "") for t in layer["tiles"]],
+            "subdomains": layer.get("subdomains", ""),
+            "maxZoom": layer.get("max_zoom", 18),
+            "attribution": layer.get("attribution", ""),
+        }
+        for layer in preset["layers"]
+    ]
+    return {"name": basemap, "datum": preset["datum"], "layers": layers, "noneLabel": strings["basemap_none"]}
+
+
+def _strings(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    conf = settings()
+    if lang not in conf["strings"]:
+        raise ConfigError(f"unknown lang {lang!r}; use one of {', '.join(conf['strings'])}")
+    en = conf["labels_en"]
+    cats = {k: (en.get(k, v) if lang == "en" else v) for k, v in CATEGORIES.items()}
+    stats = {k: (en.get(k, v) if lang == "en" else v) for k, v in STATUSES.items()}
+    return conf["strings"][lang], cats, stats
+
+
+def _payload(
+    parcels: gpd.GeoDataFrame,
+    fields: list[str],
+    zones: gpd.GeoDataFrame | None,
+    *,
+    datum: str,
+    photo_root: Path | None,
+) -> dict[str, Any]:
+    conf = settings()
+    enc = conf["encoding"]
+    geo = parcels.geometry.to_crs(4326)
+    if zones is not None and datum != "wgs84":
+        zones = shift_geometries(zones, source="wgs84", target=datum)
+    if datum != "wgs84":
+        geo = shift_geometries(geo, source="wgs84", target=datum)
+    bounds = np.asarray(geo.total_bounds)
+    if not np.isfinite(bounds).all():
+        raise LandkitError("the parcels have no usable geometry to draw")
+    origin = (float(np.floor(bounds[0])), float(np.floor(bounds[1])))
+    prec = float(enc["precision_deg"])
+    table = parcels[fields].copy()
+    if "area_m2" not in table.columns:
+        from ..area import geodesic_area
+
+        table["area_m2"] = np.asarray(geodesic_area(parcels.geometry))
+        fields = [*fields, "area_m2"]
+    columns: dict[str, Any] = {}
+    photos: dict[str, Any] | None = None
+    for name in fields:
+        if name in ("area_mu", "area_ha") and "area_m2" in fields:
+            continue  # derived on the page from area_m2
+        if name == "photos":
+            tab = PhotoTable(
+                root=photo_root,
+                max_px=int(conf["photos"]["max_px"]),
+                quality=int(conf["photos"]["jpeg_quality"]),
+                max_per_parcel=int(conf["photos"]["max_per_parcel"]),
+            )
+            per = [tab.add_cell(v) for v in table[name].tolist()]
+            photos = {"list": tab.entries, "i": per}
+            continue
+        columns[name] = column_payload(table[name], name, decimals=int(enc["float_decimals"]))
+    ids = table["parcel_id"] if "parcel_id" in table.columns else None
+    use_ids = ids is not None and ids.notna().all() and ids.astype(str).is_unique
+    data: dict[str, Any] = {
+        "n": len(table),
+        "origin": list(origin),
+        "prec": prec,
+        "geom": geometry_payload(geo, origin=origin, precision=prec),
+        "cols": columns,
+        "labels": {name: label(name) for name in columns},
+        "units": {name: FIELDS[name].unit for name in columns if name in FIELDS and FIELDS[name].unit},
+        "keyField": "parcel_id" if use_ids else None,
+        "photos": photos,
+    }
+    if zones is not None and len(zones):
+        data["zones"] = zone_payload(
+            geo,
+            zones,
+            origin=origin,
+            precision=prec,
+            simplify=float(enc["zone_simplify_deg"]),
+        )
+    return data
+
+
+class _BrowsePage(MacroElement):
+    """Adds the inlined Leaflet, the sidebar and the page script to the map's figure."""
+
+    def __init__(self, payload_json: str, *, title: str) -> None:
+        super().__init__()
+        self._name = "LandkitBrowse"
+        self.payload_json = payload_json
+        self.title = title
+
+    def render(self, **kwargs: object) -> str:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise LandkitError("the browse page must be rendered inside a folium Figure")
+        head = figure.header
+        head.add_child(RawElement('<link rel="icon" href="data:,">'), name="landkit_icon")
+        head.add_child(RawElement(f"<style>{leaflet_css()}</style>"), name="landkit_leaflet_css")
+        head.add_child(RawElement(f"<script>{leaflet_js()}</script>"), name="landkit_leaflet_js")
+        head.add_child(RawElement(f"<style>{own_asset('browse.css')}</style>"), name="landkit_css")
+        figure.html.add_child(
+            RawElement(
+                own_asset("browse.html")
+                + f'<script type="application/json" id="landkit-data">{self.payload_json}</script>'
+            ),
+            name="landkit_html",
+        )
+        map_name = self._parent.get_name() if self._parent is not None else "null"
+        figure.script.add_child(
+            RawElement(
+                own_asset("browse.js")
+                + f"\nlandkitBrowse({map_name}, "
+                + "JSON.parse(document.getElementById('landkit-data').textContent));\n"
+            ),
+            name="landkit_js",
+        )
+        return ""
+
+
+def browse_map(
+    parcels: gpd.GeoDataFrame,
+    *,
+    zones: Any = None,
+    profile: str | Sequence[str] = "public",
+    basemap: str = "tianditu",
+    tianditu_token: str | None = None,
+    title: str | None = None,
+    lang: str = "zh",
+    photo_root: str | os.PathLike[str] | None = None,
+) -> folium.Map:
+    """Build a 淘宝式选地 browse page for ``parcels`` (pure: writes nothing).
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame
+        Polygons in canonical fields (:mod:`landkit.schema`), any CRS.
+    zones : GeoDataFrame or object with ``.zones``, optional
+        Zones with columns ``zone_id``, ``name``, ``kind`` (城/带/板块/乡镇/园区). Parcels are
+        joined to every zone they intersect; outlines are drawn as switchable layers.
+    profile : {"public", "internal"} or sequence of str, default "public"
+        Fields written into the page (see :mod:`landkit.maps.profiles`). With ``"public"``
+        confidential and unlisted fields are absent from the file.
+    basemap : {"tianditu", "gaode", "osm", "none"}, default "tianditu"
+        Tile preset. ``"none"`` makes the page request nothing. ``"gaode"`` shifts parcels and
+        zones to GCJ-02 so they sit on the tiles.
+    tianditu_token : str, optional
+        Tianditu key (``tk``); falls back to ``$TIANDITU_TOKEN``. Required for ``"tianditu"``.
+    title : str, optional
+        Page title (escaped). Default ``"淘宝式选地"``.
+    lang : {"zh", "en"}, default "zh"
+        Language of the page's labels.
+    photo_root : path, optional
+        Folder that relative paths in the ``photos`` column are resolved against (default:
+        the working directory). Local photos are downsized and embedded; URLs become links.
+
+    Returns
+    -------
+    folium.Map
+        Save with :func:`write_browse_map` (or ``Map.save``); Leaflet is inlined on render.
+
+    Raises
+    ------
+    ConfigError
+        Unknown basemap, profile or language; Tianditu without a token; bad zones.
+    CRSError
+        ``parcels`` or ``zones`` without a CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> gdf = gpd.GeoDataFrame({"parcel_id": ["431281003002GB00017"], "name": ["示例地块"],
+    ...                         "mortgagee": ["某银行"]},
+    ...                        geometry=[box(109.80, 27.19, 109.801, 27.191)], crs=4490)
+    >>> m = browse_map(gdf, basemap="none")
+    >>> page = m.get_root().render()
+    >>> "示例地块" in page, "某银行" in page
+    (True, False)
+    """
+    if not isinstance(parcels, gpd.GeoDataFrame):
+        raise ConfigError("parcels must be a GeoDataFrame")
+    if parcels.crs is None:
+        raise CRSError("parcels have no CRS; set one with .set_crs(...) (CGCS2000 is EPSG:4490)")
+    strings, cat_labels, status_labels = _strings(lang)
+    spec = _basemap_spec(basemap, tianditu_token, strings)
+    fields = profile_fields(parcels.columns, profile)
+    zone_frame = _zones_frame(zones) if zones is not None else None
+    data = _payload(
+        parcels,
+        fields,
+        zone_frame,
+        datum=spec["datum"],
+        photo_root=Path(photo_root) if photo_root is not None else None,
+    )
+    page_title = title or ("淘宝式选地" if lang == "zh" else "Land browser")
+    conf = settings()
+    data.update(
+        title=page_title,
+        lang=lang,
+        strings=strings,
+        categories={"keys": list(CATEGORIES), "labels": cat_labels},
+        statuses=status_labels,
+        construction=CONSTRUCTION_STATUSES if lang == "zh" else {},
+        colors=conf["colors"],
+        zoneColors=conf["zone_colors"],
+        zoneKinds=list(ZONE_KINDS),
+        basemap=spec,
+    )
+    payload = json_for_script(data)
+    data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
+    payload = payload[:-1] + f',"pageId":"{data_id}"}}'
+    m = folium.Map(location=[0.0, 0.0], zoom_start=2, tiles=None, prefer_canvas=True, zoom_control=True)
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    if isinstance(root, Figure):
+        root.title = html.escape(page_title)
+    _BrowsePage(payload, title=page_title).add_to(m)
+    return m
+
+
+def write_browse_map(
+    parcels: gpd.GeoDataFrame,
+    path: str | os.PathLike[str],
+    /,
+    *,
+    overwrite: bool = False,
+    **kwargs: Any,
+) -> Path:
+    """Render :func:`browse_map` and write the HTML file atomically.
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame
+        As for :func:`browse_map`.
+    path : path
+        Output ``.html`` file.
+    overwrite : bool, default False
+        Replace an existing file.
+    **kwargs
+        Options of :func:`browse_map` (``zones``, ``profile``, ``basemap`` …).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    OutputExistsError
+        ``path`` exists and ``overwrite`` is False.
+
+    Warns
+    -----
+    LandkitWarning
+        The file is larger than the budget in ``browse.toml``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, tempfile, pathlib
+    >>> from shapely.geometry import box
+    >>> gdf = gpd.GeoDataFrame({"name": ["示例"]}, geometry=[box(109.8, 27.19, 109.801, 27.191)], crs=4490)
+    >>> out = write_browse_map(gdf, pathlib.Path(tempfile.mkdtemp()) / "land.html", basemap="none")
+    >>> out.stat().st_size > 100_000
+    True
+    """
+    m = browse_map(parcels, **kwargs)
+    text = m.get_root().render()
+    found = _EXTERNAL_RE.search(text)
+    if found:
+        raise LandkitError(f"the page would load an external resource ({found.group(0)[:80]}…); not written")
+    out = write_text_atomic(path, text, overwrite=overwrite)
+    size = len(text.encode("utf-8"))
+    budget = int(settings()["budget"]["max_bytes"])
+    if size > budget:
+        warnings.warn(
+            f"{out} is {size / 1e6:.1f} MB, over the {budget / 1e6:.0f} MB budget (browse.toml): "
+            "publish one township or zone per page, keep fewer fields (profile=...) "
+            "or remove the photos column",
+            LandkitWarning,
+            stacklevel=2,
+        )
+    return out
