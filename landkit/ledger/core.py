@@ -285,7 +285,7 @@ class Ledger:
         scope: Any = None,
         categories: Iterable[str] = ("idle", "low_efficiency"),
         cleared_statuses: Iterable[str] = CLEARED_STATUSES,
-        zones: gpd.GeoDataFrame | str | None = None,
+        zones: Any = None,
         zone_field: str = "name",
     ) -> Progress:
         """Clear-down progress per snapshot date since ``baseline`` (清零进度).
@@ -305,8 +305,9 @@ class Ledger:
             Category tags that make up the stock (see :data:`landkit.schema.CATEGORIES`).
         cleared_statuses : iterable of str
             Statuses that count as cleared (default :data:`landkit.schema.CLEARED_STATUSES`).
-        zones : GeoDataFrame or str, optional
-            Breakdown by zone: a zone GeoDataFrame (named by ``zone_field``; zones may overlap,
+        zones : GeoDataFrame, ZoneSet or str, optional
+            Breakdown by zone: a zone GeoDataFrame or :class:`landkit.zones.ZoneSet` (named by
+            ``zone_field``; zones may overlap,
             a parcel counts in each zone holding its representative point) or a stored column
             name (``"township"``).
         zone_field : str
@@ -322,6 +323,10 @@ class Ledger:
         LedgerError
             If no snapshot exists on or before ``baseline`` or ``target_date`` is not after it.
         """
+        if not isinstance(zones, str | gpd.GeoDataFrame | None) and isinstance(
+            getattr(zones, "zones", None), gpd.GeoDataFrame
+        ):
+            zones = zones.zones  # a landkit.zones.ZoneSet
         base_day = parse_date(baseline, what="baseline")
         deadline = parse_date(target_date, what="target_date")
         cats = tuple(categories)

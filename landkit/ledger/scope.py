@@ -67,6 +67,8 @@ def resolve_scope(
         if zone_field not in zones.columns:
             raise LedgerError(f"the zones have no {zone_field!r} column; pass zone_field=")
         hit = zones[zones[zone_field].astype(str) == scope]
+        if hit.empty and "zone_id" in zones.columns:
+            hit = zones[zones["zone_id"].astype(str) == scope]
         if hit.empty:
             names = ", ".join(map(str, zones[zone_field].unique()[:10]))
             raise LedgerError(f"no zone named {scope!r}; zones: {names}")
