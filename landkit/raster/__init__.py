@@ -7,6 +7,6 @@
 
 from .slope import slope
 from .terrain import TERRAIN_COLUMNS, terrain_stats
-from .zonal import STATS, zonal_stats
+from .zonal import STAT_LABELS, STATS, zonal_stats
 
-__all__ = ["STATS", "TERRAIN_COLUMNS", "slope", "terrain_stats", "zonal_stats"]
+__all__ = ["STATS", "STAT_LABELS", "TERRAIN_COLUMNS", "slope", "terrain_stats", "zonal_stats"]

@@ -14,7 +14,22 @@ from ._accumulate import STATS, Accumulator
 from ._engine import Progress, Totals, band_reader, run
 from ._source import RasterLike, check_band, open_raster, parcels_to_pixels
 
-__all__ = ["STATS", "zonal_stats"]
+__all__ = ["STATS", "STAT_LABELS", "zonal_stats"]
+
+#: Chinese display labels of the columns returned by :func:`zonal_stats`.
+STAT_LABELS = {
+    "count": "有效像元数",
+    "sum": "总和",
+    "mean": "平均值",
+    "min": "最小值",
+    "max": "最大值",
+    "std": "标准差",
+    "median": "中位数",
+    "majority": "众数",
+    "minority": "最少值",
+    "valid_share": "有效覆盖占比",
+    "outside_share": "超出栅格占比",
+}
 
 
 def zonal_stats(
