@@ -1,0 +1,16 @@
+"""The rules of the land: idle land (53号令), low efficiency, per-mu grading, period arithmetic.
+
+- :func:`assess_idle` — is each parcel idle under 《闲置土地处置办法》 (国土资源部令第53号), since when,
+  by whose cause, what fee or recovery applies and what comes next;
+- :func:`procedure_deadlines` — the 30-day windows of the idle-land procedure, moved past holidays;
+- :func:`assess_efficiency` — low-efficiency industrial land under versioned criteria, with reasons;
+- :func:`grade_per_mu` — 亩均效益评价 A/B/C/D grades from a scheme file;
+- :mod:`landkit.rules.dates` — 民法典 arts. 201–203 period arithmetic and holiday calendars.
+
+Statutory numbers and local criteria live in TOML files (``landkit/rules/statute_53.toml``,
+``sample_data/criteria/``), never in code.
+"""
+
+from .dates import HolidayCalendar, read_holidays
+
+__all__ = ["HolidayCalendar", "read_holidays"]
