@@ -35,7 +35,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from .area import add_area_columns
-from .schema import CLEARED_STATUSES, join_categories
+from .schema import CLEARED_STATUSES, CONSTRUCTION_STATUSES, STATUSES, join_categories
 from .units import MU_M2
 
 __all__ = ["TOWNSHIPS", "build_sample"]
@@ -526,7 +526,7 @@ _SHP_HEADERS = {  # canonical → pinyin initials (DBF names ≤ 10 bytes), as a
     "village": "SZC", "landuse_code": "DLBM", "landuse_name": "DLMC", "supply_method": "GDFS",
     "contract_date": "HTQDRQ", "agreed_start_date": "YDDGRQ", "actual_start_date": "SJDGRQ",
     "idle_cause": "XZYY", "land_price": "CRJK", "status": "ZT", "categories": "LB",
-    "responsible_unit": "ZRDW", "ownership": "QSXZ",
+    "responsible_unit": "ZRDW", "ownership": "QSXZ", "landuse_system": "FLTX",
 }
 _LOW_EFF_HEADERS = {  # the park system of DOMAIN.md §6
     "parcel_id": "ZDDM", "township": "SZX", "village": "SZC", "holder": "TDSYQR", "user_unit": "YDDW",
@@ -559,6 +559,12 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
     import pyogrio
 
     root.mkdir(parents=True, exist_ok=True)
+    parcels = parcels.copy()  # bureaus write Chinese labels, not landkit's keys
+    parcels["status"] = parcels["status"].map(STATUSES)
+    parcels["construction_status"] = parcels["construction_status"].map(CONSTRUCTION_STATUSES)
+    parcels["landuse_system"] = parcels["landuse_system"].map(
+        {"guide2023": "用地用海分类", "sandiao": "三调", "gb50137": "GB50137-2011"}
+    )
     cats = parcels["categories"]
     # 1. idle land: GBK shapefile, no .cpg, no .prj, zone-prefixed eastings, dates as text, area in 亩
     idle = parcels[cats.str.contains("idle")].to_crs(_GK_PREFIXED)

@@ -1,0 +1,334 @@
+"""Validate a canonical parcel table and list every problem (nothing is dropped).
+
+The report is a DataFrame with one row per problem: ``row`` (index label of the parcel, or
+None for file-level notes), ``parcel_id``, ``field``, ``problem`` (a code, see
+:data:`PROBLEMS` for the Chinese description), ``severity`` (``error``, ``warning``,
+``info``), ``detail`` and ``suggestion``. Problems met while reading (encoding, CRS
+inference, unparseable dates …) are carried in ``gdf.attrs["landkit"]`` and included.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Polygon, box
+>>> bowtie = Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+>>> g = gpd.GeoDataFrame({"parcel_id": ["431281101001GB00001", "431281101001GB00001"]},
+...                      geometry=[box(400000, 3000000, 400100, 3000100), bowtie], crs=4546)
+>>> report = validate(g)
+>>> sorted(set(report["problem"]))
+['duplicate_id', 'invalid_geometry', 'outside_extent']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .area import geodesic_area
+from .crs import HONGJIANG_EXTENT
+from .encoding import looks_mojibake
+from .landuse import SYSTEMS, is_known
+from .schema import CATEGORIES, STATUSES, split_categories
+from .units import MU_M2
+from .values import check_parcel_id, check_unit_id
+
+__all__ = ["PROBLEMS", "REPORT_COLUMNS", "repair_geometries", "summarise", "validate"]
+
+REPORT_COLUMNS = ["row", "parcel_id", "field", "problem", "severity", "detail", "suggestion"]
+
+#: Problem code → Chinese description (used for report headers and Excel output).
+PROBLEMS: dict[str, str] = {
+    "null_geometry": "几何为空值",
+    "empty_geometry": "几何为空",
+    "not_polygon": "几何不是面",
+    "point_geometry": "仅有点位",
+    "invalid_geometry": "几何无效(自相交等)",
+    "repaired_geometry": "几何已修复",
+    "duplicate_id": "宗地代码重复",
+    "missing_id": "缺少宗地代码",
+    "malformed_parcel_id": "宗地代码格式错误",
+    "malformed_unit_id": "不动产单元号格式错误",
+    "outside_extent": "超出行政区范围",
+    "area_mismatch": "登记面积与图形面积不符",
+    "unknown_landuse_code": "地类编码不在分类体系中",
+    "missing_landuse_system": "地类编码未注明分类体系",
+    "unknown_landuse_system": "未知的分类体系",
+    "unknown_category": "未知类别",
+    "unknown_status": "未知状态",
+    "unparseable_date": "日期无法识别",
+    "unparseable_number": "数值无法识别",
+    "mojibake": "疑似乱码",
+    "encoding_detected": "已识别编码",
+    "crs_inferred": "已推断坐标系",
+    "area_unit_inferred": "已推断面积单位",
+    "area_unit_assumed": "面积单位按平方米处理",
+    "bare_feature_array": "GeoJSON为要素数组",
+    "xy_swapped": "X/Y坐标列已对调",
+    "duplicate_header": "表头重复匹配",
+    "bad_wkt": "WKT无法解析",
+    "no_boundary_points": "界址点不足",
+    "no_geometry_match": "未匹配到图形",
+    "unknown_unit": "面积单位无法识别",
+}
+
+
+def _rows(gdf: pd.DataFrame, mask: np.ndarray | pd.Series, **fields: Any) -> list[dict[str, Any]]:
+    idx = gdf.index[np.asarray(mask, dtype=bool)]
+    pid = gdf["parcel_id"] if "parcel_id" in gdf else pd.Series(None, index=gdf.index, dtype=object)
+    out = []
+    for i in idx:
+        rec = {"row": i, "parcel_id": pid.get(i)}
+        for k, v in fields.items():
+            rec[k] = v(i) if callable(v) else v
+        out.append(rec)
+    return out
+
+
+def validate(
+    parcels: gpd.GeoDataFrame,
+    /,
+    *,
+    region: Sequence[float] | None = None,
+    area_tolerance: float = 0.05,
+) -> pd.DataFrame:
+    """Check a canonical parcel table and return the problem report.
+
+    Parameters
+    ----------
+    parcels : GeoDataFrame
+        From :func:`landkit.read_parcels` (or any table in the canonical vocabulary).
+    region : (min lon, min lat, max lon, max lat), optional
+        Expected extent (default: the region the table was read with, else 洪江市);
+        parcels whose representative point lies more than ~5 km outside are reported.
+    area_tolerance : float
+        Relative difference between the declared area and the geodesic geometry area
+        above which a mismatch is reported (default 5 %).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REPORT_COLUMNS`, errors first.
+    """
+    meta = parcels.attrs.get("landkit", {})
+    region = tuple(region or meta.get("region") or HONGJIANG_EXTENT)
+    recs: list[dict[str, Any]] = []
+    pid = parcels["parcel_id"] if "parcel_id" in parcels else pd.Series(None, index=parcels.index, dtype=object)
+    for p in meta.get("problems", []):
+        row = p.get("row")
+        recs.append({**p, "parcel_id": pid.get(row) if row is not None else None})
+    geoms = np.asarray(parcels.geometry.values)
+    null = pd.isna(geoms)
+    recs += _rows(parcels, null, field="geometry", problem="null_geometry", severity="error",
+                  detail="no geometry", suggestion="supply the parcel boundary")
+    present = ~null
+    empty = present & shapely.is_empty(np.where(present, geoms, None))
+    recs += _rows(parcels, empty, field="geometry", problem="empty_geometry", severity="error",
+                  detail="empty geometry", suggestion="supply the parcel boundary")
+    types = shapely.get_type_id(geoms)
+    usable = present & ~empty
+    points = usable & np.isin(types, [0, 4])
+    recs += _rows(parcels, points, field="geometry", problem="point_geometry", severity="warning",
+                  detail="only a point: no boundary, area from the declared figure",
+                  suggestion="add 界址点 or join polygons on 宗地代码")
+    nonpoly = usable & ~np.isin(types, [0, 4, 3, 6])
+    recs += _rows(parcels, nonpoly, field="geometry", problem="not_polygon", severity="error",
+                  detail=lambda i: f"geometry is {parcels.geometry[i].geom_type}",
+                  suggestion="parcels must be polygons")
+    polys = usable & np.isin(types, [3, 6])
+    invalid = polys & ~shapely.is_valid(np.where(polys, geoms, None))
+    recs += _rows(parcels, invalid, field="geometry", problem="invalid_geometry", severity="error",
+                  detail=lambda i: str(shapely.is_valid_reason(parcels.geometry[i])),
+                  suggestion="repair with landkit.repair_geometries (reports the area change)")
+    recs += _id_checks(parcels)
+    recs += _extent_check(parcels, polys | points, region)
+    recs += _area_check(parcels, polys, area_tolerance)
+    recs += _landuse_check(parcels)
+    recs += _vocabulary_check(parcels)
+    recs += _mojibake_check(parcels)
+    report = pd.DataFrame(recs, columns=REPORT_COLUMNS)
+    order = report["severity"].map({"error": 0, "warning": 1, "info": 2}).fillna(3)
+    return report.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
+    if "parcel_id" not in g:
+        return [{"row": None, "parcel_id": None, "field": "parcel_id", "problem": "missing_id",
+                 "severity": "warning", "detail": "no 宗地代码 column", "suggestion": "map it with field_map="}]
+    recs: list[dict[str, Any]] = []
+    ids = g["parcel_id"].astype("string").str.strip()
+    missing = ids.isna() | (ids == "")
+    recs += _rows(g, missing, field="parcel_id", problem="missing_id", severity="warning",
+                  detail="parcel has no 宗地代码", suggestion="fill the code; joins and history need it")
+    dup = ids.duplicated(keep=False) & ~missing
+    recs += _rows(g, dup, field="parcel_id", problem="duplicate_id", severity="error",
+                  detail=lambda i: f"宗地代码 {g['parcel_id'][i]} appears more than once",
+                  suggestion="keep one row per parcel or merge with combine_parcels")
+    ok = ids.str.fullmatch(r"\d{12}[GJZ][ABSXCDEFHGWY]\d{5}").fillna(False).astype(bool)
+    bad = ~ok & ~missing
+    recs += _rows(g, bad, field="parcel_id", problem="malformed_parcel_id", severity="warning",
+                  detail=lambda i: str(check_parcel_id(g["parcel_id"][i])),
+                  suggestion="宗地代码: 6位县代码+3位地籍区+3位地籍子区+2位特征码+5位顺序号")
+    if "unit_id" in g:
+        uid = g["unit_id"].astype("string").str.strip()
+        has = uid.notna() & (uid != "")
+        good = uid.str.fullmatch(r"\d{12}[GJZ][ABSXCDEFHGWY]\d{5}[FLQW]\d{8}").fillna(False).astype(bool)
+        recs += _rows(g, has & ~good, field="unit_id", problem="malformed_unit_id", severity="warning",
+                      detail=lambda i: str(check_unit_id(g["unit_id"][i])),
+                      suggestion="不动产单元号: 宗地代码+F/L/Q/W+8位数字")
+    return recs
+
+
+def _extent_check(g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float]) -> list[dict[str, Any]]:
+    if g.crs is None or not mask.any():
+        return []
+    pts = gpd.GeoSeries(shapely.point_on_surface(np.asarray(g.geometry.values)[mask]), crs=g.crs).to_crs(4490)
+    x, y = pts.x.to_numpy(), pts.y.to_numpy()
+    m = 0.05
+    out = (x < region[0] - m) | (x > region[2] + m) | (y < region[1] - m) | (y > region[3] + m)
+    full = np.zeros(len(g), dtype=bool)
+    full[np.flatnonzero(mask)[out]] = True
+    lonlat = dict(zip(g.index[np.flatnonzero(mask)], zip(x, y, strict=True), strict=True))
+    return _rows(g, full, field="geometry", problem="outside_extent", severity="warning",
+                 detail=lambda i: f"at {lonlat[i][0]:.4f}E {lonlat[i][1]:.4f}N, outside {tuple(region)}",
+                 suggestion="check the CRS (zone, X/Y order) or the region")
+
+
+def _area_check(g: gpd.GeoDataFrame, polys: np.ndarray, tol: float) -> list[dict[str, Any]]:
+    if "declared_area_m2" not in g or g.crs is None:
+        return []
+    area = g["area_m2"] if "area_m2" in g else geodesic_area(g)
+    declared = pd.to_numeric(g["declared_area_m2"], errors="coerce")
+    rel = (declared - area).abs() / area.where(area > 0)
+    bad = polys & (rel > tol).fillna(False).to_numpy()
+    return _rows(g, bad, field="declared_area_m2", problem="area_mismatch", severity="warning",
+                 detail=lambda i: f"declared {declared[i] / MU_M2:.2f} 亩 vs geometry {area[i] / MU_M2:.2f} 亩 "
+                                  f"({(declared[i] - area[i]) / area[i]:+.1%})",
+                 suggestion="check the declared area's unit or the boundary")
+
+
+def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
+    if "landuse_code" not in g:
+        return []
+    codes = g["landuse_code"]
+    has = codes.notna() & (codes.astype("string").str.strip() != "")
+    if "landuse_system" not in g:
+        return _rows(g, has, field="landuse_system", problem="missing_landuse_system", severity="warning",
+                     detail="地类编码 without its classification system",
+                     suggestion="pass landuse_system='guide2023'|'gbt21010_2017'|'sandiao'|'gb50137'")
+    systems = g["landuse_system"]
+    recs = _rows(g, has & systems.isna(), field="landuse_system", problem="missing_landuse_system",
+                 severity="warning", detail="地类编码 without its classification system",
+                 suggestion="pass landuse_system= when reading")
+    unknown_sys = has & systems.notna() & ~systems.isin(list(SYSTEMS))
+    recs += _rows(g, unknown_sys, field="landuse_system", problem="unknown_landuse_system", severity="warning",
+                  detail=lambda i: f"system {systems[i]!r} is not known", suggestion=f"use one of {', '.join(SYSTEMS)}")
+    check = has & systems.isin(list(SYSTEMS))
+    pairs = pd.DataFrame({"c": codes[check].astype(str), "s": systems[check]})
+    known = {(c, s): is_known(c, system=s) for c, s in pairs.drop_duplicates().itertuples(index=False)}
+    bad = pd.Series(False, index=g.index)
+    bad[check] = [not known[(c, s)] for c, s in pairs.itertuples(index=False)]
+    recs += _rows(g, bad, field="landuse_code", problem="unknown_landuse_code", severity="warning",
+                  detail=lambda i: f"{codes[i]} is not a code of {systems[i]}",
+                  suggestion="check the code or the stated system (1001 is 铁路 in 三调, 工业 in the 2023 guide)")
+    return recs
+
+
+def _vocabulary_check(g: pd.DataFrame) -> list[dict[str, Any]]:
+    recs: list[dict[str, Any]] = []
+    if "categories" in g:
+        bad_cat = g["categories"].map(lambda v: [t for t in split_categories(v) if t not in CATEGORIES])
+        recs += _rows(g, bad_cat.map(bool), field="categories", problem="unknown_category", severity="warning",
+                      detail=lambda i: f"unknown tag(s) {', '.join(bad_cat[i])}",
+                      suggestion=f"use {', '.join(CATEGORIES)} or 闲置/低效/烂尾/抵押/储备")
+    if "status" in g:
+        st = g["status"]
+        bad = st.notna() & ~st.isin(list(STATUSES))
+        recs += _rows(g, bad, field="status", problem="unknown_status", severity="warning",
+                      detail=lambda i: f"status {st[i]!r} is not in the vocabulary",
+                      suggestion=f"use {', '.join(STATUSES)} or their Chinese labels")
+    return recs
+
+
+def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
+    recs: list[dict[str, Any]] = []
+    for c in g.columns:
+        if c == g.geometry.name or not (pd.api.types.is_string_dtype(g[c]) or g[c].dtype == object):
+            continue
+        col = g[c].astype("string")
+        hit = col.str.contains(r"锟斤拷|烫烫烫|\ufffd|[\u00a1-\u00ff]{3,}", regex=True).fillna(False).astype(bool)
+        if hit.any():
+            hit = hit & g[c].map(looks_mojibake)
+            recs += _rows(g, hit, field=c, problem="mojibake", severity="warning",
+                          detail=lambda i, c=c: f"{c}={str(g[c][i])[:30]!r} looks wrongly decoded",
+                          suggestion="re-read with encoding='gbk' or fix the source text")
+    return recs
+
+
+def repair_geometries(parcels: gpd.GeoDataFrame, /) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Repair only the invalid polygons (``make_valid``, polygonal parts kept) and report changes.
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        The repaired copy (same index) and a report with one ``repaired_geometry`` row per
+        repaired parcel giving the geodesic area before and after.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Polygon
+    >>> bowtie = Polygon([(400000, 3000000), (400010, 3000010), (400010, 3000000), (400000, 3000010)])
+    >>> fixed, rep = repair_geometries(gpd.GeoDataFrame(geometry=[bowtie], crs=4546))
+    >>> bool(fixed.is_valid.all()), rep["problem"].tolist()
+    (True, ['repaired_geometry'])
+    """
+    out = parcels.copy()
+    geoms = np.asarray(out.geometry.values)
+    present = ~pd.isna(geoms)
+    bad = present & ~shapely.is_valid(np.where(present, geoms, None))
+    if not bad.any():
+        return out, pd.DataFrame(columns=REPORT_COLUMNS)
+    before = geodesic_area(gpd.GeoSeries(geoms[bad], crs=out.crs))
+    fixed = shapely.make_valid(geoms[bad])
+    fixed = np.array([_polygonal(f) for f in fixed], dtype=object)
+    after = geodesic_area(gpd.GeoSeries(fixed, crs=out.crs))
+    geoms = geoms.copy()
+    geoms[bad] = fixed
+    out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=out.crs)
+    if "area_m2" in out:
+        from .area import add_area_columns
+
+        out = add_area_columns(out)
+    b, a = before.to_numpy(), after.to_numpy()
+    rows = _rows(out, bad, field="geometry", problem="repaired_geometry", severity="info")
+    for k, rec in enumerate(rows):
+        rec["detail"] = f"made valid: area {b[k] / MU_M2:.4f} → {a[k] / MU_M2:.4f} 亩"
+        rec["suggestion"] = "check the boundary against the survey"
+    return out, pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in getattr(geom, "geoms", [geom]) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def summarise(report: pd.DataFrame, /) -> pd.DataFrame:
+    """Count problems by severity and code, with the Chinese description.
+
+    Examples
+    --------
+    >>> summarise(pd.DataFrame({"severity": ["error"], "problem": ["duplicate_id"]}))["说明"].tolist()
+    ['宗地代码重复']
+    """
+    if report.empty:
+        return pd.DataFrame(columns=["severity", "problem", "count", "说明"])
+    s = report.groupby(["severity", "problem"]).size().rename("count").reset_index()
+    s["说明"] = s["problem"].map(PROBLEMS).fillna("")
+    s["_o"] = s["severity"].map({"error": 0, "warning": 1, "info": 2})
+    return s.sort_values(["_o", "count"], ascending=[True, False]).drop(columns="_o").reset_index(drop=True)
