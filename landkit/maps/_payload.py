@@ -42,12 +42,15 @@ def _numbers(values: pd.Series, decimals: int) -> list[float | int | None]:
 
 
 def _strings(values: pd.Series) -> dict[str, Any]:
-    text = values.astype("object").where(values.notna(), None)
-    text = text.map(lambda v: v if v is None or isinstance(v, str) else str(v))
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    missing = values.isna().to_numpy()
+    text: list[str | None] = [
+        None if miss else (v if isinstance(v, str) else str(v))
+        for v, miss in zip(values.tolist(), missing.tolist(), strict=True)
+    ]
+    codes, uniques = pd.factorize(pd.Series(text, dtype=object), use_na_sentinel=True)
     if len(uniques) <= max(1, len(text) // 2):
         return {"t": "s", "d": [str(u) for u in uniques], "i": codes.tolist()}
-    return {"t": "s", "v": text.tolist()}
+    return {"t": "s", "v": text}
 
 
 def column_payload(values: pd.Series, name: str, /, *, decimals: int) -> dict[str, Any]:

@@ -1,0 +1,139 @@
+"""``landkit map``: publish maps. ``landkit map browse`` writes the 淘宝式选地 page.
+
+Examples
+--------
+::
+
+    landkit map browse sample_data/parcels.gpkg -o land.html --basemap none \\
+        --zones sample_data/zones/hongjiang.toml
+    landkit map browse sample_data/parcels.gpkg -o land_internal.html --profile internal \\
+        --basemap tianditu --tianditu-token $TIANDITU_TOKEN
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+import geopandas as gpd
+
+from ..errors import ConfigError
+from .options import check_output, overwrite_option
+
+__all__ = ["command", "read_zone_layer"]
+
+log = logging.getLogger(__name__)
+
+
+def _read_parcels(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    try:
+        from ..io import read_parcels
+    except ImportError:  # the reader is optional while the package grows
+        kwargs: dict[str, Any] = {"layer": layer} if layer else {}
+        return gpd.read_file(path, **kwargs)
+    return read_parcels(path, layer=layer) if layer else read_parcels(path)
+
+
+def read_zone_layer(path: Path) -> gpd.GeoDataFrame:
+    """Read zones from a zone-set config (``.toml``, via ``landkit.zones``) or a vector file.
+
+    A vector file must have the columns ``name`` and ``kind`` (``zone_id`` is optional).
+    """
+    if path.suffix.lower() == ".toml":
+        try:
+            from ..zones import read_zones
+        except ImportError as exc:
+            raise ConfigError(f"{path.name}: zone configs need landkit.zones; pass a vector file") from exc
+        zones: gpd.GeoDataFrame = read_zones(path).zones
+        return zones
+    frame = gpd.read_file(path)
+    missing = [c for c in ("name", "kind") if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"{path.name} lacks column(s) {', '.join(missing)}; zones need name and kind")
+    return frame
+
+
+@click.group(name="map")
+def command() -> None:
+    """Publish maps (淘宝式选地 browse pages)."""
+
+
+@command.command(name="browse")
+@click.argument("parcels", type=click.Path(exists=True, dir_okay=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HTML file.",
+)
+@click.option("--layer", default=None, help="Layer of PARCELS to read.")
+@click.option(
+    "--profile",
+    type=click.Choice(["public", "internal"]),
+    default="public",
+    show_default=True,
+    help="public: allow-listed fields only; internal: every field.",
+)
+@click.option(
+    "--basemap",
+    type=click.Choice(["tianditu", "gaode", "osm", "none"]),
+    default="tianditu",
+    show_default=True,
+    help="Tile preset; none = no network request at all.",
+)
+@click.option(
+    "--tianditu-token", envvar="TIANDITU_TOKEN", default=None, help="Tianditu key ($TIANDITU_TOKEN)."
+)
+@click.option(
+    "--zones",
+    "zones_path",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Zone config (.toml) or vector file with name, kind.",
+)
+@click.option("--title", default=None, help="Page title.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--photo-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for relative photo paths (default: the folder of PARCELS).",
+)
+@overwrite_option
+def browse(
+    parcels: Path,
+    output: Path,
+    layer: str | None,
+    profile: str,
+    basemap: str,
+    tianditu_token: str | None,
+    zones_path: Path | None,
+    title: str | None,
+    lang: str,
+    photo_root: Path | None,
+    overwrite: bool,
+) -> None:
+    """Write the 淘宝式选地 page for PARCELS to -o FILE.html (one self-contained file)."""
+    from ..maps import write_browse_map
+
+    check_output(output, overwrite=overwrite)
+    frame = _read_parcels(parcels, layer)
+    zones = read_zone_layer(zones_path) if zones_path is not None else None
+    out = write_browse_map(
+        frame,
+        output,
+        zones=zones,
+        profile=profile,
+        basemap=basemap,
+        tianditu_token=tianditu_token,
+        title=title,
+        lang=lang,
+        photo_root=photo_root if photo_root is not None else parcels.parent,
+        overwrite=overwrite,
+    )
+    log.info("wrote %s (%d parcels, profile %s)", out, len(frame), profile)
+    click.echo(str(out))
