@@ -271,3 +271,11 @@ def test_real_landuse_overlaps_equal_overlay_and_geod() -> None:
     grid = j[j["kind"] == "grid"]
     assert grid["overlap_m2"].sum() == pytest.approx(geod_areas(parcels.geometry).sum(), rel=1e-6)
     assert grid["zone_id"].notna().all()  # the grid covers every parcel
+
+
+@needs_sample
+def test_chunked_with_progress_equals_one_pass(sample: tuple[gpd.GeoDataFrame, object]) -> None:
+    parcels, zs = sample
+    whole = join_zones(parcels, zs)
+    chunked = join_zones(parcels, zs, chunk_size=300, progress=True)
+    pd.testing.assert_frame_equal(chunked, whole)
