@@ -16,8 +16,12 @@ from ._coverage import cell_coverage
 
 __all__ = ["Progress", "Reader", "Totals", "band_reader", "run"]
 
-#: Reads ``(row_off, col_off, height, width)`` and returns float64 values and an invalid mask.
-Reader = Callable[[tuple[int, int, int, int]], tuple[np.ndarray, np.ndarray]]
+#: ``reader(window, rows, cols)``: float64 values and an invalid mask at the given cells
+#: (indices relative to ``window = (row_off, col_off, height, width)``), or for the whole
+#: window when ``rows`` and ``cols`` are None.
+Reader = Callable[
+    [tuple[int, int, int, int], np.ndarray | None, np.ndarray | None], tuple[np.ndarray, np.ndarray]
+]
 #: Called after each chunk with (pieces done, pieces in total).
 Progress = Callable[[int, int], None]
 
@@ -35,7 +39,9 @@ def band_reader(ds: DatasetReaderBase, band: int, /) -> Reader:
     flags = ds.mask_flag_enums[band - 1]
     nodata = ds.nodatavals[band - 1]
 
-    def read(win: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    def read(
+        win: tuple[int, int, int, int], rr: np.ndarray | None, cc: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         r0, c0, h, w = win
         window = Window(c0, r0, w, h)
         raw = ds.read(band, window=window)
@@ -48,7 +54,9 @@ def band_reader(ds: DatasetReaderBase, band: int, /) -> Reader:
                 invalid |= raw == nodata
         else:
             invalid |= ds.read_masks(band, window=window) == 0
-        return data, invalid
+        if rr is None or cc is None:
+            return data, invalid
+        return data[rr, cc], invalid[rr, cc]
 
     return read
 
@@ -82,10 +90,9 @@ def run(
             r0, c0 = chunk.window[:2]
             rr, cc = cov.row[ok] - r0, cov.col[ok] - c0
             for reader, acc in bands.values():
-                values, invalid = reader(chunk.window)
-                v = values[rr, cc]
-                good = ~invalid[rr, cc]
-                acc.add(pos[good], v[good], frac[good])
+                values, invalid = reader(chunk.window, rr, cc)
+                good = ~invalid
+                acc.add(pos[good], values[good], frac[good])
         done += len(chunk.pos)
         if progress is not None:
             progress(done, total)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import overload
 
@@ -57,20 +58,20 @@ def pixel_ground_size(ds: DatasetReaderBase, rows: np.ndarray, /) -> tuple[np.nd
     return np.full(len(rows), abs(t.a) * unit), np.full(len(rows), abs(t.e) * unit)
 
 
-def _horn(z: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
-    """Horn slope (degrees) of the interior of ``z`` (padded by one cell; NaN = no data).
+def _horn(get: Callable[[int, int], np.ndarray], dx: np.ndarray, dy: np.ndarray, *, gaps: bool) -> np.ndarray:
+    """Horn slope (degrees) from the 3×3 neighbours ``get(dr, dc)`` (NaN = no data).
 
-    A missing neighbour (edge or nodata) is extrapolated linearly through the centre from the
-    opposite neighbour (the centre value if that is missing too), so a plane keeps its exact
-    slope up to the edges; a missing centre stays NaN.
+    With ``gaps``, a missing neighbour (edge or nodata) is extrapolated linearly through the
+    centre from the opposite neighbour (the centre value if that is missing too), so a plane
+    keeps its exact slope up to the edges; a missing centre stays NaN.
     """
-    centre = z[1:-1, 1:-1]
-
-    def raw(dr: int, dc: int) -> np.ndarray:
-        return z[1 + dr : z.shape[0] - 1 + dr, 1 + dc : z.shape[1] - 1 + dc]
+    centre = get(0, 0)
 
     def nb(dr: int, dc: int, fallback: np.ndarray) -> np.ndarray:
-        v, opposite = raw(dr, dc), raw(-dr, -dc)
+        v = get(dr, dc)
+        if not gaps:
+            return v
+        opposite = get(-dr, -dc)
         fill = np.where(np.isnan(opposite), fallback, 2 * centre - opposite)
         return np.where(np.isnan(v), fill, v)
 
@@ -78,35 +79,67 @@ def _horn(z: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
     # a diagonal with no opposite either lies on the plane through its two orthogonal neighbours
     a, c = nb(-1, -1, b + d - centre), nb(-1, 1, b + f - centre)
     g, i = nb(1, -1, h + d - centre), nb(1, 1, h + f - centre)
-    dzdx = ((c + 2 * f + i) - (a + 2 * d + g)) / (8 * dx[:, None])
-    dzdy = ((g + 2 * h + i) - (a + 2 * b + c)) / (8 * dy[:, None])
-    return np.degrees(np.arctan(np.hypot(dzdx, dzdy))).astype(np.float32)
+    dzdx = ((c + 2 * f + i) - (a + 2 * d + g)) / (8 * dx)
+    dzdy = ((g + 2 * h + i) - (a + 2 * b + c)) / (8 * dy)
+    return np.degrees(np.arctan(np.hypot(dzdx, dzdy)))
+
+
+def _padded(ds: DatasetReaderBase, elev: Reader, win: tuple[int, int, int, int]) -> np.ndarray:
+    """Elevations of ``win`` with a one-cell margin (NaN beyond the raster and at nodata)."""
+    r0, c0, h, w = win
+    pr0, pc0 = max(r0 - 1, 0), max(c0 - 1, 0)
+    pr1, pc1 = min(r0 + h + 1, ds.height), min(c0 + w + 1, ds.width)
+    values, invalid = elev((pr0, pc0, pr1 - pr0, pc1 - pc0), None, None)
+    z = np.full((h + 2, w + 2), np.nan)
+    z[1 + pr0 - r0 : 1 + pr1 - r0, 1 + pc0 - c0 : 1 + pc1 - c0] = np.where(invalid, np.nan, values)
+    return z
+
+
+def _slope_window(ds: DatasetReaderBase, elev: Reader, win: tuple[int, int, int, int]) -> np.ndarray:
+    """float32 slope of every cell of ``win``."""
+    z = _padded(ds, elev, win)
+    r0, _, h, w = win
+    dx, dy = pixel_ground_size(ds, np.arange(r0, r0 + h))
+
+    def get(dr: int, dc: int) -> np.ndarray:
+        return z[1 + dr : 1 + dr + h, 1 + dc : 1 + dc + w]
+
+    return _horn(get, dx[:, None], dy[:, None], gaps=bool(np.isnan(z).any())).astype(np.float32)
 
 
 def slope_reader(ds: DatasetReaderBase, band: int = 1, /) -> Reader:
-    """A window reader returning slope (degrees) instead of elevation; last window is cached."""
-    elev = band_reader(ds, band)
-    cache: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+    """A :data:`Reader` giving slope (degrees) at the requested cells instead of elevation.
 
-    def read(win: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
-        if win not in cache:
-            cache.clear()
+    Only the requested cells are computed (from the window's elevations plus a one-cell
+    margin); the last result is cached so several bands can share it.
+    """
+    elev = band_reader(ds, band)
+    last: list[object] = [None, None, None]
+
+    def read(
+        win: tuple[int, int, int, int], rr: np.ndarray | None, cc: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if rr is None or cc is None:
             s = _slope_window(ds, elev, win).astype(np.float64)
-            cache[win] = (s, np.isnan(s))
-        return cache[win]
+            return s, np.isnan(s)
+        if last[0] == win and last[1] is rr:
+            return last[2]  # type: ignore[return-value]
+        z = _padded(ds, elev, win)
+        dx, dy = pixel_ground_size(ds, np.arange(win[0], win[0] + win[2]))
+
+        def get(dr: int, dc: int) -> np.ndarray:
+            return z[rr + 1 + dr, cc + 1 + dc]
+
+        nine = z[rr[:, None] + 1 + _DR, cc[:, None] + 1 + _DC]
+        s = _horn(get, dx[rr], dy[rr], gaps=bool(np.isnan(nine).any()))
+        last[:] = [win, rr, (s, np.isnan(s))]
+        return s, np.isnan(s)
 
     return read
 
 
-def _slope_window(ds: DatasetReaderBase, elev: Reader, win: tuple[int, int, int, int]) -> np.ndarray:
-    r0, c0, h, w = win
-    pr0, pc0 = max(r0 - 1, 0), max(c0 - 1, 0)
-    pr1, pc1 = min(r0 + h + 1, ds.height), min(c0 + w + 1, ds.width)
-    values, invalid = elev((pr0, pc0, pr1 - pr0, pc1 - pc0))
-    z = np.full((h + 2, w + 2), np.nan)
-    z[1 + pr0 - r0 : 1 + pr1 - r0, 1 + pc0 - c0 : 1 + pc1 - c0] = np.where(invalid, np.nan, values)
-    dx, dy = pixel_ground_size(ds, np.arange(r0, r0 + h))
-    return _horn(z, dx, dy)
+_DR = np.array([-1, -1, -1, 0, 0, 0, 1, 1, 1])
+_DC = np.array([-1, 0, 1, -1, 0, 1, -1, 0, 1])
 
 
 @overload

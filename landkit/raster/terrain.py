@@ -115,8 +115,10 @@ def terrain_stats(
         steep = Accumulator(n, stats=("mean",))
         slopes = slope_reader(ds, band)
 
-        def steep_reader(win: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
-            s, invalid = slopes(win)
+        def steep_reader(
+            win: tuple[int, int, int, int], rr: np.ndarray | None, cc: np.ndarray | None
+        ) -> tuple[np.ndarray, np.ndarray]:
+            s, invalid = slopes(win, rr, cc)
             return (s > limit).astype(float), invalid
 
         totals = run(
