@@ -66,6 +66,7 @@ class Payload:
     zone_names: tuple[str, ...]
     zone_kinds: tuple[str, ...]
     kinds: tuple[str, ...]
+    outside_kinds: tuple[str, ...]  # kinds whose union is in kind_union_wkb (empty: no outside rows)
     kind_union_wkb: tuple[bytes, ...]
 
     def dumps(self) -> bytes:
@@ -86,9 +87,17 @@ def _densify(geoms: gpd.GeoSeries, metres: float) -> gpd.GeoSeries:
 
 
 def make_payload(
-    zones: ZoneSet, parcels_crs: pyproj.CRS | None, *, kinds: tuple[str, ...], densify_m: float
+    zones: ZoneSet,
+    parcels_crs: pyproj.CRS | None,
+    *,
+    kinds: tuple[str, ...],
+    densify_m: float,
+    outside: bool = True,
 ) -> Payload:
-    """Prepare ``zones`` (of ``kinds``) for a join with parcels in ``parcels_crs``."""
+    """Prepare ``zones`` (of ``kinds``) for a join with parcels in ``parcels_crs``.
+
+    With ``outside=False`` the per-kind unions are not built and no outside rows are produced.
+    """
     if parcels_crs is None:
         raise CRSError("parcels have no CRS; set one with .set_crs(...) or read them with landkit.io")
     if zones.crs is None:
@@ -113,7 +122,8 @@ def make_payload(
         geoms = _densify(geoms, densify_m).to_crs(work)
     arr = shapely.make_valid(np.asarray(geoms.values))
     kinds_present = tuple(k for k in kinds if (table["kind"] == k).any())
-    unions = [shapely.union_all(arr[(table["kind"] == k).to_numpy()]) for k in kinds_present]
+    outside_kinds = kinds_present if outside else ()
+    unions = [shapely.union_all(arr[(table["kind"] == k).to_numpy()]) for k in outside_kinds]
     return Payload(
         parcels_crs=src.to_wkt(),
         work_crs=work.to_wkt(),
@@ -123,7 +133,8 @@ def make_payload(
         zone_names=tuple(table["name"]),
         zone_kinds=tuple(table["kind"]),
         kinds=kinds_present,
-        kind_union_wkb=tuple(shapely.to_wkb(np.asarray(unions, dtype=object))),
+        outside_kinds=outside_kinds,
+        kind_union_wkb=tuple(shapely.to_wkb(np.asarray(unions, dtype=object))) if unions else (),
     )
 
 
@@ -185,7 +196,7 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
 
     # the part of each parcel outside every zone of a kind = parcel − (parcel ∩ union of the kind)
     is_union = zone_idx >= n_zones
-    covered = np.zeros((len(payload.kinds), len(arr)))
+    covered = np.zeros((len(payload.outside_kinds), len(arr)))
     covered[zone_idx[is_union] - n_zones, parcel_idx[is_union]] = area[is_union]
     outside = parcel_area[None, :] - covered
     outside_k, outside_p = np.nonzero(np.nan_to_num(outside) > _OUTSIDE_TOL * np.nan_to_num(parcel_area))
@@ -198,9 +209,10 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
 
 def long_table(result: Overlaps, labels: pd.Index, payload: Payload) -> pd.DataFrame:
     """The long parcel × zone table (columns :data:`LONG_COLUMNS`) of one chunk."""
-    ids = np.asarray([*payload.zone_ids, *([None] * len(payload.kinds))], dtype=object)
-    names = np.asarray([*payload.zone_names, *([OUTSIDE_NAME] * len(payload.kinds))], dtype=object)
-    kinds = np.asarray([*payload.zone_kinds, *payload.kinds], dtype=object)
+    n_out = len(payload.outside_kinds)
+    ids = np.asarray([*payload.zone_ids, *([None] * n_out)], dtype=object)
+    names = np.asarray([*payload.zone_names, *([OUTSIDE_NAME] * n_out)], dtype=object)
+    kinds = np.asarray([*payload.zone_kinds, *payload.outside_kinds], dtype=object)
     zp = result.zone_pos
     return pd.DataFrame(
         {

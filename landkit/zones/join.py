@@ -82,9 +82,16 @@ def _kinds(zs: ZoneSet, kinds: str | Sequence[str] | None) -> tuple[str, ...]:
     return wanted
 
 
-def _prepare(parcels: Any, zones: ZoneLike, kinds: str | Sequence[str] | None, densify_m: float) -> Payload:
+def _prepare(
+    parcels: Any,
+    zones: ZoneLike,
+    kinds: str | Sequence[str] | None,
+    densify_m: float,
+    *,
+    outside: bool = True,
+) -> Payload:
     zs = as_zoneset(zones, crs=parcels.crs)
-    return make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m)
+    return make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m, outside=outside)
 
 
 def _long(parcels: gpd.GeoDataFrame, payload: Payload, *, chunk_size: int, progress: bool) -> pd.DataFrame:
@@ -158,11 +165,10 @@ def join_zones(
     >>> j[["zone_id", "share"]].round(6).values.tolist()
     [['w', 0.5], ['e', 0.5]]
     """
+    payload = _prepare(parcels, zones, kinds, densify_m, outside=outside)
     if _dask.is_dask(parcels):
-        return _dask.join_zones(parcels, _prepare(parcels, zones, kinds, densify_m), outside=outside)
-    payload = _prepare(parcels, zones, kinds, densify_m)
-    out = _long(parcels, payload, chunk_size=chunk_size, progress=progress)
-    return out if outside else out[out["zone_id"].notna()].reset_index(drop=True)
+        return _dask.join_zones(parcels, payload, outside=outside)
+    return _long(parcels, payload, chunk_size=chunk_size, progress=progress)
 
 
 def outside_parcels(joined: pd.DataFrame, /, *, kind: str, wholly: bool = True) -> pd.Index:
@@ -238,7 +244,7 @@ def assign_zones(
     (['西', '西'], [False, True])
     """
     zs = as_zoneset(zones, crs=parcels.crs)
-    payload = make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m)
+    payload = make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m, outside=False)
     if _dask.is_dask(parcels):
         return _dask.assign_zones(parcels, payload, dict(zs.suffixes))
     joined = _long(parcels, payload, chunk_size=250_000, progress=progress)
