@@ -108,3 +108,17 @@ def test_terrain_gpkg_and_slope(inputs: tuple[Path, Path], tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     with rasterio.open(tif) as ds:
         np.testing.assert_allclose(ds.read(1), slope(dem), rtol=1e-6)
+
+
+def test_progress_bar_on_large_inputs(inputs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import landkit.cli.raster as raster_cli
+
+    parcels, dem = inputs
+    monkeypatch.setattr(raster_cli, "PROGRESS_THRESHOLD", 10)
+    result = CliRunner().invoke(cli, ["raster", "stats", str(parcels), str(dem)])
+    assert result.exit_code == 0, result.output
+    assert "25/25" in result.stderr
+    calls: list[tuple[int, int]] = []
+    zonal_stats(_read(parcels), dem, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (25, 25)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
