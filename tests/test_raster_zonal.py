@@ -342,3 +342,25 @@ def test_matches_exactextract_on_random_parcels(tmp_path: Path) -> None:
     np.testing.assert_allclose(ours["sum"], theirs["sum"], rtol=1e-5)
     assert isinstance(ours, pd.DataFrame)
     assert len(ours) == len(parcels)
+
+
+def test_second_band_nan_nodata_and_internal_mask(tmp_path: Path) -> None:
+    path = tmp_path / "multi.tif"
+    data = np.stack([np.full((2, 2), 1.0), np.array([[10.0, 20.0], [30.0, np.nan]])]).astype("float32")
+    with rasterio.open(
+        path, "w", driver="GTiff", height=2, width=2, count=2, dtype="float32", crs="EPSG:4546",
+        transform=Affine(10, 0, X0, 0, -10, Y0), nodata=float("nan"),
+    ) as ds:  # fmt: skip
+        ds.write(data)
+    got = zonal_stats(frame(cells(0, 0, 2, 2)), path, band=2, stats=("mean", "max"))
+    assert got.loc[0, "mean"] == pytest.approx(20.0)
+    assert got.loc[0, "valid_share"] == pytest.approx(0.75)
+    masked = tmp_path / "masked.tif"
+    with rasterio.Env(GDAL_TIFF_INTERNAL_MASK=True), rasterio.open(
+        masked, "w", driver="GTiff", height=2, width=2, count=1, dtype="uint8", crs="EPSG:4546",
+        transform=Affine(10, 0, X0, 0, -10, Y0),
+    ) as ds:  # fmt: skip
+        ds.write(np.array([[1, 2], [3, 4]], dtype="uint8"), 1)
+        ds.write_mask(np.array([[255, 0], [255, 255]], dtype="uint8"))
+    got = zonal_stats(frame(cells(0, 0, 2, 2)), masked, stats=("mean",))
+    assert got.loc[0, "mean"] == pytest.approx((1 + 3 + 4) / 3)
