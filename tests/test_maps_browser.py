@@ -1,0 +1,369 @@
+"""Real-browser tests of the browse page: Playwright for Python driving Debian's chromium.
+
+Every request is routed through a handler that records it and aborts anything that is not
+the page file itself, so a test fails if the page tries to reach the network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from maps_support import SECRET_BANK, SECRET_NOTE, synthetic_parcels, synthetic_zones
+from PIL import Image
+
+from landkit.maps import write_browse_map
+from landkit.schema import has_category
+
+CHROMIUM = Path("/usr/bin/chromium")
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+MU = 10000 / 15
+XSS_NAME = '<img src=x onerror="window.__xss=1;alert(1)">'
+XSS_NAME2 = "</script><script>window.__xss=2;alert(2)</script>"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def parcels() -> gpd.GeoDataFrame:
+    gdf = synthetic_parcels(400, seed=11)
+    gdf.loc[3, "name"] = XSS_NAME
+    gdf.loc[4, "name"] = XSS_NAME2
+    return gdf
+
+
+@pytest.fixture(scope="module")
+def pages(parcels: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("browse")
+    Image.new("RGB", (900, 600), (20, 120, 60)).save(root / "site.jpg")
+    gdf = parcels.copy()
+    gdf["photos"] = None
+    gdf.loc[0, "photos"] = "site.jpg;https://example.org/a.jpg"
+    zones = synthetic_zones()
+    out = {
+        "public": write_browse_map(gdf, root / "public.html", zones=zones, basemap="none", photo_root=root),
+        "internal": write_browse_map(
+            gdf, root / "internal.html", zones=zones, basemap="none", profile="internal"
+        ),
+        "osm": write_browse_map(gdf.head(20), root / "osm.html", basemap="osm"),
+    }
+    if (SAMPLE / "parcels.gpkg").exists():
+        sample = gpd.read_file(SAMPLE / "parcels.gpkg")
+        out["sample"] = write_browse_map(sample, root / "sample.html", basemap="none", photo_root=SAMPLE)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-gpu",
+            ],
+        )
+        yield b
+        b.close()
+
+
+class Session:
+    """One browser context with every request recorded and non-file requests aborted."""
+
+    def __init__(self, browser: Any) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 860})
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def _route(self, route: Any) -> None:
+        self.requests.append(route.request.url)
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: Path, hash_: str = "") -> Any:
+        self.page.goto(path.as_uri() + hash_)
+        self.page.wait_for_selector("body[data-landkit-ready]", timeout=15_000)
+        return self.page
+
+    def count(self) -> int:
+        return int(self.page.get_attribute("#lk-count", "data-count"))
+
+    def wait_count(self, n: int) -> None:
+        self.page.wait_for_function(
+            f"document.getElementById('lk-count').getAttribute('data-count') === '{n}'", timeout=5_000
+        )
+
+
+@pytest.fixture
+def session(browser: Any) -> Iterator[Session]:
+    s = Session(browser)
+    yield s
+    s.context.close()
+
+
+def _unit_price(gdf: gpd.GeoDataFrame) -> pd.Series:
+    return gdf["asking_price"] / (gdf["area_m2"].round(0) / MU)
+
+
+def _chip(page: Any, group: str, value: str) -> None:
+    page.click(f'button.lk-chip[data-group="{group}"][data-value="{value}"]')
+
+
+def _set_range(page: Any, field: str, lo: str, hi: str) -> None:
+    for suffix, value in (("min", lo), ("max", hi)):
+        page.fill(f"#lk-{field}{suffix}", value)
+        page.dispatch_event(f"#lk-{field}{suffix}", "change")
+
+
+# ---- tests -----------------------------------------------------------------------------------
+
+
+def test_page_loads_with_no_request_leaving_it(session: Session, pages: dict[str, Path]) -> None:
+    for name in ("public", "internal", *(["sample"] if "sample" in pages else [])):
+        session.requests.clear()
+        session.open(pages[name])
+        assert session.requests == [pages[name].as_uri()], name
+        assert session.page.locator(".lk-card").count() > 0
+    assert session.errors == []
+
+
+def test_the_request_recorder_does_see_tile_requests(session: Session, pages: dict[str, Path]) -> None:
+    session.open(pages["osm"])
+    session.page.wait_for_timeout(300)
+    assert any("tile.openstreetmap.org" in u for u in session.requests)
+
+
+def test_filters_match_pandas(session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame) -> None:
+    page = session.open(pages["public"])
+    assert session.count() == len(parcels)
+    idle = has_category(parcels["categories"], "idle")
+    _chip(page, "cat", "idle")
+    session.wait_count(int(idle.sum()))
+    _chip(page, "cat", "reserve")  # categories combine with OR
+    either = idle | has_category(parcels["categories"], "reserve")
+    session.wait_count(int(either.sum()))
+    _chip(page, "st", "for_sale")
+    mask = either & (parcels["status"] == "for_sale")
+    session.wait_count(int(mask.sum()))
+    assert "cat=idle%2Creserve" in page.evaluate("location.hash")
+    page.click("#lk-reset")
+    session.wait_count(len(parcels))
+
+    area_mu = parcels["area_m2"].round(0) / MU
+    _set_range(page, "a", "10", "25")
+    session.wait_count(int(area_mu.between(10, 25).sum()))
+    _set_range(page, "a", "", "")
+    _set_range(page, "p", "500", "1500")
+    session.wait_count(int(parcels["asking_price"].between(500, 1500).sum()))
+    _set_range(page, "u", "20", "")
+    want = parcels["asking_price"].between(500, 1500) & (_unit_price(parcels) >= 20)
+    session.wait_count(int(want.sum()))
+    page.click("#lk-reset")
+
+    zones = synthetic_zones()
+    _chip(page, "z", "qc")
+    _chip(page, "use", "工业用地")
+    qc = parcels.intersects(zones.geometry.iloc[0])
+    session.wait_count(int((qc & (parcels["landuse_name"] == "工业用地")).sum()))
+
+
+def test_sort_orders_cards(session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame) -> None:
+    page = session.open(pages["public"])
+    page.select_option("#lk-sort", "unit_desc")
+    page.wait_for_function("location.hash.indexOf('sort=unit_desc') >= 0")
+    keys = page.eval_on_selector_all(".lk-card", "cs => cs.map(c => c.getAttribute('data-key'))")[:5]
+    unit = _unit_price(parcels)
+    want = parcels.loc[unit.sort_values(ascending=False, kind="stable").index[:5], "parcel_id"].tolist()
+    assert keys == want
+
+
+def test_search(session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame) -> None:
+    page = session.open(pages["public"])
+    page.fill("#lk-q", "工业大道1号")
+    want = parcels["location"].str.contains("工业大道1号", regex=False)
+    session.wait_count(int(want.sum()))
+    page.fill("#lk-q", "安江镇 工业大道1号")  # terms combine with AND
+    both = want & parcels[["name", "township", "location"]].apply(
+        lambda r: any("安江镇" in str(v) for v in r), axis=1
+    )
+    session.wait_count(int(both.sum()))
+    page.fill("#lk-q", parcels["parcel_id"].iloc[123])
+    session.wait_count(1)
+    assert page.get_attribute(".lk-card", "data-key") == parcels["parcel_id"].iloc[123]
+    page.fill("#lk-q", "洪江市张")  # holder names are not public, so not searchable either
+    session.wait_count(0)
+
+
+def _isolated(parcels: gpd.GeoDataFrame) -> list[int]:
+    tree = parcels.sindex
+    left, right = tree.query(parcels.geometry, predicate="intersects")
+    hits = pd.Series(right).groupby(left).size()
+    return [int(i) for i in hits[hits == 1].index]
+
+
+def test_card_and_map_selection_stay_in_step(
+    session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame
+) -> None:
+    page = session.open(pages["public"])
+    first = page.get_attribute(".lk-card >> nth=0", "data-key")
+    page.click(".lk-card >> nth=0")
+    page.wait_for_selector(f'.lk-popup[data-key="{first}"]')
+    assert f"sel={first}" in page.evaluate("location.hash")
+    page.wait_for_timeout(400)
+    assert page.evaluate(
+        f"landkitApp.map.getBounds().contains(landkitApp.bounds(landkitApp.index['{first}']))"
+    )
+
+    # Map → card: a parcel far down the list, clicked on the canvas.
+    k = next(i for i in _isolated(parcels) if i > 250)
+    key = parcels["parcel_id"].iloc[k]
+    page.evaluate(
+        f"""() => {{ const a = landkitApp; a.map.closePopup();
+        a.map.setView(a.bounds(a.index['{key}']).getCenter(), 16, {{animate: false}}); }}"""
+    )
+    page.wait_for_timeout(200)
+    pt = page.evaluate(f"landkitApp.parcelPoint('{key}')")
+    page.mouse.click(pt["x"], pt["y"])
+    page.wait_for_selector(f'.lk-card.lk-active[data-key="{key}"]')
+    page.wait_for_selector(f'.lk-popup[data-key="{key}"]')
+    assert f"sel={key}" in page.evaluate("location.hash")
+    box = page.locator(f'.lk-card[data-key="{key}"]').bounding_box()
+    lst = page.locator("#lk-list").bounding_box()
+    assert lst["y"] <= box["y"]
+    assert box["y"] + box["height"] <= lst["y"] + lst["height"]
+    # The popup is the product card: area in 亩 and m², price, zones.
+    text = page.inner_text(f'.lk-popup[data-key="{key}"]')
+    mu = parcels["area_m2"].iloc[k] / MU
+    assert f"{mu:,.2f}" in text
+    assert f"{parcels['area_m2'].iloc[k]:,.0f}" in text
+
+
+def test_favourites_survive_reload_and_export(
+    session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame
+) -> None:
+    page = session.open(pages["public"])
+    keys = page.eval_on_selector_all(".lk-card", "cs => cs.map(c => c.getAttribute('data-key'))")[:2]
+    for key in keys:
+        page.click(f'.lk-card[data-key="{key}"] .lk-fav')
+    page.reload()
+    page.wait_for_selector("body[data-landkit-ready]")
+    for key in keys:
+        assert page.get_attribute(f'.lk-card[data-key="{key}"] .lk-fav', "aria-pressed") == "true"
+    page.click("#lk-favonly")
+    session.wait_count(2)
+    csv = page.evaluate("landkitApp.shortlistCSV()")
+    lines = csv.lstrip("\ufeff").strip().split("\r\n")
+    assert len(lines) == 3
+    names = parcels.set_index("parcel_id").loc[keys, "name"].tolist()
+    assert all(any(n in line for line in lines[1:]) for n in names)
+    assert SECRET_BANK not in csv
+
+
+def test_compare_panel(session: Session, pages: dict[str, Path]) -> None:
+    page = session.open(pages["public"])
+    for i in range(5):
+        page.click(f".lk-card >> nth={i} >> .lk-cmp")
+    assert page.inner_text("#lk-compare-btn").endswith("(4)")  # at most four
+    page.click("#lk-compare-btn")
+    assert page.locator("#lk-compare table tr >> nth=0 >> th").count() == 5  # label + 4 parcels
+    assert session.dialogs == []
+
+
+def test_url_hash_restores_state(session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame) -> None:
+    area_mu = parcels["area_m2"].round(0) / MU
+    mask = has_category(parcels["categories"], "idle") & area_mu.between(5, 30)
+    chosen = parcels.loc[mask, "parcel_id"].iloc[2]
+    page = session.open(pages["public"], "#cat=idle&a=5~30&sort=area_desc")
+    assert session.count() == int(mask.sum())
+    assert page.get_attribute('button.lk-chip[data-value="idle"]', "aria-pressed") == "true"
+    assert page.input_value("#lk-amin") == "5"
+    assert page.input_value("#lk-sort") == "area_desc"
+    biggest = parcels.loc[area_mu[mask].sort_values(ascending=False, kind="stable").index[0], "parcel_id"]
+    assert page.get_attribute(".lk-card >> nth=0", "data-key") == biggest
+    page = session.open(pages["public"], f"#cat=idle&a=5~30&sort=area_desc&sel={chosen}")
+    assert session.count() == int(mask.sum())
+    page.wait_for_selector(f'.lk-card.lk-active[data-key="{chosen}"]')
+    page.wait_for_selector(f'.lk-popup[data-key="{chosen}"]')
+    # Changing the hash by hand (a pasted link) re-applies it.
+    page.evaluate("location.hash = '#st=for_sale'")
+    session.wait_count(int((parcels["status"] == "for_sale").sum()))
+
+
+def test_xss_payload_stays_inert(session: Session, pages: dict[str, Path]) -> None:
+    session.context.add_init_script("window.__xss = 0;")
+    page = session.open(pages["public"])
+    for name in (XSS_NAME, XSS_NAME2):
+        page.fill("#lk-q", name[:12])
+        page.wait_for_function(
+            "n => { const t = document.querySelector('.lk-card .lk-card-title');"
+            " return t && t.textContent === n; }",
+            arg=name,
+        )
+        key = page.get_attribute(".lk-card >> nth=0", "data-key")
+        page.click(".lk-card >> nth=0")
+        assert page.inner_text(f'.lk-popup[data-key="{key}"] h3') == name
+        assert page.inner_text(".lk-card >> nth=0 >> .lk-card-title") == name
+    page.wait_for_timeout(300)
+    assert session.dialogs == []
+    assert page.evaluate("window.__xss") == 0
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    assert session.errors == []
+
+
+def test_public_page_shows_no_excluded_value(
+    session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame
+) -> None:
+    page = session.open(pages["public"])
+    page.click(".lk-card >> nth=0")
+    page.wait_for_selector(".lk-popup")
+    html = page.content()
+    for value in (
+        SECRET_BANK,
+        SECRET_NOTE,
+        parcels["holder"].iloc[0],
+        parcels["holder_phone"].iloc[0],
+        "98765",
+    ):
+        assert value not in html
+    # The photo is embedded (a data URI), the remote one is only a link.
+    assert (
+        page.locator(".lk-popup .lk-gallery img").get_attribute("src").startswith("data:image/jpeg;base64,")
+    )
+    assert page.locator('.lk-popup a[href="https://example.org/a.jpg"]').count() == 1
+    internal = session.open(pages["internal"])
+    internal.click(".lk-card >> nth=0")
+    internal.wait_for_selector(".lk-popup details")
+    assert SECRET_BANK in internal.content()
+
+
+def test_redraw_after_filter_is_fast(session: Session, pages: dict[str, Path]) -> None:
+    page = session.open(pages["public"])
+    _chip(page, "cat", "idle")
+    ms = page.evaluate("landkitApp.lastFilterMs + landkitApp.lastDrawMs")
+    assert ms < 150
+    assert re.fullmatch(r"\d+", page.get_attribute("#lk-count", "data-count"))
+    assert np.isfinite(ms)
