@@ -8,9 +8,36 @@
 - :mod:`landkit.rules.dates` — 民法典 arts. 201–203 period arithmetic and holiday calendars.
 
 Statutory numbers and local criteria live in TOML files (``landkit/rules/statute_53.toml``,
-``sample_data/criteria/``), never in code.
+``landkit/rules/criteria/``, ``sample_data/criteria/``), never in code.
 """
 
-from .dates import HolidayCalendar, read_holidays
+from .dates import HolidayCalendar, add_years, day_after_period, full_years, period_end, read_holidays
+from .efficiency import EFFICIENCY_COLUMNS, REASONS, assess_efficiency, read_criteria
+from .grading import GRADE_COLUMNS, grade_per_mu, read_scheme
+from .idle import BASES, CAUSES, IDLE_COLUMNS, TRACKS, assess_idle, classify_cause
+from .procedure import PROCEDURE_COLUMNS, procedure_deadlines, procedure_steps
 
-__all__ = ["HolidayCalendar", "read_holidays"]
+__all__ = [
+    "BASES",
+    "CAUSES",
+    "EFFICIENCY_COLUMNS",
+    "GRADE_COLUMNS",
+    "IDLE_COLUMNS",
+    "PROCEDURE_COLUMNS",
+    "REASONS",
+    "TRACKS",
+    "HolidayCalendar",
+    "add_years",
+    "assess_efficiency",
+    "assess_idle",
+    "classify_cause",
+    "day_after_period",
+    "full_years",
+    "grade_per_mu",
+    "period_end",
+    "procedure_deadlines",
+    "procedure_steps",
+    "read_criteria",
+    "read_holidays",
+    "read_scheme",
+]
