@@ -6,8 +6,10 @@ mean, min and max on the same files in the same run; each run is a fresh subproc
 wall time (computation only, inputs already loaded) and peak RSS (``ru_maxrss``) are reported,
 with the RSS after loading as the baseline. Best time of ``--repeat`` runs.
 
-landkit and exactextract weight pixels by exact coverage; rasterstats counts pixel centres
-(not coverage-weighted). The agreement of the means with landkit is printed too.
+landkit and exactextract weight pixels by exact coverage (exactextract is run with both its
+``feature-sequential`` default and ``raster-sequential`` strategies); rasterstats counts pixel
+centres (not coverage-weighted). The agreement of the means with landkit is printed too;
+``landkit-terrain`` (elevation + slope + steep share) is timed beside them.
 
 Usage::
 
@@ -37,7 +39,7 @@ DEM = DATA / "bench_dem_5000.tif"
 PARCELS = DATA / "bench_parcels_10k.gpkg"
 SIZE, PIXEL, N = 5000, 10.0, 10_000
 X0, Y0 = 380_000.0, 3_050_000.0
-TOOLS = ("landkit", "exactextract", "rasterstats", "landkit-terrain")
+TOOLS = ("landkit", "exactextract", "exactextract-rs", "rasterstats", "landkit-terrain")
 
 
 def build_inputs() -> None:
@@ -95,10 +97,11 @@ def _run_one(tool: str, out: Path) -> None:
 
         table = terrain_stats(parcels, DEM)
         means = table["elev_mean_m"].to_numpy()
-    elif tool == "exactextract":
+    elif tool.startswith("exactextract"):
         from exactextract import exact_extract
 
-        table = exact_extract(str(DEM), parcels, ["mean", "min", "max"], output="pandas")
+        strategy = "raster-sequential" if tool.endswith("-rs") else "feature-sequential"
+        table = exact_extract(str(DEM), parcels, ["mean", "min", "max"], output="pandas", strategy=strategy)
         means = table["mean"].to_numpy()
     elif tool == "rasterstats":
         from rasterstats import zonal_stats as rs_zonal
