@@ -45,6 +45,8 @@ def band_reader(ds: DatasetReaderBase, band: int, /) -> Reader:
         r0, c0, h, w = win
         window = Window(c0, r0, w, h)
         raw = ds.read(band, window=window)
+        if rr is not None and cc is not None:  # convert and test only the cells asked for
+            raw = raw[rr, cc]
         data = raw.astype(np.float64, copy=False)
         invalid = ~np.isfinite(data)
         if MaskFlags.all_valid in flags:
@@ -53,10 +55,9 @@ def band_reader(ds: DatasetReaderBase, band: int, /) -> Reader:
             if not np.isnan(nodata):
                 invalid |= raw == nodata
         else:
-            invalid |= ds.read_masks(band, window=window) == 0
-        if rr is None or cc is None:
-            return data, invalid
-        return data[rr, cc], invalid[rr, cc]
+            mask = ds.read_masks(band, window=window)
+            invalid |= (mask if rr is None or cc is None else mask[rr, cc]) == 0
+        return data, invalid
 
     return read
 
