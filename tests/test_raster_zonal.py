@@ -364,3 +364,13 @@ def test_second_band_nan_nodata_and_internal_mask(tmp_path: Path) -> None:
         ds.write_mask(np.array([[255, 0], [255, 255]], dtype="uint8"))
     got = zonal_stats(frame(cells(0, 0, 2, 2)), masked, stats=("mean",))
     assert got.loc[0, "mean"] == pytest.approx((1 + 3 + 4) / 3)
+
+
+def test_import_stays_light() -> None:
+    import subprocess
+    import sys
+
+    heavy = "{'exactextract', 'rasterstats', 'tqdm'}"
+    code = f"import sys, landkit.raster, landkit.cli.raster; print(sorted({heavy} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
