@@ -376,5 +376,5 @@ def assess_efficiency(
     for c in ("eff_far", "eff_investment_per_mu"):
         out[c] = out[c].astype(float)
     for c in ("eff_reason_keys", "eff_reasons", "eff_unchecked", "eff_missing"):
-        out[c] = out[c].fillna("").astype(str)
+        out[c] = out[c].astype(object).where(out[c].notna(), "").astype(str)
     return out
