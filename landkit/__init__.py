@@ -1,26 +1,53 @@
 """landkit: find, track and re-use idle land (闲置土地、低效用地、烂尾地、抵押地).
 
 The public API is re-exported here; see the README for a tour.
+
+Examples
+--------
+>>> import landkit
+>>> landkit.MU_M2 * 15
+10000.0
 """
 
 from ._version import __version__
 from .area import add_area_columns, geodesic_area
 from .crs import check_datum, infer_crs, to_cgcs2000
 from .errors import LandkitError
-from .gcj02 import gcj02_to_wgs84, shift_geometries, wgs84_to_gcj02
-from .units import m2_to_mu, mu_to_m2
+from .gcj02 import bd09_to_wgs84, gcj02_to_wgs84, shift_geometries, wgs84_to_bd09, wgs84_to_gcj02
+from .io import canonicalise, combine_parcels, read_layer, read_parcels, write_parcels
+from .landuse import landuse_name, to_guide2023
+from .schema import CATEGORIES, FIELDS, STATUSES, has_category, to_chinese_labels
+from .units import MU_M2, m2_to_mu, mu_to_m2
+from .validate import repair_geometries, summarise, validate
 
 __all__ = [
+    "CATEGORIES",
+    "FIELDS",
+    "MU_M2",
+    "STATUSES",
     "LandkitError",
     "__version__",
     "add_area_columns",
+    "bd09_to_wgs84",
+    "canonicalise",
     "check_datum",
+    "combine_parcels",
     "gcj02_to_wgs84",
     "geodesic_area",
+    "has_category",
     "infer_crs",
+    "landuse_name",
     "m2_to_mu",
     "mu_to_m2",
+    "read_layer",
+    "read_parcels",
+    "repair_geometries",
     "shift_geometries",
+    "summarise",
     "to_cgcs2000",
+    "to_chinese_labels",
+    "to_guide2023",
+    "validate",
+    "wgs84_to_bd09",
     "wgs84_to_gcj02",
 ]

@@ -140,7 +140,7 @@ def read_table(
         ys = pd.to_numeric(table[y], errors="coerce").to_numpy(float)
         e, n = _orient_xy(xs, ys, meta, xname=x, yname=y)
         meta["geometry_source"] = f"points from {x}/{y} (X = northing)"
-        problems.append({"row": None, "field": "geometry", "problem": "point_geometry", "severity": "info",
+        problems.append({"row": None, "field": "geometry", "problem": "ledger_points", "severity": "info",
                          "detail": "the ledger gives one point per parcel; areas come from the declared area only",
                          "suggestion": "add a 界址点 sheet or pass geometry_from= for parcel polygons"})
         return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(e, n), crs=None)
@@ -197,8 +197,8 @@ def _join_geometry(table: pd.DataFrame, geometry_from: Any, *, code: str, meta: 
     gcode = _find([str(c) for c in geo.columns], _CODE | {"PARCEL_ID"})
     if gcode is None:
         raise DataFormatError("geometry_from layer has no 宗地代码/parcel_id column to join on")
-    lookup = geo.drop_duplicates(subset=[gcode]).set_index(geo[gcode].astype(str).str.strip()
-                                                          .drop_duplicates().values)
+    keyed = geo.assign(_key=geo[gcode].astype(str).str.strip()).drop_duplicates(subset="_key")
+    lookup = keyed.set_index("_key")
     keys = table[code].astype(str).str.strip()
     geoms = keys.map(lookup.geometry)
     for idx_, k in keys[geoms.isna()].items():

@@ -259,11 +259,10 @@ def to_cgcs2000(
         rx, ry, rz = p[3:6]
         if convention == "coordinate_frame":
             rx, ry, rz = -rx, -ry, -rz
-        proj4 = src.to_proj4()
-        proj4 = " ".join(t for t in proj4.split() if not t.startswith("+towgs84"))
         tow = f"+towgs84={p[0]},{p[1]},{p[2]},{rx},{ry},{rz},{p[6]}"
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", UserWarning)  # PROJ notes that proj strings lose metadata
+            proj4 = " ".join(t for t in src.to_proj4().split() if not t.startswith("+towgs84"))
             staged = pyproj.CRS.from_proj4(f"{proj4} {tow}")
         out = gdf.set_crs(staged, allow_override=True).to_crs(4326)
         return out.set_crs(4490, allow_override=True).to_crs(target)

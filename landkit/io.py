@@ -40,7 +40,7 @@ from .schema import CONSTRUCTION_STATUSES, FIELDS, STATUSES, join_categories, sp
 from .units import HA_M2, MU_M2, UNIT_ALIASES
 from .values import parse_dates, parse_numbers
 
-__all__ = ["combine_parcels", "read_layer", "read_parcels", "write_parcels"]
+__all__ = ["canonicalise", "combine_parcels", "read_layer", "read_parcels", "write_parcels"]
 
 log = logging.getLogger(__name__)
 
@@ -154,9 +154,9 @@ def _read_vector(p: Path, *, layer: str | int | None, encoding: str | None, meta
                      "pass encoding='...' if the text looks wrong")
         else:
             meta["encoding"] = encoding
-        kwargs["encoding"] = encoding
+        kwargs["encoding"] = _gdal_encoding(encoding)
     elif encoding is not None:
-        kwargs["encoding"] = encoding
+        kwargs["encoding"] = _gdal_encoding(encoding)
     try:
         layers = pyogrio.list_layers(p)
     except Exception as exc:  # pyogrio raises several GDAL error types
@@ -172,6 +172,18 @@ def _read_vector(p: Path, *, layer: str | int | None, encoding: str | None, meta
     except Exception as exc:
         raise DataFormatError(f"{p.name}: cannot read ({_gdal_message(exc)})") from None
     return gdf
+
+
+def _gdal_encoding(name: str) -> str:
+    """The iconv spelling GDAL understands for a Python codec name."""
+    import codecs
+
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        raise DataFormatError(f"unknown encoding {name!r}; use e.g. 'gbk', 'gb18030' or 'utf-8'") from None
+    return {"iso8859-1": "ISO-8859-1", "utf-8": "UTF-8", "gbk": "GBK", "gb18030": "GB18030", "gb2312": "GB2312",
+            "big5": "BIG5", "cp950": "CP950", "cp1252": "CP1252", "cp437": "CP437"}.get(canonical, canonical.upper())
 
 
 def _gdal_message(exc: BaseException) -> str:

@@ -418,7 +418,7 @@ def _photos(root: Path, rng: np.random.Generator) -> list[str]:
 
 def _dem(base: dict[str, gpd.GeoDataFrame], path: Path, rng: np.random.Generator) -> None:
     import rasterio
-    from rasterio.transform import from_origin
+    from affine import Affine
 
     county = base["county"].to_crs(_GK)
     minx, miny, maxx, maxy = (np.floor(v / 100) * 100 for v in county.total_bounds)
@@ -433,14 +433,15 @@ def _dem(base: dict[str, gpd.GeoDataFrame], path: Path, rng: np.random.Generator
     ridge = base["xuefeng_ridge"].to_crs(_GK).geometry.iloc[0]
     d_river = shapely.distance(river, pts).reshape(gy.shape)
     d_ridge = shapely.distance(ridge, pts).reshape(gy.shape)
-    elev = 175 + 420 * (1 - np.exp(-d_river / 6000)) + 1500 * np.exp(-((d_ridge / 9000) ** 2))
-    elev += 60 * np.sin(gx / 3100) * np.cos(gy / 2700) + rng.normal(0, 4, gy.shape)
+    elev = 175 + 420 * (1 - np.exp(-d_river / 6000)) + 1200 * np.exp(-((d_ridge / 9000) ** 2))
+    hills = 1 - np.exp(-d_river / 2500)  # the valley floor stays near the river's level
+    elev += hills * 60 * (1 + np.sin(gx / 3100) * np.cos(gy / 2700)) + rng.normal(0, 3, gy.shape)
     inside = shapely.contains_xy(county.geometry.iloc[0].buffer(2000), gx, gy)
     data = np.where(inside, np.round(elev), -32768).astype("int16")
     path.parent.mkdir(parents=True, exist_ok=True)
     profile = {
         "driver": "GTiff", "width": width, "height": height, "count": 1, "dtype": "int16",
-        "crs": f"EPSG:{_GK}", "transform": from_origin(minx, maxy, res, res), "nodata": -32768,
+        "crs": f"EPSG:{_GK}", "transform": Affine(res, 0.0, minx, 0.0, -res, maxy), "nodata": -32768,
         "compress": "deflate", "predictor": 2, "tiled": True, "blockxsize": 256, "blockysize": 256,
     }
     with rasterio.open(path, "w", **profile) as dst:

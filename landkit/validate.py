@@ -46,6 +46,7 @@ PROBLEMS: dict[str, str] = {
     "empty_geometry": "几何为空",
     "not_polygon": "几何不是面",
     "point_geometry": "仅有点位",
+    "ledger_points": "台账仅有点坐标",
     "invalid_geometry": "几何无效(自相交等)",
     "repaired_geometry": "几何已修复",
     "duplicate_id": "宗地代码重复",
@@ -145,7 +146,7 @@ def validate(
                   suggestion="repair with landkit.repair_geometries (reports the area change)")
     recs += _id_checks(parcels)
     recs += _extent_check(parcels, polys | points, region)
-    recs += _area_check(parcels, polys, area_tolerance)
+    recs += _area_check(parcels, polys & ~invalid, area_tolerance)
     recs += _landuse_check(parcels)
     recs += _vocabulary_check(parcels)
     recs += _mojibake_check(parcels)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -43,6 +44,12 @@ def cli(verbose: int, quiet: bool) -> None:
     """landkit: 闲置低效用地 — read, check, join, track and publish land parcels."""
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="landkit: %(levelname)s: %(message)s", stream=sys.stderr)
+
+    def _show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if not quiet:
+            click.echo(f"landkit: warning: {message}", err=True)
+
+    warnings.showwarning = _show
 
 
 for _name in SUBCOMMANDS:
