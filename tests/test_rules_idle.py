@@ -153,6 +153,11 @@ def test_not_started_day_after_anniversary_is_idle_with_fee():
     assert "第十四条第一项" in r["idle_article"]
 
 
+def test_chinese_status_labels_are_understood():
+    assert one("2023-03-16", construction_status="未动工")["idle_basis"] == "not_started"
+    assert one("2023-03-16", construction_status="已竣工")["idle_basis"] == "none"
+
+
 def test_recovery_after_two_full_years():
     assert not one("2024-03-15")["recovery_eligible"]
     r = one("2024-03-16")

@@ -362,7 +362,9 @@ def assess_idle(
         Aligned on ``parcels.index`` with the columns of :data:`IDLE_COLUMNS`: ``idle_basis``
         (:data:`BASES`), ``idle_since``, ``idle_years`` (whole years), ``idle_clock_start``,
         ``idle_cause`` (:data:`CAUSES`), ``idle_art8``, ``idle_track`` (:data:`TRACKS`),
-        ``idle_fee`` (万元; 0 on the negotiated track, NaN when not due or unknown),
+        ``idle_fee`` (万元; the one-off Art. 14(1) fee, 20% of ``land_price``, due once a full year
+        has passed and still shown when recovery under Art. 14(2) has become possible; 0 on the
+        negotiated track; NaN when not due or unknown),
         ``recovery_eligible`` (nullable bool), ``recovery_from``, ``idle_next_step``,
         ``idle_next_date`` (the earliest day the step may be taken), ``idle_article``,
         ``idle_missing`` (canonical names of the fields that were needed but missing) and
