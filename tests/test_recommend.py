@@ -201,3 +201,15 @@ def test_sample_demand_on_sample_parcels():
     priced = r["asking_price"].notna()
     assert (r.loc[priced, "asking_price"] <= 1500).all()
     assert (r.loc[priced, "asking_price"] / r.loc[priced, "area_mu"] <= 30).all()
+
+
+def test_shortlist_feeds_the_browse_page(parcels, roads):
+    from landkit.maps.browse import browse_map
+
+    shortlist = recommend(parcels, DEMAND, roads=roads)
+    page = browse_map(
+        shortlist, basemap="none", profile=["parcel_id", "area_m2", "asking_price", "rec_rank", "rec_reason"]
+    )
+    html = page.get_root().render()
+    assert "距道路 50 m" in html
+    assert "H_elsewhere" not in html  # only the shortlist is published
