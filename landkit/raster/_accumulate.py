@@ -48,24 +48,34 @@ class Accumulator:
         self._classes: list[pd.Series] = []
         self._values: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def add(self, pos: np.ndarray, values: np.ndarray, weight: np.ndarray) -> None:
-        """Add valid cells: parcel position, value and covered fraction of each."""
-        if len(pos) == 0:
+    def add(self, parcels: np.ndarray, local: np.ndarray, values: np.ndarray, weight: np.ndarray) -> None:
+        """Add valid cells of one chunk.
+
+        ``parcels`` holds the distinct parcel positions of the chunk; ``local`` indexes it for
+        each cell, beside the cell's value and covered fraction. Work is proportional to the
+        chunk, not to the number of parcels.
+        """
+        if len(local) == 0:
             return
-        n = self.n
-        wb = np.bincount(pos, weight, minlength=n)
+        k = len(parcels)
+        wb = np.bincount(local, weight, minlength=k)
         seen = wb > 0
-        mb = np.divide(np.bincount(pos, weight * values, minlength=n), wb, out=np.zeros(n), where=seen)
-        m2b = np.bincount(pos, weight * (values - mb[pos]) ** 2, minlength=n)
-        wa = self.weight
+        mb = np.divide(np.bincount(local, weight * values, minlength=k), wb, out=np.zeros(k), where=seen)
+        m2b = np.bincount(local, weight * (values - mb[local]) ** 2, minlength=k)
+        wa = self.weight[parcels]
         w = wa + wb
-        delta = mb - self.mean
-        frac_b = np.divide(wb, w, out=np.zeros(n), where=w > 0)
-        self.mean = self.mean + delta * frac_b
-        self.m2 = self.m2 + m2b + delta**2 * wa * frac_b
-        self.weight = w
-        np.minimum.at(self.min, pos, values)
-        np.maximum.at(self.max, pos, values)
+        delta = mb - self.mean[parcels]
+        frac_b = np.divide(wb, w, out=np.zeros(k), where=w > 0)
+        self.mean[parcels] += delta * frac_b
+        self.m2[parcels] += m2b + delta**2 * wa * frac_b
+        self.weight[parcels] = w
+        lo = np.full(k, np.inf)
+        hi = np.full(k, -np.inf)
+        np.minimum.at(lo, local, values)
+        np.maximum.at(hi, local, values)
+        self.min[parcels] = np.minimum(self.min[parcels], lo)
+        self.max[parcels] = np.maximum(self.max[parcels], hi)
+        pos = parcels[local]
         if self._need_classes:
             key = pd.MultiIndex.from_arrays([pos, values], names=["pos", "value"])
             self._classes.append(pd.Series(weight, index=key).groupby(level=[0, 1]).sum())

@@ -82,18 +82,21 @@ def run(
     done = 0
     for chunk in chunks:
         cov = cell_coverage(chunk.geoms)
-        pos = chunk.pos[cov.geom]
-        area += np.bincount(pos, cov.frac, minlength=n)
+        # distinct parcels of the chunk (a large parcel may come as several tiles)
+        parcels, piece_parcel = np.unique(chunk.pos, return_inverse=True)
+        k = len(parcels)
+        local = piece_parcel[cov.geom]
+        area[parcels] += np.bincount(local, cov.frac, minlength=k)
         ok = (cov.row >= 0) & (cov.row < height) & (cov.col >= 0) & (cov.col < width)
         if chunk.window is not None and ok.any():
-            pos, frac = pos[ok], cov.frac[ok]
-            inside += np.bincount(pos, frac, minlength=n)
+            local, frac = local[ok], cov.frac[ok]
+            inside[parcels] += np.bincount(local, frac, minlength=k)
             r0, c0 = chunk.window[:2]
             rr, cc = cov.row[ok] - r0, cov.col[ok] - c0
             for reader, acc in bands.values():
                 values, invalid = reader(chunk.window, rr, cc)
                 good = ~invalid
-                acc.add(pos[good], values[good], frac[good])
+                acc.add(parcels, local[good], values[good], frac[good])
         done += len(chunk.pos)
         if progress is not None:
             progress(done, total)
