@@ -230,9 +230,10 @@ def main() -> None:
         write_landkit(big, lk)
         fig = browser_figures(lk, landkit=True, timeout_s=args.timeout)
         log.info(
-            "landkit  size %.1f MB  TTI %.2f s  filter redraw %.0f ms (JS %.0f ms)  blocked requests %d %s",
+            "landkit  size %.1f MB  TTI %.2f s %s  filter redraw %.0f ms (JS %.0f ms)  blocked %d %s",
             lk.stat().st_size / 1e6,
             fig["tti_s"],
+            fig["tti_all"],
             fig["filter_frame_ms"],
             fig["filter_js_ms"],
             fig["requests_blocked"],
@@ -244,9 +245,10 @@ def main() -> None:
             try:
                 ff = browser_figures(offline_folium(fo), landkit=False, timeout_s=args.timeout)
                 log.info(
-                    "folium   size %.1f MB  TTI %.2f s  filter: none (no filter UI)  blocked requests %d %s",
+                    "folium   size %.1f MB  TTI %.2f s %s  filter: none (no filter UI)  blocked %d %s",
                     fo.stat().st_size / 1e6,
                     ff["tti_s"],
+                    ff["tti_all"],
                     ff["requests_blocked"],
                     ff["errors"],
                 )

@@ -336,3 +336,12 @@ def test_sample_public_page_has_no_confidential_value() -> None:
         leaked = [v for v in values if v in page]
         assert not leaked, (col, leaked[:3])
     assert set(_payload(page)["cols"]).isdisjoint(secret)
+
+
+def test_english_labels_and_unknown_language(parcels: gpd.GeoDataFrame) -> None:
+    data = _payload(_render(parcels, lang="en"))
+    assert data["strings"]["results"] == "{n} parcels"
+    assert data["categories"]["labels"]["idle"] == "idle"
+    assert data["title"] == "Land browser"
+    with pytest.raises(ConfigError, match="lang"):
+        browse_map(parcels, basemap="none", lang="fr")

@@ -367,3 +367,14 @@ def test_redraw_after_filter_is_fast(session: Session, pages: dict[str, Path]) -
     assert ms < 150
     assert re.fullmatch(r"\d+", page.get_attribute("#lk-count", "data-count"))
     assert np.isfinite(ms)
+
+
+def test_print_view_lists_the_favourites(session: Session, pages: dict[str, Path]) -> None:
+    session.context.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    page = session.open(pages["public"])
+    keys = page.eval_on_selector_all(".lk-card", "cs => cs.map(c => c.getAttribute('data-key'))")[:3]
+    for key in keys:
+        page.click(f'.lk-card[data-key="{key}"] .lk-fav')
+    page.click("#lk-print")
+    assert page.evaluate("window.__printed") == 1
+    assert page.locator("#lk-print-view table tr").count() == 4  # header + three favourites

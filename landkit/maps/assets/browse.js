@@ -232,12 +232,25 @@
       ctx.clearRect(0, 0, size.x, size.y);
       var vx0 = ox / scale, vy0 = oy / scale, vx1 = (ox + size.x) / scale, vy1 = (oy + size.y) / scale;
       var buckets = app.palette.map(function () { return []; });
-      var res = app.result, b = st.bbox;
+      var res = app.result, b = st.bbox, W = this._canvas.width, H = this._canvas.height;
+      var tiny = 2.5 / scale, img = null, buf = null, half = Math.max(1, Math.round(1.5 * dpr));
       for (var i = 0; i < res.length; i++) {
         var k = res[i];
         if (b[4 * k + 2] < vx0 || b[4 * k] > vx1 || b[4 * k + 3] < vy0 || b[4 * k + 1] > vy1) continue;
+        if (b[4 * k + 2] - b[4 * k] < tiny && b[4 * k + 3] - b[4 * k + 1] < tiny) {
+          // A parcel smaller than ~2 px: a small square written straight into the pixel buffer.
+          if (!img) { img = ctx.createImageData(W, H); buf = new Uint32Array(img.data.buffer); }
+          var cx = Math.round(((b[4 * k] + b[4 * k + 2]) / 2 * scale - ox) * dpr);
+          var cy = Math.round(((b[4 * k + 1] + b[4 * k + 3]) / 2 * scale - oy) * dpr);
+          var c32 = app.palette32[app.colorIndex[k]];
+          for (var yy = Math.max(0, cy - half); yy < Math.min(H, cy + half); yy++) {
+            for (var xx = Math.max(0, cx - half); xx < Math.min(W, cx + half); xx++) buf[yy * W + xx] = c32;
+          }
+          continue;
+        }
         buckets[app.colorIndex[k]].push(k);
       }
+      if (img) ctx.putImageData(img, 0, 0);
       var self = this;
       buckets.forEach(function (ks, ci) {
         if (!ks.length) return;
@@ -342,6 +355,11 @@
     keys.forEach(function (key) { palette.push(colors[key] || '#888'); });
     palette.push(colors.none);
     this.palette = palette;
+    // The same colours as 32-bit RGBA pixels (little-endian: A B G R), alpha 0.85.
+    this.palette32 = new Uint32Array(palette.map(function (hex) {
+      var v = parseInt(hex.slice(1), 16);
+      return ((217 << 24) | ((v & 255) << 16) | (((v >> 8) & 255) << 8) | ((v >> 16) & 255)) >>> 0;
+    }));
     this.colorIndex = new Uint8Array(this.n);
     for (var k = 0; k < this.n; k++) {
       var m = cat ? cat[k] : 0, ci = keys.length;
