@@ -129,3 +129,19 @@ def test_recommend_bad_demand(tmp_path):
     r = run("recommend", PARCELS, "--demand", bad)
     assert r.exit_code == 2
     assert "empty" in r.output
+
+
+def test_sample_firms_and_events_files(tmp_path):
+    out = tmp_path / "grades.csv"
+    scheme = SAMPLE / "criteria" / "per_mu_2024_example.toml"
+    r = run("rules", "grade", SAMPLE / "firms" / "per_mu_2024.csv", "--scheme", scheme, "-o", out)
+    assert r.exit_code == 0, r.output
+    grades = pd.read_csv(out, encoding="utf-8-sig").set_index("用地单位")["亩均效益等级"]
+    assert grades["洪江市沅湘医药有限公司"] == "A"  # highest tax, output and R&D per mu
+    assert grades["洪江市宏隆木业有限公司"] == "D"  # no tax, lowest output
+    assert grades["洪江市安盛物流有限公司"] == "不参评"  # 2.5 亩 < 3 亩
+    assert grades["洪江市楚丰新材料有限公司"] == "免评"
+    out = tmp_path / "deadlines.csv"
+    r = run("rules", "deadlines", SAMPLE / "procedure" / "events_2024.csv", "--holidays", HOLIDAYS, "-o", out)
+    assert r.exit_code == 0, r.output
+    assert pd.read_csv(out, encoding="utf-8-sig")["截止日"].notna().sum() == 4
