@@ -345,3 +345,15 @@ def test_english_labels_and_unknown_language(parcels: gpd.GeoDataFrame) -> None:
     assert data["title"] == "Land browser"
     with pytest.raises(ConfigError, match="lang"):
         browse_map(parcels, basemap="none", lang="fr")
+
+
+def test_import_landkit_maps_is_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, landkit.maps, landkit.cli.map; "
+        "print(','.join(m for m in ('folium', 'branca', 'PIL', 'playwright') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

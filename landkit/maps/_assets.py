@@ -12,12 +12,11 @@ import functools
 import re
 from importlib import resources
 from pathlib import Path
-
-from branca.element import Element
+from typing import Any
 
 from ..errors import DependencyError
 
-__all__ = ["RawElement", "leaflet_css", "leaflet_js", "own_asset"]
+__all__ = ["leaflet_css", "leaflet_js", "own_asset", "raw_element"]
 
 _URL_RE = re.compile(r"url\(\s*['\"]?(images/[^'\")]+)['\"]?\s*\)")
 
@@ -57,17 +56,28 @@ def own_asset(name: str) -> str:
     return resources.files(f"{__package__}.assets").joinpath(name).read_text("utf-8")
 
 
-class RawElement(Element):
-    """A branca element that renders a fixed string, untouched by Jinja.
+@functools.cache
+def _raw_class() -> type:
+    from branca.element import Element  # imported here: ``import landkit.maps`` stays light
 
-    Large inlined scripts and data must not go through a template engine: ``{{`` in them
-    would be read as template syntax, and compiling megabytes of template is slow.
-    """
+    class RawElement(Element):
+        """A branca element that renders a fixed string, untouched by Jinja.
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
+        Large inlined scripts and data must not go through a template engine: ``{{`` in them
+        would be read as template syntax, and compiling megabytes of template is slow.
+        """
 
-    def render(self, **kwargs: object) -> str:
-        """Return the string as given."""
-        return self._text
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self._text = text
+
+        def render(self, **kwargs: object) -> str:
+            """Return the string as given."""
+            return self._text
+
+    return RawElement
+
+
+def raw_element(text: str, /) -> Any:
+    """Return a branca element that renders ``text`` verbatim."""
+    return _raw_class()(text)

@@ -13,6 +13,7 @@ category (no per-feature ``style_function``); geometries are quantised and delta
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import os
@@ -20,23 +21,24 @@ import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
 import geopandas as gpd
 import numpy as np
-from branca.element import Figure, MacroElement
 
 from .._atomic import write_text_atomic
 from ..errors import ConfigError, CRSError, LandkitError, LandkitWarning
 from ..gcj02 import shift_geometries
 from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, STATUSES, label
-from ._assets import RawElement, leaflet_css, leaflet_js, own_asset
+from ._assets import leaflet_css, leaflet_js, own_asset, raw_element
 from ._config import basemap_presets, settings
 from ._encode import json_for_script
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
 from .profiles import profile_fields
+
+if TYPE_CHECKING:
+    import folium
 
 __all__ = ["BASEMAPS", "ZONE_KINDS", "browse_map", "write_browse_map"]
 
@@ -174,41 +176,46 @@ def _payload(
     return data
 
 
-class _BrowsePage(MacroElement):
-    """Adds the inlined Leaflet, the sidebar and the page script to the map's figure."""
+@functools.cache
+def _page_class() -> type:
+    from branca.element import Figure, MacroElement  # imported here: ``import landkit.maps`` stays light
 
-    def __init__(self, payload_json: str, *, title: str) -> None:
-        super().__init__()
-        self._name = "LandkitBrowse"
-        self.payload_json = payload_json
-        self.title = title
+    class BrowsePage(MacroElement):
+        """Adds the inlined Leaflet, the sidebar and the page script to the map's figure."""
 
-    def render(self, **kwargs: object) -> str:
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise LandkitError("the browse page must be rendered inside a folium Figure")
-        head = figure.header
-        head.add_child(RawElement('<link rel="icon" href="data:,">'), name="landkit_icon")
-        head.add_child(RawElement(f"<style>{leaflet_css()}</style>"), name="landkit_leaflet_css")
-        head.add_child(RawElement(f"<script>{leaflet_js()}</script>"), name="landkit_leaflet_js")
-        head.add_child(RawElement(f"<style>{own_asset('browse.css')}</style>"), name="landkit_css")
-        figure.html.add_child(
-            RawElement(
-                own_asset("browse.html")
-                + f'<script type="application/json" id="landkit-data">{self.payload_json}</script>'
-            ),
-            name="landkit_html",
-        )
-        map_name = self._parent.get_name() if self._parent is not None else "null"
-        figure.script.add_child(
-            RawElement(
-                own_asset("browse.js")
-                + f"\nlandkitBrowse({map_name}, "
-                + "JSON.parse(document.getElementById('landkit-data').textContent));\n"
-            ),
-            name="landkit_js",
-        )
-        return ""
+        def __init__(self, payload_json: str) -> None:
+            super().__init__()
+            self._name = "LandkitBrowse"
+            self.payload_json = payload_json
+
+        def render(self, **kwargs: object) -> str:
+            figure = self.get_root()
+            if not isinstance(figure, Figure):
+                raise LandkitError("the browse page must be rendered inside a folium Figure")
+            head = figure.header
+            head.add_child(raw_element('<link rel="icon" href="data:,">'), name="landkit_icon")
+            head.add_child(raw_element(f"<style>{leaflet_css()}</style>"), name="landkit_leaflet_css")
+            head.add_child(raw_element(f"<script>{leaflet_js()}</script>"), name="landkit_leaflet_js")
+            head.add_child(raw_element(f"<style>{own_asset('browse.css')}</style>"), name="landkit_css")
+            figure.html.add_child(
+                raw_element(
+                    own_asset("browse.html")
+                    + f'<script type="application/json" id="landkit-data">{self.payload_json}</script>'
+                ),
+                name="landkit_html",
+            )
+            map_name = self._parent.get_name() if self._parent is not None else "null"
+            figure.script.add_child(
+                raw_element(
+                    own_asset("browse.js")
+                    + f"\nlandkitBrowse({map_name}, "
+                    + "JSON.parse(document.getElementById('landkit-data').textContent));\n"
+                ),
+                name="landkit_js",
+            )
+            return ""
+
+    return BrowsePage
 
 
 def browse_map(
@@ -303,13 +310,15 @@ def browse_map(
     payload = json_for_script(data)
     data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
     payload = payload[:-1] + f',"pageId":"{data_id}"}}'
+    import folium  # imported here: ``import landkit.maps`` stays light
+
     m = folium.Map(location=[0.0, 0.0], zoom_start=2, tiles=None, prefer_canvas=True, zoom_control=True)
-    m.default_js = []
+    m.default_js = []  # no CDN: Leaflet is inlined by the page element, nothing else is needed
     m.default_css = []
     root = m.get_root()
-    if isinstance(root, Figure):
+    if isinstance(root, folium.Figure):
         root.title = html.escape(page_title)
-    _BrowsePage(payload, title=page_title).add_to(m)
+    _page_class()(payload).add_to(m)
     return m
 
 
