@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import click
 import geopandas as gpd
@@ -21,6 +20,7 @@ import pandas as pd
 
 from .._atomic import atomic_path
 from ..errors import DataFormatError
+from ..io import read_parcels
 from ..schema import label
 from ..zones import JOIN_LABELS, SUMMARY_LABELS, join_zones, read_zones, zone_summary
 from .options import check_output, overwrite_option
@@ -35,14 +35,8 @@ _EXCEL_MAX_ROWS = 1_048_575
 
 
 def read_parcel_layer(path: Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read parcels (landkit.io.read_parcels when available) indexed by ``parcel_id`` when unique."""
-    try:
-        from ..io import read_parcels
-    except ImportError:
-        kwargs: dict[str, Any] = {"layer": layer} if layer else {}
-        parcels = gpd.read_file(path, **kwargs)
-    else:
-        parcels = read_parcels(path, layer=layer) if layer else read_parcels(path)
+    """Read parcels with :func:`landkit.io.read_parcels`, indexed by ``parcel_id`` when it is unique."""
+    parcels = read_parcels(path, layer=layer)
     if (
         "parcel_id" in parcels.columns
         and parcels["parcel_id"].notna().all()
