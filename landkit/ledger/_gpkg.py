@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS ledger_meta (key TEXT PRIMARY KEY, value TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS ledger_snapshots (
   snapshot_id INTEGER PRIMARY KEY AUTOINCREMENT, as_of DATE NOT NULL, version INTEGER NOT NULL,
   source TEXT NOT NULL, note TEXT, recorded_at DATETIME NOT NULL, n_parcels INTEGER NOT NULL,
-  area_m2 DOUBLE NOT NULL, extra_kinds TEXT NOT NULL, UNIQUE (as_of, version));
+  area_m2 DOUBLE NOT NULL, extra_kinds TEXT NOT NULL, core_npz BLOB NOT NULL, UNIQUE (as_of, version));
 CREATE TABLE IF NOT EXISTS ledger_parcels (
   fid INTEGER PRIMARY KEY AUTOINCREMENT,
   snapshot_id INTEGER NOT NULL REFERENCES ledger_snapshots(snapshot_id), seq INTEGER NOT NULL,
@@ -197,6 +197,18 @@ class GpkgStore:
             data = con.execute(query, ids).fetchall()
         return pd.DataFrame(data, columns=cols)
 
+    def read_columns(self, snapshot_ids: Sequence[int], /) -> list[bytes]:
+        ids = [int(i) for i in snapshot_ids]
+        with self._read() as con:
+            found = dict(
+                con.execute(
+                    "SELECT snapshot_id, core_npz FROM ledger_snapshots"
+                    f" WHERE snapshot_id IN ({', '.join('?' * len(ids))})",
+                    ids,
+                ).fetchall()
+            )
+        return [bytes(found[i]) for i in ids]
+
     def read_snapshot(self, snapshot_id: int, /) -> tuple[pd.DataFrame, np.ndarray]:
         cols = ["seq", *CORE_COLUMNS]
         query = f"SELECT {', '.join(cols)}, geom FROM ledger_parcels WHERE snapshot_id = ? ORDER BY seq"
@@ -242,7 +254,7 @@ class GpkgStore:
             recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             cur = con.execute(
                 "INSERT INTO ledger_snapshots (as_of, version, source, note, recorded_at, n_parcels, area_m2,"
-                " extra_kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " extra_kinds, core_npz) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     iso,
                     (last or 0) + 1,
@@ -252,6 +264,7 @@ class GpkgStore:
                     meta["n_parcels"],
                     meta["area_m2"],
                     meta["extra_kinds"],
+                    meta["core_npz"],
                 ),
             )
             sid = int(cur.lastrowid or 0)

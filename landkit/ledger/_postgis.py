@@ -39,7 +39,8 @@ _DDL = [
     """CREATE TABLE IF NOT EXISTS {schema}.ledger_snapshots (
         snapshot_id serial PRIMARY KEY, as_of date NOT NULL, version integer NOT NULL,
         source text NOT NULL, note text, recorded_at timestamptz NOT NULL, n_parcels integer NOT NULL,
-        area_m2 double precision NOT NULL, extra_kinds text NOT NULL, UNIQUE (as_of, version))""",
+        area_m2 double precision NOT NULL, extra_kinds text NOT NULL, core_npz bytea NOT NULL,
+        UNIQUE (as_of, version))""",
     """CREATE TABLE IF NOT EXISTS {schema}.ledger_parcels (
         snapshot_id integer NOT NULL REFERENCES {schema}.ledger_snapshots (snapshot_id), seq integer NOT NULL,
         parcel_id text NOT NULL, status text, categories text, responsible_unit text, township text,
@@ -172,6 +173,20 @@ class PostgisStore:
             .pipe(_none_for_nan, text)
         )
 
+    def read_columns(self, snapshot_ids: Sequence[int], /) -> list[bytes]:
+        ids = [int(i) for i in snapshot_ids]
+        with self._connect() as con:
+            found = dict(
+                con.execute(
+                    self._q(
+                        "SELECT snapshot_id, core_npz FROM {schema}.ledger_snapshots"
+                        " WHERE snapshot_id = ANY(%s)"
+                    ),
+                    (ids,),
+                ).fetchall()
+            )
+        return [bytes(found[i]) for i in ids]
+
     def read_snapshot(self, snapshot_id: int, /) -> tuple[pd.DataFrame, np.ndarray]:
         cols = ["seq", *CORE_COLUMNS]
         query = self._sql.SQL(
@@ -214,7 +229,8 @@ class PostgisStore:
             sid = cur.execute(
                 self._q(
                     "INSERT INTO {schema}.ledger_snapshots (as_of, version, source, note, recorded_at,"
-                    " n_parcels, area_m2, extra_kinds) VALUES (%s, %s, %s, %s, now(), %s, %s, %s)"
+                    " n_parcels, area_m2, extra_kinds, core_npz)"
+                    " VALUES (%s, %s, %s, %s, now(), %s, %s, %s, %s)"
                     " RETURNING snapshot_id"
                 ),
                 (
@@ -225,6 +241,7 @@ class PostgisStore:
                     meta["n_parcels"],
                     meta["area_m2"],
                     meta["extra_kinds"],
+                    meta["core_npz"],
                 ),
             ).fetchone()[0]
             log.info("writing snapshot %s (%d parcels) to %r", as_of.isoformat(), len(prepared.rows), self)

@@ -64,6 +64,10 @@ class Store(Protocol):
         """Stored parcel columns (plus ``snapshot_id`` and ``seq``) of the given snapshots."""
         ...
 
+    def read_columns(self, snapshot_ids: Sequence[int], /) -> list[bytes]:
+        """The columnar copies (``core_npz``) of the given snapshots, in the given order."""
+        ...
+
     def read_snapshot(self, snapshot_id: int, /) -> tuple[pd.DataFrame, np.ndarray]:
         """All columns of one snapshot in recorded order, and its geometries (shapely array)."""
         ...
@@ -73,7 +77,10 @@ def snapshot_meta(prepared: PreparedSnapshot) -> dict[str, object]:
     """Summary values stored beside a snapshot."""
     import json
 
+    from ._columns import encode
+
     return {
+        "core_npz": encode(prepared.rows),
         "n_parcels": len(prepared.rows),
         "area_m2": float(np.nansum(prepared.rows["area_m2"].to_numpy(dtype=float))),
         "extra_kinds": json.dumps(prepared.extra_kinds, ensure_ascii=False),

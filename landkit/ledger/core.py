@@ -15,17 +15,17 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
-import shapely
 
 from ..errors import LedgerError
-from ..schema import CLEARED_STATUSES, STATUSES, split_categories
+from ..schema import CATEGORIES, CLEARED_STATUSES, STATUSES
 from ..units import MU_M2
+from ._columns import decode, stack
 from ._prepare import parse_date, prepare_snapshot, rows_to_frame
 from ._store import CRSChangedError, Store, redact_url
 from .changes import compute_changes
 from .history import lineage_frame, parcel_history, parents_map
 from .progress import Progress, compute_progress
-from .scope import resolve_scope, zones_of_points
+from .scope import points_in, resolve_scope, zone_pairs
 
 __all__ = ["Ledger", "RecordedSnapshot"]
 
@@ -330,7 +330,7 @@ class Ledger:
         base_day = parse_date(baseline, what="baseline")
         deadline = parse_date(target_date, what="target_date")
         cats = tuple(categories)
-        bad = [c for c in cats if c not in {"idle", "low_efficiency", "stalled", "mortgaged", "reserve"}]
+        bad = [c for c in cats if c not in CATEGORIES]
         if bad:
             raise LedgerError(f"unknown categories: {', '.join(bad)}")
         cleared = frozenset(cleared_statuses)
@@ -350,43 +350,37 @@ class Ledger:
         base_snap = before["as_of"].max()
         if deadline <= base_snap:
             raise LedgerError(f"target date {deadline} must be after the baseline {base_snap}")
-        need_xy = scope is not None or isinstance(zones, gpd.GeoDataFrame)
-        columns = _PROGRESS_COLUMNS + (["rep_x", "rep_y"] if need_xy else [])
-        if isinstance(zones, str) and zones not in columns:
-            raise LedgerError(
-                f"zones={zones!r}: give a zone GeoDataFrame or one of township, responsible_unit"
-            )
-        rows = self._rows(columns, since=base_snap)
+        cur = cur[cur["as_of"] >= base_snap]
+        dates = list(cur["as_of"])
+        cols = stack([decode(b) for b in self._store.read_columns(cur["snapshot_id"].astype(int).tolist())])
         crs = self._store.crs()
+        x, y = cols.floats["rep_x"], cols.floats["rep_y"]
         in_scope = None
         scope_label = "全部"
+        zone_frame = zones if isinstance(zones, gpd.GeoDataFrame) else None
         if scope is not None:
-            geom, scope_label = resolve_scope(
-                scope,
-                zones=zones if isinstance(zones, gpd.GeoDataFrame) else None,
-                zone_field=zone_field,
-                crs=crs,
-            )
-            shapely.prepare(geom)
-            in_scope = pd.Series(
-                shapely.contains_xy(geom, rows["rep_x"].to_numpy(), rows["rep_y"].to_numpy()),
-                index=rows.index,
-            )
-        zone_series = None
-        if isinstance(zones, gpd.GeoDataFrame):
-            zone_series = zones_of_points(rows, zones, zone_field=zone_field, crs=crs)
+            geom, scope_label = resolve_scope(scope, zones=zone_frame, zone_field=zone_field, crs=crs)
+            in_scope = points_in(geom, x, y)
+        pairs = None
+        if zone_frame is not None:
+            pairs = zone_pairs(x, y, zone_frame, zone_field=zone_field, crs=crs)
         elif isinstance(zones, str):
-            zone_series = rows[zones].map(lambda v: [v] if isinstance(v, str) and v else [])
-        tags = {v: bool(set(split_categories(v)) & set(cats)) for v in rows["categories"].dropna().unique()}
+            if zones not in ("township", "responsible_unit"):
+                raise LedgerError(
+                    f"zones={zones!r}: give a zone GeoDataFrame or one of township, responsible_unit"
+                )
+            codes = cols.codes[zones]
+            rows_with = np.flatnonzero(codes >= 0)
+            pairs = (rows_with, codes[rows_with], [str(v) for v in cols.uniques[zones]])
         summary, by_zone, by_unit, parcels = compute_progress(
-            rows,
-            baseline=base_snap,
+            cols,
+            dates,
             target_date=deadline,
             target_mu=float(target),
-            in_stock_tags=tags,
+            stock_categories=cats,
             cleared_statuses=cleared,
             in_scope=in_scope,
-            zones=zone_series,
+            zone_pairs=pairs,
         )
         settings = {
             "ledger": self._location,

@@ -7,12 +7,15 @@ parent map and walk it both ways.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TypeVar
 
 import pandas as pd
 
 from ..schema import CLEARED_STATUSES
 from ._prepare import split_ids
+
+K = TypeVar("K", bound=Hashable)
 
 __all__ = ["ancestors", "descendants", "lineage_frame", "parcel_history", "parents_map"]
 
@@ -36,7 +39,7 @@ def parents_map(rows: pd.DataFrame, /) -> dict[str, set[str]]:
     return out
 
 
-def ancestors(ids: Iterable[str], parents: Mapping[str, set[str]], /) -> set[str]:
+def ancestors(ids: Iterable[K], parents: Mapping[K, set[K]], /) -> set[K]:
     """Every id the given parcels descend from (transitively), excluding the parcels themselves.
 
     Examples
@@ -45,7 +48,7 @@ def ancestors(ids: Iterable[str], parents: Mapping[str, set[str]], /) -> set[str
     ['A', 'B']
     """
     start = set(ids)
-    seen: set[str] = set()
+    seen: set[K] = set()
     stack = [p for i in start for p in parents.get(i, ())]
     while stack:
         p = stack.pop()

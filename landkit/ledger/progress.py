@@ -23,7 +23,7 @@ Definitions (stated in every report):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from ..units import MU_M2
+from ._columns import Columns
+from ._prepare import split_ids
 from .history import ancestors
 
 __all__ = ["STATE_LABELS", "Progress", "compute_progress"]
@@ -88,176 +90,207 @@ class Progress:
 
 
 def _figures(
-    sums: pd.DataFrame, *, as_of: dt.date, baseline: dt.date, target_date: dt.date, target_mu: float
+    sums: pd.DataFrame, *, baseline: dt.date, target_date: dt.date, target_mu: float
 ) -> pd.DataFrame:
+    """Turn summed indicators (with an ``as_of`` column) into the reported figures."""
     out = pd.DataFrame(index=sums.index)
     for s in ("baseline", "new", *STATE_LABELS):
-        out[f"{s}_count"] = sums[f"{s}_n"].astype("int64")
+        out[f"{s}_count"] = sums[f"{s}_n"].round().astype("int64")
         if s != "superseded":
             out[f"{s}_mu"] = sums[f"{s}_m2"] / MU_M2
     out["outstanding_mu"] = out["remaining_mu"] + out["disappeared_mu"]
-    listed = out["baseline_mu"] + out["new_mu"]
+    listed = (out["baseline_mu"] + out["new_mu"]).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["pct_cleared"] = np.where(listed > 0, 100.0 * out["cleared_mu"] / listed, np.nan)
-    days_left = (target_date - as_of).days
-    span = max((target_date - baseline).days, 1)
-    frac = min(max((as_of - baseline).days / span, 0.0), 1.0)
-    out["days_left"] = days_left
+        out["pct_cleared"] = np.where(listed > 0, 100.0 * out["cleared_mu"].to_numpy() / listed, np.nan)
+    days_left = np.array([(target_date - d).days for d in sums["as_of"]], dtype=float)
+    elapsed = np.array([(d - baseline).days for d in sums["as_of"]], dtype=float)
+    frac = np.clip(elapsed / max((target_date - baseline).days, 1), 0.0, 1.0)
+    out["days_left"] = days_left.astype("int64")
     out["plan_mu"] = out["baseline_mu"] + (target_mu - out["baseline_mu"]) * frac
-    gap = (out["outstanding_mu"] - target_mu).clip(lower=0.0)
-    out["monthly_rate_needed_mu"] = gap / (days_left / _DAYS_PER_MONTH) if days_left > 0 else np.nan
+    gap = (out["outstanding_mu"] - target_mu).clip(lower=0.0).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["monthly_rate_needed_mu"] = np.where(days_left > 0, gap / (days_left / _DAYS_PER_MONTH), np.nan)
     out["on_track"] = out["outstanding_mu"] <= out["plan_mu"] + 1e-9
     return out
 
 
-def _state_sums(state: pd.DataFrame) -> pd.DataFrame:
-    """Per-parcel indicator columns (counts and m²) to be summed by group."""
-    cols: dict[str, Any] = {}
-    cols["baseline_n"] = state["is_baseline"].astype(int)
-    cols["baseline_m2"] = state["baseline_m2"].where(state["is_baseline"], 0.0)
-    cols["new_n"] = state["is_new"].astype(int)
-    cols["new_m2"] = state["new_m2"].where(state["is_new"], 0.0)
-    for s in STATE_LABELS:
-        hit = state["state"] == s
-        cols[f"{s}_n"] = hit.astype(int)
-        cols[f"{s}_m2"] = state["area_m2"].where(hit, 0.0)
-    return pd.DataFrame(cols, index=state.index)
+_STATES = tuple(STATE_LABELS)
+
+
+def _group_sums(ind: np.ndarray, groups: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """Sum indicator rows (tid × k) by integer group (−1 rows dropped) into a frame indexed by name."""
+    keep = groups >= 0
+    g = groups[keep]
+    columns = np.ascontiguousarray(ind[keep].T)
+    out = np.column_stack([np.bincount(g, weights=c, minlength=len(names)) for c in columns])
+    frame = pd.DataFrame(out, index=pd.Index(names), columns=_SUMS)
+    return frame[(frame["baseline_n"] + frame["new_n"]) > 0]
 
 
 def compute_progress(
-    rows: pd.DataFrame,
+    cols: Columns,
+    dates: list[dt.date],
     /,
     *,
-    baseline: dt.date,
     target_date: dt.date,
     target_mu: float,
-    in_stock_tags: Mapping[str, bool],
+    stock_categories: Iterable[str],
     cleared_statuses: Iterable[str],
-    in_scope: pd.Series | None = None,
-    zones: pd.Series | None = None,
+    in_scope: np.ndarray | None = None,
+    zone_pairs: tuple[np.ndarray, np.ndarray, list[str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame, pd.DataFrame]:
-    """Compute the progress tables from stored rows.
+    """Compute the progress tables from the stacked columnar copies of the snapshots.
 
     Parameters
     ----------
-    rows : DataFrame
-        Rows of the current snapshot versions with ``as_of`` (date), ``parcel_id``, ``status``,
-        ``categories``, ``area_m2``, ``previous_ids``, ``responsible_unit``; dates ≥ the baseline.
-    baseline, target_date : datetime.date
-        Baseline snapshot date (must be among the rows) and deadline.
+    cols : Columns
+        Core fields of the current snapshot versions from the baseline on, stacked in date
+        order (see :mod:`landkit.ledger._columns`).
+    dates : list of datetime.date
+        The snapshot dates, in the stacked order; the first is the baseline.
+    target_date : datetime.date
+        Deadline.
     target_mu : float
         Outstanding area (亩) allowed at the target date (0 for 清零).
-    in_stock_tags : mapping
-        For each distinct ``categories`` value, whether it carries a chosen category.
+    stock_categories : iterable of str
+        Category tags that make up the stock.
     cleared_statuses : iterable of str
         Statuses that count as cleared.
-    in_scope : Series of bool, optional
-        Per row (aligned on ``rows``): is the parcel inside the scope.
-    zones : Series, optional
-        Per row: the zone names (a list, possibly empty) the parcel lies in.
+    in_scope : ndarray of bool, optional
+        Per row: is the parcel inside the scope.
+    zone_pairs : (rows, zones, names), optional
+        Zone membership as pairs of row positions and zone numbers (a row may be in several
+        zones), with the zone names.
 
     Returns
     -------
     summary, by_zone, by_unit, parcels
         See :class:`Progress`.
     """
-    cleared = set(cleared_statuses)
-    closed = rows["status"].isin(cleared).to_numpy()
-    tagged = rows["categories"].map(in_stock_tags).fillna(False).to_numpy(dtype=bool)
-    scope = np.ones(len(rows), dtype=bool) if in_scope is None else in_scope.to_numpy(dtype=bool)
-    frame = pd.DataFrame(
-        {
-            "as_of": rows["as_of"].to_numpy(),
-            "parcel_id": rows["parcel_id"].to_numpy(),
-            "status": rows["status"].to_numpy(),
-            "area_m2": rows["area_m2"].to_numpy(dtype=float),
-            "unit": rows["responsible_unit"].fillna("(未填)").to_numpy(),
-            "closed": closed,
-            "active": tagged & scope & ~closed,
-            "in_range": tagged & scope,
-        }
-    )
-    if zones is not None:
-        frame["zones"] = zones.to_numpy()
-    from .history import parents_map
+    baseline = dates[0]
+    n_rows = len(cols)
+    wanted = set(stock_categories)
+    cat_u = cols.uniques["categories"]
+    tag_of = np.array([bool(set(str(v).split(",")) & wanted) for v in cat_u] + [False], dtype=bool)
+    closed_of = np.array([v in set(cleared_statuses) for v in cols.uniques["status"]] + [False], dtype=bool)
+    closed = closed_of[cols.codes["status"]]
+    in_range = tag_of[cols.codes["categories"]]
+    if in_scope is not None:
+        in_range &= in_scope
+    active = in_range & ~closed
+    area = cols.floats["area_m2"]
+    pid = cols.codes["parcel_id"]
+    ids = cols.uniques["parcel_id"]
+    n_ids = len(ids)
 
-    parents = parents_map(rows)
-    dates = sorted(frame["as_of"].unique())
-    if not dates or dates[0] != baseline:
-        raise ValueError("the rows must start at the baseline snapshot")
+    # lineage on id codes: child -> parents
+    parents: dict[int, set[int]] = {}
+    code_of = {v: i for i, v in enumerate(ids)}
+    prev_u = cols.uniques["previous_ids"]
+    prev_codes = cols.codes["previous_ids"]
+    for r in np.flatnonzero(prev_codes >= 0):
+        ps = {code_of[p] for p in split_ids(prev_u[prev_codes[r]]) if p in code_of} - {int(pid[r])}
+        if ps:
+            parents.setdefault(int(pid[r]), set()).update(ps)
 
-    tracked: pd.DataFrame | None = None  # index parcel_id: is_baseline, baseline_m2, is_new, new_m2
-    last: pd.DataFrame | None = None  # last known row of each tracked parcel
+    unit_codes = cols.codes["responsible_unit"]
+    unit_names = [*map(str, cols.uniques["responsible_unit"]), "(未填)"]
+    unit_codes = np.where(unit_codes >= 0, unit_codes, len(unit_names) - 1)
+
+    tracked = np.zeros(n_ids, dtype=bool)
+    is_base = np.zeros(n_ids, dtype=bool)
+    base_m2 = np.zeros(n_ids)
+    is_new = np.zeros(n_ids, dtype=bool)
+    new_m2 = np.zeros(n_ids)
+    last_row = np.full(n_ids, -1, dtype=np.int64)
     summaries, zone_tables, unit_tables = [], [], []
-    state = pd.DataFrame()
-    for d, snap in frame.groupby("as_of", sort=True):
-        snap = snap.set_index("parcel_id")
-        active_ids = snap.index[snap["active"].to_numpy()]
-        if tracked is None:
-            tracked = pd.DataFrame(
-                {
-                    "is_baseline": True,
-                    "baseline_m2": snap.loc[active_ids, "area_m2"],
-                    "is_new": False,
-                    "new_m2": 0.0,
-                },
-                index=active_ids,
-            )
+    order = np.argsort(cols.snapshot, kind="stable")
+    bounds = np.searchsorted(cols.snapshot[order], np.arange(len(dates) + 1))
+    tid = np.array([], dtype=np.int64)
+    st = np.array([], dtype=np.int64)
+    for k, day in enumerate(dates):
+        idx = order[bounds[k] : bounds[k + 1]]
+        p = pid[idx]
+        act = active[idx]
+        if k == 0:
+            tracked[p[act]] = True
+            is_base[p[act]] = True
+            base_m2[p[act]] = area[idx[act]]
         else:
-            fresh = active_ids[~active_ids.isin(tracked.index)]
-            known = set(tracked.index)
-            is_new = np.array([not (ancestors([p], parents) & known) for p in fresh], dtype=bool)
-            add = pd.DataFrame(
-                {
-                    "is_baseline": False,
-                    "baseline_m2": 0.0,
-                    "is_new": is_new,
-                    "new_m2": snap.loc[fresh, "area_m2"],
-                },
-                index=fresh,
-            )
-            tracked = pd.concat([tracked, add]) if len(add) else tracked
-        present = snap.loc[snap.index.isin(tracked.index)]
-        last = present if last is None else pd.concat([last[~last.index.isin(present.index)], present])
-        state = tracked.join(last, how="left")
-        here = state.index.isin(snap.index)
-        with_successor = ancestors(list(snap.index[snap.index.isin(list(parents))]), parents)
+            sel = act & ~tracked[p]
+            fresh, fresh_rows = p[sel], idx[sel]
+            new_flags = np.ones(len(fresh), dtype=bool)
+            for j, f in enumerate(fresh.tolist()):
+                if f in parents and any(tracked[a] for a in ancestors([f], parents)):
+                    new_flags[j] = False
+            tracked[fresh] = True
+            is_new[fresh] = new_flags
+            new_m2[fresh] = area[fresh_rows]
+        present = np.zeros(n_ids, dtype=bool)
+        present[p] = True
+        upd = tracked[p]
+        last_row[p[upd]] = idx[upd]
+        succ_anc = ancestors([c for c in p.tolist() if c in parents], parents)
+        superseded = np.zeros(n_ids, dtype=bool)
+        if succ_anc:
+            superseded[list(succ_anc)] = True
+
+        tid = np.flatnonzero(tracked)
+        lr = last_row[tid]
+        here = present[tid]
+        c_t, a_t = closed[lr], active[lr]
         st = np.where(
             here,
-            np.where(state["closed"], "cleared", np.where(state["active"], "remaining", "reclassified")),
-            np.where(
-                state.index.isin(list(with_successor)),
-                "superseded",
-                np.where(state["closed"], "cleared", "disappeared"),
-            ),
+            np.where(c_t, 1, np.where(a_t, 0, 2)),
+            np.where(superseded[tid], 3, np.where(c_t, 1, 4)),
         )
-        state["state"] = st
-        state["last_seen"] = state["as_of"]
-        sums = _state_sums(state)
-        day: dt.date = d  # type: ignore[assignment]
+        ind = np.empty((len(tid), len(_SUMS)))
+        ind[:, 0], ind[:, 1] = is_base[tid], base_m2[tid] * is_base[tid]
+        ind[:, 2], ind[:, 3] = is_new[tid], new_m2[tid] * is_new[tid]
+        a_lr = area[lr]
+        for j in range(len(_STATES)):
+            hit = st == j
+            ind[:, 4 + 2 * j], ind[:, 5 + 2 * j] = hit, np.where(hit, a_lr, 0.0)
 
-        def figures(sums_: pd.DataFrame, day: dt.date = day) -> pd.DataFrame:
-            return _figures(sums_, as_of=day, baseline=baseline, target_date=target_date, target_mu=target_mu)
+        summaries.append(pd.DataFrame([ind.sum(axis=0)], columns=_SUMS, index=[day]).assign(as_of=day))
+        by_unit = _group_sums(ind, unit_codes[lr], unit_names)
+        unit_tables.append(by_unit.rename_axis("responsible_unit").reset_index().assign(as_of=day))
+        if zone_pairs is not None:
+            z_rows, z_idx, z_names = zone_pairs
+            row_to_t = np.full(n_rows, -1, dtype=np.int64)
+            row_to_t[lr] = np.arange(len(tid))
+            t_of_pair = row_to_t[z_rows]
+            hit = t_of_pair >= 0
+            zoned = np.zeros(len(tid), dtype=bool)
+            zoned[t_of_pair[hit]] = True
+            pair_ind = np.vstack([ind[t_of_pair[hit]], ind[~zoned]])
+            pair_grp = np.concatenate([z_idx[hit], np.full(int((~zoned).sum()), len(z_names))])
+            by_zone = _group_sums(pair_ind, pair_grp, [*z_names, "(区外)"])
+            zone_tables.append(by_zone.rename_axis("zone").reset_index().assign(as_of=day))
 
-        total = figures(sums.sum().to_frame().T)
-        total.index = [d]
-        summaries.append(total)
-        by_unit = figures(sums.groupby(state["unit"]).sum())
-        by_unit.insert(0, "as_of", d)
-        unit_tables.append(by_unit.rename_axis("responsible_unit").reset_index())
-        if zones is not None:
-            zs = state["zones"].map(lambda z: z if isinstance(z, list) and z else ["(区外)"])
-            exploded = sums.assign(zone=zs).explode("zone")
-            by_zone = figures(exploded.groupby("zone").sum())
-            by_zone.insert(0, "as_of", d)
-            zone_tables.append(by_zone.rename_axis("zone").reset_index())
+    def table(parts: list[pd.DataFrame], key: str | None) -> pd.DataFrame:
+        sums = pd.concat(parts, ignore_index=key is not None)
+        figs = _figures(sums, baseline=baseline, target_date=target_date, target_mu=target_mu)
+        if key is None:
+            return figs.rename_axis("as_of")
+        return pd.concat([sums[["as_of", key]], figs], axis=1)
 
-    summary = pd.concat(summaries).rename_axis("as_of")
-    by_zone_all = pd.concat(zone_tables, ignore_index=True) if zone_tables else None
-    by_unit_all = pd.concat(unit_tables, ignore_index=True)
-    parcels = state.rename_axis("parcel_id").reset_index()
-    parcels["area_mu"] = parcels["area_m2"] / MU_M2
-    parcels = parcels[
-        ["parcel_id", "state", "status", "unit", "area_m2", "area_mu", "last_seen", "is_baseline", "is_new"]
-    ].rename(columns={"unit": "responsible_unit"})
-    return summary, by_zone_all, by_unit_all, parcels
+    summary = table(summaries, None)
+    by_zone_all = table(zone_tables, "zone") if zone_tables else None
+    by_unit_all = table(unit_tables, "responsible_unit")
+    lr = last_row[tid]
+    day_arr = np.array(dates, dtype=object)
+    parcels = pd.DataFrame(
+        {
+            "parcel_id": ids[tid],
+            "state": np.array(_STATES, dtype=object)[st] if len(tid) else np.array([], dtype=object),
+            "status": cols.text("status")[lr],
+            "responsible_unit": np.array(unit_names, dtype=object)[unit_codes[lr]],
+            "area_m2": area[lr],
+            "area_mu": area[lr] / MU_M2,
+            "last_seen": day_arr[cols.snapshot[lr]],
+            "is_baseline": is_base[tid],
+            "is_new": is_new[tid],
+        }
+    )
+    return summary, by_zone_all, by_unit_all, parcels.sort_values("parcel_id", ignore_index=True)

@@ -11,14 +11,13 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import LedgerError
 
-__all__ = ["resolve_scope", "zones_of_points"]
+__all__ = ["points_in", "resolve_scope", "zone_pairs"]
 
 
 def _to_crs(gs: gpd.GeoSeries, crs: pyproj.CRS | None) -> gpd.GeoSeries:
@@ -84,30 +83,67 @@ def resolve_scope(
     raise LedgerError(f"scope must be a zone name, a polygon or a GeoDataFrame, not {type(scope).__name__}")
 
 
-def zones_of_points(
-    rows: pd.DataFrame, zones: gpd.GeoDataFrame, /, *, zone_field: str = "name", crs: pyproj.CRS | None
-) -> pd.Series:
-    """For each row (``rep_x``, ``rep_y``), the list of zone names containing its point.
+def _unique_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct points (a parcel repeats across snapshots) and, per input point, its distinct index."""
+    xy = np.column_stack([x, y])
+    uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
+    return uniq, inverse.ravel()
 
-    Zones may overlap, so a parcel can lie in several zones (or none: an empty list).
+
+def points_in(geom: BaseGeometry, x: np.ndarray, y: np.ndarray, /) -> np.ndarray:
+    """Boolean array: which points (``x``, ``y``) lie inside ``geom``.
 
     Examples
     --------
-    >>> import pandas as pd, geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> points_in(box(0, 0, 1, 1), np.array([0.5, 2.0, 0.5]), np.array([0.5, 2.0, 0.5])).tolist()
+    [True, False, True]
+    """
+    if len(x) == 0:
+        return np.zeros(0, dtype=bool)
+    uniq, inverse = _unique_points(x, y)
+    shapely.prepare(geom)
+    return np.asarray(shapely.contains_xy(geom, uniq[:, 0], uniq[:, 1]))[inverse]
+
+
+def zone_pairs(
+    x: np.ndarray,
+    y: np.ndarray,
+    zones: gpd.GeoDataFrame,
+    /,
+    *,
+    zone_field: str = "name",
+    crs: pyproj.CRS | None,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Zone membership of points as (point positions, zone numbers, zone names).
+
+    Zones may overlap, so a point can appear in several pairs (or none).
+
+    Examples
+    --------
     >>> from shapely.geometry import box
     >>> z = gpd.GeoDataFrame({"name": ["A", "B"]}, geometry=[box(0, 0, 2, 2), box(1, 1, 3, 3)])
-    >>> r = pd.DataFrame({"rep_x": [1.5, 0.5, 9.0], "rep_y": [1.5, 0.5, 9.0]})
-    >>> zones_of_points(r, z, crs=None).tolist()
-    [['A', 'B'], ['A'], []]
+    >>> rows, idx, names = zone_pairs(np.array([1.5, 0.5, 9.0]), np.array([1.5, 0.5, 9.0]), z, crs=None)
+    >>> sorted(zip(rows.tolist(), [names[i] for i in idx]))
+    [(0, 'A'), (0, 'B'), (1, 'A')]
     """
     if zone_field not in zones.columns:
         raise LedgerError(f"the zones have no {zone_field!r} column; pass zone_field=")
     geoms = np.asarray(_to_crs(zones.geometry, crs).values)
-    names = zones[zone_field].astype(str).to_numpy()
-    pts = shapely.points(rows["rep_x"].to_numpy(dtype=float), rows["rep_y"].to_numpy(dtype=float))
-    tree = shapely.STRtree(pts)
+    names, z_of_row = np.unique(zones[zone_field].astype(str).to_numpy(), return_inverse=True)
+    if len(x) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [str(n) for n in names]
+    uniq, inverse = _unique_points(x, y)
+    tree = shapely.STRtree(shapely.points(uniq[:, 0], uniq[:, 1]))
     zone_idx, pt_idx = tree.query(geoms, predicate="contains")
-    out: list[list[str]] = [[] for _ in range(len(rows))]
-    for z, p in zip(zone_idx.tolist(), pt_idx.tolist(), strict=True):
-        out[p].append(str(names[z]))
-    return pd.Series(out, index=rows.index, dtype=object)
+    # expand distinct points back to every row holding them
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
+    counts = np.diff(starts)[pt_idx]
+    rows = (
+        np.concatenate([order[starts[p] : starts[p + 1]] for p in pt_idx])
+        if len(pt_idx)
+        else np.zeros(0, int)
+    )
+    zones_out = np.repeat(z_of_row.ravel()[zone_idx], counts)
+    return rows.astype(np.int64), zones_out.astype(np.int64), [str(n) for n in names]
