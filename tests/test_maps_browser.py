@@ -378,3 +378,20 @@ def test_print_view_lists_the_favourites(session: Session, pages: dict[str, Path
     page.click("#lk-print")
     assert page.evaluate("window.__printed") == 1
     assert page.locator("#lk-print-view table tr").count() == 4  # header + three favourites
+
+
+def test_zone_layers_switch_on_and_off(session: Session, pages: dict[str, Path]) -> None:
+    page = session.open(pages["public"])
+    count = (
+        "() => { let n = 0; landkitApp.map.eachLayer(l => { if (l instanceof L.Polygon) n++; }); return n; }"
+    )
+    assert page.evaluate(count) == 4  # the four synthetic zones
+    page.hover(".leaflet-control-layers")
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="带")
+    label.locator("input").click()
+    assert page.evaluate(count) == 3
+    label.locator("input").click()
+    assert page.evaluate(count) == 4
+    assert page.locator(".lk-legend").count() == 1
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert page.locator(".lk-fs a").count() == 1
