@@ -39,7 +39,7 @@ DEM = DATA / "bench_dem_5000.tif"
 PARCELS = DATA / "bench_parcels_10k.gpkg"
 SIZE, PIXEL, N = 5000, 10.0, 10_000
 X0, Y0 = 380_000.0, 3_050_000.0
-TOOLS = ("landkit", "exactextract", "exactextract-rs", "rasterstats", "landkit-terrain")
+TOOLS = ("landkit", "landkit-2threads", "exactextract", "exactextract-rs", "rasterstats", "landkit-terrain")
 
 
 def build_inputs() -> None:
@@ -87,10 +87,11 @@ def _run_one(tool: str, out: Path) -> None:
     parcels = gpd.read_file(PARCELS, engine="pyogrio")
     base = _peak_mb()
     t0 = time.perf_counter()
-    if tool == "landkit":
+    if tool.startswith("landkit") and tool != "landkit-terrain":
         from landkit.raster import zonal_stats
 
-        table = zonal_stats(parcels, DEM, stats=("mean", "min", "max"))
+        threads = 2 if tool.endswith("2threads") else 1
+        table = zonal_stats(parcels, DEM, stats=("mean", "min", "max"), threads=threads)
         means = table["mean"].to_numpy()
     elif tool == "landkit-terrain":
         from landkit.raster import terrain_stats

@@ -225,3 +225,16 @@ def test_real_dem_terrain_stats(real_parcels: gpd.GeoDataFrame, tmp_path: Path) 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert np.isfinite(got.to_numpy()).all()
+
+
+def test_terrain_threads_give_identical_results(tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    z = np.cumsum(rng.normal(0, 4, (300, 300)), axis=0)
+    dem = write_dem(tmp_path / "rough.tif", z, Affine(10, 0, X0, 0, -10, Y0))
+    xy = rng.uniform([X0 + 100, Y0 - 2900], [X0 + 2900, Y0 - 100], (800, 2))
+    parcels = gpd.GeoDataFrame(geometry=shapely.buffer(shapely.points(xy), rng.uniform(5, 90, 800)), crs=4546)
+    one = terrain_stats(parcels, dem)
+    two = terrain_stats(parcels, dem, threads=2)
+    assert one.equals(two)
+    assert one["steep_share"].between(0, 1).all()
+    assert (one["steep_share"] > 0).any()

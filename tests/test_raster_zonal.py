@@ -374,3 +374,15 @@ def test_import_stays_light() -> None:
     code = f"import sys, landkit.raster, landkit.cli.raster; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_threads_give_identical_results(tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    path = write_raster(tmp_path / "t.tif", rng.normal(0, 1, (600, 700)).astype("float32"))
+    xy = rng.uniform([X0, Y0 - 6000], [X0 + 7000, Y0], (2000, 2))
+    parcels = frame(*shapely.buffer(shapely.points(xy), rng.uniform(3, 200, 2000)))
+    with pytest.warns(LandkitWarning, match="outside the raster"):
+        one = zonal_stats(parcels, path, stats=("mean", "std", "median", "min"))
+    with pytest.warns(LandkitWarning, match="outside the raster"):
+        two = zonal_stats(parcels, path, stats=("mean", "std", "median", "min"), threads=2)
+    pd.testing.assert_frame_equal(one, two)

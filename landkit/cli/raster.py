@@ -103,6 +103,9 @@ def command() -> None:
 
 _parcels_arg = click.argument("parcels", type=click.Path(exists=True, path_type=Path))
 _layer_opt = click.option("--layer", default=None, help="Layer of PARCELS to read.")
+_threads_opt = click.option(
+    "--threads", default=1, show_default=True, type=click.IntRange(min=1), help="Worker threads."
+)
 _out_opt = click.option(
     "-o",
     "--output",
@@ -128,6 +131,7 @@ def _stats_list(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--stats", callback=_stats_list, help="Comma-separated statistics (default mean,min,max).")
 @click.option("--band", default=1, show_default=True, type=click.IntRange(min=1), help="Band number.")
 @click.option("--categorical", is_flag=True, help="Classes: add the share of each class (share_<value>).")
+@_threads_opt
 @_layer_opt
 @_out_opt
 @overwrite_option
@@ -137,6 +141,7 @@ def stats_cmd(
     stats: tuple[str, ...] | None,
     band: int,
     categorical: bool,
+    threads: int,
     layer: str | None,
     output: Path | None,
     overwrite: bool,
@@ -145,7 +150,9 @@ def stats_cmd(
     check_output(output, overwrite=overwrite)
     gdf = read_parcel_file(parcels, layer=layer)
     with _progress(len(gdf)) as progress:
-        table = zonal_stats(gdf, raster, stats=stats, band=band, categorical=categorical, progress=progress)
+        table = zonal_stats(
+            gdf, raster, stats=stats, band=band, categorical=categorical, threads=threads, progress=progress
+        )
     write_results(gdf, table, output, overwrite=overwrite)
     if output is not None:
         click.echo(f"{len(table)} parcels → {output}")
@@ -155,17 +162,24 @@ def stats_cmd(
 @_parcels_arg
 @click.argument("dem", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--steep-deg", type=float, default=None, help="Steep-slope limit in degrees (default 25).")
+@_threads_opt
 @_layer_opt
 @_out_opt
 @overwrite_option
 def terrain_cmd(
-    parcels: Path, dem: Path, steep_deg: float | None, layer: str | None, output: Path | None, overwrite: bool
+    parcels: Path,
+    dem: Path,
+    steep_deg: float | None,
+    threads: int,
+    layer: str | None,
+    output: Path | None,
+    overwrite: bool,
 ) -> None:
     """Elevation, slope and steep share (地形) of each parcel of PARCELS from DEM."""
     check_output(output, overwrite=overwrite)
     gdf = read_parcel_file(parcels, layer=layer)
     with _progress(len(gdf)) as progress:
-        table = terrain_stats(gdf, dem, steep_deg=steep_deg, progress=progress)
+        table = terrain_stats(gdf, dem, steep_deg=steep_deg, threads=threads, progress=progress)
     write_results(gdf, table, output, overwrite=overwrite)
     if output is not None:
         click.echo(f"{len(table)} parcels → {output}")

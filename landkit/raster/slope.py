@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import overload
@@ -114,7 +115,7 @@ def slope_reader(ds: DatasetReaderBase, band: int = 1, /) -> Reader:
     margin); the last result is cached so several bands can share it.
     """
     elev = band_reader(ds, band)
-    last: list[object] = [None, None, None]
+    local = threading.local()  # the cache is per thread: chunks may be prepared in parallel
 
     def read(
         win: tuple[int, int, int, int], rr: np.ndarray | None, cc: np.ndarray | None
@@ -122,8 +123,9 @@ def slope_reader(ds: DatasetReaderBase, band: int = 1, /) -> Reader:
         if rr is None or cc is None:
             s = _slope_window(ds, elev, win).astype(np.float64)
             return s, np.isnan(s)
-        if last[0] == win and last[1] is rr:
-            return last[2]  # type: ignore[return-value]
+        last = getattr(local, "last", None)
+        if last is not None and last[0] == win and last[1] is rr:
+            return last[2]
         z = _padded(ds, elev, win)
         dx, dy = pixel_ground_size(ds, np.arange(win[0], win[0] + win[2]))
 
@@ -132,8 +134,9 @@ def slope_reader(ds: DatasetReaderBase, band: int = 1, /) -> Reader:
 
         nine = z[rr[:, None] + 1 + _DR, cc[:, None] + 1 + _DC]
         s = _horn(get, dx[rr], dy[rr], gaps=bool(np.isnan(nine).any()))
-        last[:] = [win, rr, (s, np.isnan(s))]
-        return s, np.isnan(s)
+        result = (s, np.isnan(s))
+        local.last = (win, rr, result)
+        return result
 
     return read
 

@@ -50,6 +50,7 @@ def terrain_stats(
     *,
     steep_deg: float | None = None,
     band: int = 1,
+    threads: int = 1,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Elevation and slope facts for each parcel, coverage-weighted, from one DEM.
@@ -68,6 +69,9 @@ def terrain_stats(
         Slope limit in degrees; default ``steep_deg`` from ``terrain.toml`` (25°).
     band : int
         1-based band number.
+    threads : int
+        Worker threads preparing windows (coverage and reads) ahead of accumulation;
+        results do not depend on it.
     progress : callable, optional
         Called as ``progress(done, total)`` after each window.
 
@@ -130,6 +134,7 @@ def terrain_stats(
                 "slope": (slopes, slope),
                 "steep": (steep_reader, steep),
             },
+            threads=threads,
             progress=progress,
         )
     e, s, st = elev.result(), slope.result(), steep.result()

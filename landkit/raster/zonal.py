@@ -41,6 +41,7 @@ def zonal_stats(
     band: int = 1,
     categorical: bool = False,
     prefix: str = "",
+    threads: int = 1,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Coverage-weighted statistics of one raster band for each parcel.
@@ -69,6 +70,9 @@ def zonal_stats(
         (0–1) of the parcel's valid covered area in that class.
     prefix : str
         Put before every column name (e.g. ``"ndvi_"``), to join several rasters' results.
+    threads : int
+        Worker threads preparing windows (coverage and reads) ahead of accumulation;
+        results do not depend on it.
     progress : callable, optional
         Called as ``progress(done, total)`` (parcel pieces) after each window.
 
@@ -118,6 +122,7 @@ def zonal_stats(
             height=ds.height,
             width=ds.width,
             bands={"band": (band_reader(ds, band), acc)},
+            threads=threads,
             progress=progress,
         )
     out = pd.DataFrame(acc.result(), index=index).add_prefix(prefix)
