@@ -266,6 +266,8 @@ def test_errors(ramp: Path, tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="cannot open raster"):
         zonal_stats(frame(cells(0, 0, 1, 1)), tmp_path / "missing.tif")
     assert set(STATS) >= {"mean", "min", "max", "count", "sum", "std", "median", "majority"}
+    one = zonal_stats(frame(cells(0, 0, 1, 1)), ramp, stats="max")  # a single name as a string
+    assert one.columns.tolist() == ["max", "valid_share", "outside_share"]
 
 
 def test_rotated_raster(tmp_path: Path) -> None:

@@ -108,6 +108,8 @@ def zonal_stats(
     >>> parcels = gpd.read_file("sample_data/parcels.gpkg")  # doctest: +SKIP
     >>> zonal_stats(parcels, "sample_data/dem/hongjiang_dem_4546.tif").head()  # doctest: +SKIP
     """
+    if isinstance(stats, str):
+        stats = [stats]
     names = list(stats) if stats is not None else (["majority"] if categorical else ["mean", "min", "max"])
     unknown = [s for s in names if s not in STATS]
     if unknown:
