@@ -60,9 +60,25 @@ def geodesic_area(
     gs = geoms.geometry if isinstance(geoms, gpd.GeoDataFrame) else geoms
     if gs.crs is None:
         raise CRSError("geometries have no CRS; set one with .set_crs(...) or read with crs=...")
-    geo = gs.to_crs(4490) if not gs.crs.equals(pyproj.CRS.from_epsg(4490)) else gs
+    crs = pyproj.CRS.from_user_input(gs.crs)
+    raw = np.asarray(gs.values)
+    missing = pd.isna(raw)
+    if method == "laea" and crs.is_projected:
+        # Small parcels in a projected CRS: planar area / areal scale factor at the centroid. The scale
+        # varies by < 1e-9 across a parcel of a few km, so this equals the ellipsoidal area to ~1e-8.
+        bounds = shapely.bounds(raw)
+        extent = np.fmax(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])  # NaN for missing/empty
+        small = ~missing & (extent < 5000)
+        if small.any():
+            out = np.full(len(raw), np.nan)
+            out[small] = _scale_corrected_area(raw[small], crs)
+            rest = ~small & ~missing
+            if rest.any():
+                out[rest] = geodesic_area(gpd.GeoSeries(raw[rest], crs=crs)).to_numpy()
+            out[~small & ~rest & ~missing] = 0.0
+            return pd.Series(out, index=gs.index, name="area_m2")
+    geo = gs.to_crs(4490) if not crs.equals(pyproj.CRS.from_epsg(4490)) else gs
     values = np.asarray(geo.values)
-    missing = pd.isna(values)
     if method == "geod":
         geod = pyproj.Geod(ellps="GRS80")
         out = np.array(
@@ -80,6 +96,19 @@ def geodesic_area(
     out = shapely.area(np.asarray(projected.values)).astype(float)
     out[missing] = np.nan
     return pd.Series(out, index=gs.index, name="area_m2")
+
+
+def _scale_corrected_area(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+    planar = shapely.area(geoms)
+    with np.errstate(invalid="ignore"):
+        cent = shapely.centroid(geoms)
+    x, y = shapely.get_x(cent), shapely.get_y(cent)
+    geodetic = crs.geodetic_crs or pyproj.CRS.from_epsg(4490)
+    lon, lat = pyproj.Transformer.from_crs(crs, geodetic, always_xy=True).transform(x, y)
+    scale = pyproj.Proj(crs).get_factors(lon, lat, errcheck=False).areal_scale
+    out = planar / np.asarray(scale, dtype=float)
+    out[planar == 0] = 0.0
+    return np.asarray(out, dtype=float)
 
 
 def add_area_columns(gdf: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:

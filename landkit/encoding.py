@@ -59,16 +59,20 @@ def _dbf_text_bytes(dbf: Path) -> tuple[int, bytes]:
     record_len = int.from_bytes(data[10:12], "little")
     ldid = data[29]
     fields: list[tuple[int, int]] = []  # (offset in record, length) of C fields
+    types: set[str] = set()
     pos, offset = 32, 1  # records start with a deletion flag byte
     while pos + 32 <= header_len and data[pos] != 0x0D:
         ftype = chr(data[pos + 11])
         flen = data[pos + 16]
+        types.add(ftype)
         if ftype == "C":
             fields.append((offset, flen))
         offset += flen
         pos += 32
-    chunks = []
     body = data[header_len : header_len + n_records * record_len]
+    if types <= set("CNFDL"):  # every other field is ASCII: the whole body can be checked at once
+        return ldid, body
+    chunks = []
     for r in range(0, len(body), record_len):
         rec = body[r : r + record_len]
         for off, ln in fields:

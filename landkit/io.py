@@ -359,19 +359,20 @@ def canonicalise(
                 parsed = parsed / 1e4
             gdf[name] = parsed
         elif kind == "tags":
-            gdf[name] = col.map(lambda v: join_categories(split_categories(v)) or None)
+            gdf[name] = _map_unique(col, lambda v: join_categories(split_categories(v)) or None)
         else:
-            gdf[name] = col.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                                else (str(v).strip() or None))
+            text = col.astype("str").str.strip()
+            gdf[name] = text.where(text != "")
     if "status" in gdf:
-        gdf["status"] = gdf["status"].map(lambda v: _STATUS_BY_LABEL.get(v, v) if isinstance(v, str) else v)
+        gdf["status"] = _map_unique(gdf["status"], lambda v: _STATUS_BY_LABEL.get(v, v) if isinstance(v, str) else v)
     if "construction_status" in gdf:
-        gdf["construction_status"] = gdf["construction_status"].map(
-            lambda v: _CONSTRUCTION_BY_LABEL.get(v, v) if isinstance(v, str) else v
+        gdf["construction_status"] = _map_unique(
+            gdf["construction_status"], lambda v: _CONSTRUCTION_BY_LABEL.get(v, v) if isinstance(v, str) else v
         )
     if "landuse_code" in gdf:
-        gdf["landuse_code"] = gdf["landuse_code"].map(
-            lambda v: v[:-2] if isinstance(v, str) and v.endswith(".0") and v[:-2].isdigit() else v
+        gdf["landuse_code"] = _map_unique(
+            gdf["landuse_code"],
+            lambda v: v[:-2] if isinstance(v, str) and v.endswith(".0") and v[:-2].isdigit() else v,
         )
         if landuse_system is not None:
             from .landuse import normalise_system
@@ -384,13 +385,13 @@ def canonicalise(
         if "landuse_system" in gdf:
             from .landuse import normalise_system
 
-            gdf["landuse_system"] = gdf["landuse_system"].map(
-                lambda v: _safe_system(v, normalise_system) if isinstance(v, str) else v
+            gdf["landuse_system"] = _map_unique(
+                gdf["landuse_system"], lambda v: _safe_system(v, normalise_system) if isinstance(v, str) else v
             )
     tags = split_categories(",".join([category] if isinstance(category, str) else list(category or [])))
     if tags:
         existing = gdf["categories"] if "categories" in gdf else pd.Series(None, index=gdf.index, dtype=object)
-        gdf["categories"] = existing.map(lambda v: join_categories(set(split_categories(v)) | set(tags)))
+        gdf["categories"] = _map_unique(existing, lambda v: join_categories(set(split_categories(v)) | set(tags)))
     gdf["area_m2"] = geo_area
     gdf["area_mu"] = geo_area / MU_M2
     gdf["area_ha"] = geo_area / HA_M2
@@ -398,6 +399,16 @@ def canonicalise(
     extra = [c for c in gdf.columns if c not in FIELDS]
     out = gpd.GeoDataFrame(gdf[ordered + extra], geometry=gdf.geometry, crs=gdf.crs)
     out.attrs["landkit"] = meta
+    return out
+
+
+def _map_unique(col: pd.Series, fn: Any) -> pd.Series:
+    """Apply ``fn`` once per distinct value (registers repeat the same few values many times)."""
+    obj = col.astype(object)
+    isna = obj.isna().to_numpy()
+    table = {v: fn(v) for v in pd.unique(obj[~isna])}
+    out = obj.map(table).astype(object)
+    out[isna] = fn(None)
     return out
 
 

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -186,7 +187,7 @@ def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
 def _extent_check(g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float]) -> list[dict[str, Any]]:
     if g.crs is None or not mask.any():
         return []
-    pts = gpd.GeoSeries(shapely.point_on_surface(np.asarray(g.geometry.values)[mask]), crs=g.crs).to_crs(4490)
+    pts = gpd.GeoSeries(shapely.centroid(np.asarray(g.geometry.values)[mask]), crs=g.crs).to_crs(4490)
     x, y = pts.x.to_numpy(), pts.y.to_numpy()
     m = 0.05
     out = (x < region[0] - m) | (x > region[2] + m) | (y < region[1] - m) | (y > region[3] + m)
@@ -241,7 +242,9 @@ def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
 def _vocabulary_check(g: pd.DataFrame) -> list[dict[str, Any]]:
     recs: list[dict[str, Any]] = []
     if "categories" in g:
-        bad_cat = g["categories"].map(lambda v: [t for t in split_categories(v) if t not in CATEGORIES])
+        cats = g["categories"].astype(object)
+        table = {v: [t for t in split_categories(v) if t not in CATEGORIES] for v in pd.unique(cats.dropna())}
+        bad_cat = cats.map(table).map(lambda v: v if isinstance(v, list) else [])
         recs += _rows(g, bad_cat.map(bool), field="categories", problem="unknown_category", severity="warning",
                       detail=lambda i: f"unknown tag(s) {', '.join(bad_cat[i])}",
                       suggestion=f"use {', '.join(CATEGORIES)} or 闲置/低效/烂尾/抵押/储备")
@@ -254,14 +257,19 @@ def _vocabulary_check(g: pd.DataFrame) -> list[dict[str, Any]]:
     return recs
 
 
+_SUSPECT = re.compile("锟斤拷|烫烫烫|\ufffd|[\u00a1-\u00ff]{3,}")
+
+
 def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
     recs: list[dict[str, Any]] = []
     for c in g.columns:
         if c == g.geometry.name or not (pd.api.types.is_string_dtype(g[c]) or g[c].dtype == object):
             continue
-        col = g[c].astype("string")
-        hit = col.str.contains(r"锟斤拷|烫烫烫|\ufffd|[\u00a1-\u00ff]{3,}", regex=True).fillna(False).astype(bool)
-        if hit.any():
+        values = g[c].astype(object)
+        uniq = pd.unique(values.dropna())
+        suspects = {v for v in uniq if isinstance(v, str) and not v.isascii() and _SUSPECT.search(v)}
+        if suspects:
+            hit = values.isin(list(suspects))
             hit = hit & g[c].map(looks_mojibake)
             recs += _rows(g, hit, field=c, problem="mojibake", severity="warning",
                           detail=lambda i, c=c: f"{c}={str(g[c][i])[:30]!r} looks wrongly decoded",

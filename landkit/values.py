@@ -63,14 +63,16 @@ def parse_dates(values: Iterable[object], /) -> pd.Series:
     pandas.Series of datetime64[ns]
         Aligned on the input index when ``values`` is a Series.
     """
-    index = values.index if isinstance(values, pd.Series) else None
-    out = []
-    for v in values:
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    cache: dict[object, pd.Timestamp | None] = {}
+    for v in pd.unique(series.astype(object)):
         try:
-            out.append(_one_date(v))
+            cache[v] = _one_date(v)
         except (ValueError, OverflowError, TypeError):
-            out.append(None)
-    return pd.Series(pd.to_datetime(out), index=index, dtype="datetime64[ns]")
+            cache[v] = None
+    parsed = series.astype(object).map(cache)
+    out = pd.Series(pd.to_datetime(parsed.tolist()), index=series.index, dtype="datetime64[ns]")
+    return out if isinstance(values, pd.Series) else out.reset_index(drop=True)
 
 
 def parse_numbers(values: Iterable[object], /) -> pd.Series:
