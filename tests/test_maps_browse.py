@@ -357,3 +357,16 @@ def test_import_landkit_maps_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_points_are_refused_and_missing_geometry_is_kept(parcels: gpd.GeoDataFrame) -> None:
+    from landkit.errors import DataFormatError
+
+    pts = gpd.GeoDataFrame({"name": ["p"]}, geometry=gpd.points_from_xy([109.8], [27.2]), crs=4490)
+    with pytest.raises(DataFormatError, match="polygons"):
+        browse_map(pts, basemap="none")
+    gdf = parcels.head(3).copy()
+    gdf.loc[gdf.index[1], "geometry"] = None
+    data = _payload(_render(gdf))
+    assert data["n"] == 3
+    assert data["geom"][1] == ""

@@ -395,3 +395,17 @@ def test_zone_layers_switch_on_and_off(session: Session, pages: dict[str, Path])
     assert page.locator(".lk-legend").count() == 1
     assert page.locator(".leaflet-control-scale").count() == 1
     assert page.locator(".lk-fs a").count() == 1
+
+
+def test_parcel_without_geometry_is_listed_and_selectable(
+    session: Session, parcels: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    gdf = parcels.head(5).copy()
+    gdf.loc[gdf.index[0], "geometry"] = None
+    path = write_browse_map(gdf, tmp_path / "nogeom.html", basemap="none")
+    page = session.open(path)
+    assert session.count() == 5
+    key = gdf["parcel_id"].iloc[0]
+    page.click(f'.lk-card[data-key="{key}"]')
+    page.wait_for_function(f"location.hash.indexOf('sel={key}') >= 0")
+    assert session.errors == []

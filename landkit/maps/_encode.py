@@ -26,6 +26,8 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from ..errors import DataFormatError
+
 __all__ = ["decode_geometry", "encode_geometries", "json_for_script"]
 
 _MAX_CHUNKS = 7  # 35 bits: enough for any zig-zagged quantised delta on Earth at 1e-7 deg
@@ -71,7 +73,9 @@ def encode_geometries(geoms: gpd.GeoSeries, /, *, origin: tuple[float, float], p
     polys = arr[idx]
     kind = shapely.get_type_id(polys)
     if not np.isin(kind, (3, 6)).all():
-        raise ValueError("browse pages draw polygons only; got other geometry types")
+        raise DataFormatError(
+            "browse pages draw polygons only; buffer points/lines first (e.g. gdf.to_crs(4546).buffer(10))"
+        )
     if (kind == 3).all():  # all Polygons: wrap so the offsets always have three levels
         polys = shapely.multipolygons(polys[:, None])
     _, coords, offsets = shapely.to_ragged_array(polys)

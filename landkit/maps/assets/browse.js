@@ -593,7 +593,7 @@
     this.hover = k;
     this.layer.redraw();
     clearTimeout(this._hoverTimer);
-    if (k >= 0 && fromCard) {
+    if (k >= 0 && fromCard && this.store.bbox[4 * k] <= this.store.bbox[4 * k + 2]) {
       this._hoverTimer = setTimeout(function () {
         if (self.hover === k && !self.map.getBounds().contains(self.bounds(k))) {
           self.map.flyToBounds(self.bounds(k), { maxZoom: 16, padding: [40, 40], duration: 0.6 });
@@ -609,7 +609,8 @@
     var cards = this.listEl.querySelectorAll('.lk-card');
     for (var i = 0; i < cards.length; i++) cards[i].classList.toggle('lk-active', cards[i].getAttribute('data-key') === this.keys[k]);
     if (k < 0) { this.map.closePopup(); this.writeHash(); return; }
-    if (opts.fly) this.map.fitBounds(this.bounds(k), { maxZoom: 16, padding: [60, 60], animate: !opts.instant });
+    var hasGeom = this.store.bbox[4 * k] <= this.store.bbox[4 * k + 2];
+    if (opts.fly && hasGeom) this.map.fitBounds(this.bounds(k), { maxZoom: 16, padding: [60, 60], animate: !opts.instant });
     if (opts.scroll && this.pos[k] >= 0) {
       var top = this.pos[k] * CARD_H, list = this.listEl;
       if (top < list.scrollTop || top + CARD_H > list.scrollTop + list.clientHeight) {
@@ -617,7 +618,7 @@
       }
       this.renderCards(false);
     }
-    if (opts.popup) this.openPopup(k);
+    if (opts.popup && hasGeom) this.openPopup(k);
     this.writeHash();
   };
 
@@ -1188,6 +1189,7 @@
       self.syncControls();
       self.apply();
       if (s2 !== null && self.index[s2] !== undefined) self.select(self.index[s2], { fly: true, instant: true, popup: true, scroll: true });
+      else if (s2 === null && self.sel >= 0) self.select(-1);
     });
     this.readyMs = performance.now() - t0;
     document.body.setAttribute('data-landkit-ready', '1');
