@@ -279,3 +279,13 @@ def test_chunked_with_progress_equals_one_pass(sample: tuple[gpd.GeoDataFrame, o
     whole = join_zones(parcels, zs)
     chunked = join_zones(parcels, zs, chunk_size=300, progress=True)
     pd.testing.assert_frame_equal(chunked, whole)
+
+
+def test_import_stays_light() -> None:
+    import subprocess
+    import sys
+
+    heavy = "('dask', 'distributed', 'tqdm')"
+    code = f"import sys, landkit.zones; print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
