@@ -266,7 +266,10 @@ def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
         if c == g.geometry.name or not (pd.api.types.is_string_dtype(g[c]) or g[c].dtype == object):
             continue
         values = g[c].astype(object)
-        uniq = pd.unique(values.dropna())
+        if pd.api.types.is_string_dtype(g[c].dtype) and g[c].dtype != object:
+            uniq = pd.unique(values.dropna())
+        else:  # object columns may hold lists (e.g. GeoJSON "center"): look at the strings only
+            uniq = list({v for v in values if isinstance(v, str)})
         suspects = {v for v in uniq if isinstance(v, str) and not v.isascii() and _SUSPECT.search(v)}
         if suspects:
             hit = values.isin(list(suspects))
