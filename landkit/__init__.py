@@ -16,6 +16,16 @@ from .errors import LandkitError
 from .gcj02 import bd09_to_wgs84, gcj02_to_wgs84, shift_geometries, wgs84_to_bd09, wgs84_to_gcj02
 from .io import canonicalise, combine_parcels, read_layer, read_parcels, write_parcels
 from .landuse import landuse_name, to_guide2023
+from .recommend import Demand, read_demand, recommend
+from .rules import (
+    assess_efficiency,
+    assess_idle,
+    grade_per_mu,
+    procedure_deadlines,
+    read_criteria,
+    read_holidays,
+    read_scheme,
+)
 from .schema import CATEGORIES, FIELDS, STATUSES, has_category, to_chinese_labels
 from .units import MU_M2, m2_to_mu, mu_to_m2
 from .validate import repair_geometries, summarise, validate
@@ -25,22 +35,32 @@ __all__ = [
     "FIELDS",
     "MU_M2",
     "STATUSES",
+    "Demand",
     "LandkitError",
     "__version__",
     "add_area_columns",
+    "assess_efficiency",
+    "assess_idle",
     "bd09_to_wgs84",
     "canonicalise",
     "check_datum",
     "combine_parcels",
     "gcj02_to_wgs84",
     "geodesic_area",
+    "grade_per_mu",
     "has_category",
     "infer_crs",
     "landuse_name",
     "m2_to_mu",
     "mu_to_m2",
+    "procedure_deadlines",
+    "read_criteria",
+    "read_demand",
+    "read_holidays",
     "read_layer",
     "read_parcels",
+    "read_scheme",
+    "recommend",
     "repair_geometries",
     "shift_geometries",
     "summarise",
@@ -50,4 +70,5 @@ __all__ = [
     "validate",
     "wgs84_to_bd09",
     "wgs84_to_gcj02",
+    "write_parcels",
 ]
