@@ -24,6 +24,16 @@ demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	$(BIN)/landkit validate sample_data/delivered/idle_xianzhi.shp sample_data/delivered/low_efficiency.gpkg \
 		sample_data/delivered/taizhang.xlsx -o $(OUT)/validation_report.xlsx --overwrite
+	$(BIN)/landkit rules idle sample_data/parcels.gpkg --as-of 2024-12-31 \
+		--holidays sample_data/holidays/china_2024.toml -o $(OUT)/idle.csv --overwrite
+	$(BIN)/landkit rules deadlines sample_data/procedure/events_2024.csv \
+		--holidays sample_data/holidays/china_2024.toml -o $(OUT)/deadlines.csv --overwrite
+	$(BIN)/landkit rules efficiency sample_data/parcels.gpkg \
+		--criteria sample_data/criteria/hongjiang_2024_example.toml -o $(OUT)/low_efficiency.xlsx --overwrite
+	$(BIN)/landkit rules grade sample_data/firms/per_mu_2024.csv \
+		--scheme sample_data/criteria/per_mu_2024_example.toml -o $(OUT)/per_mu_grades.xlsx --overwrite
+	$(BIN)/landkit recommend sample_data/parcels.gpkg --demand sample_data/demand/new_materials_30_60mu.toml \
+		--zones sample_data/zones/hongjiang.toml -o $(OUT)/shortlist.csv --overwrite
 	@echo "demo outputs in $(OUT)/"
 
 test: $(VENV)/.installed-test
