@@ -20,7 +20,7 @@ import click
 from .._atomic import atomic_path
 from ..errors import DataFormatError
 from ..recommend import RECOMMEND_COLUMNS, read_demand, recommend
-from ..schema import label
+from ..schema import STATUSES, label
 from .options import check_output, overwrite_option
 from .rules import read_table
 
@@ -89,7 +89,10 @@ def command(
         if suffix == ".gpkg":
             shortlist.to_file(tmp, layer="shortlist", driver="GPKG")
         else:
-            named = table.rename(columns={c: RECOMMEND_COLUMNS.get(c, label(c)) for c in table.columns})
+            shown = table.copy()
+            if "status" in shown:
+                shown["status"] = shown["status"].map(lambda v: STATUSES.get(v, v))
+            named = shown.rename(columns={c: RECOMMEND_COLUMNS.get(c, label(c)) for c in table.columns})
             if suffix == ".csv":
                 named.to_csv(tmp, index=False, encoding="utf-8-sig")
             else:
