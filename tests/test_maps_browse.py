@@ -370,3 +370,19 @@ def test_points_are_refused_and_missing_geometry_is_kept(parcels: gpd.GeoDataFra
     data = _payload(_render(gdf))
     assert data["n"] == 3
     assert data["geom"][1] == ""
+
+
+def test_missing_photos_warn_once_and_photo_root_defaults_to_the_source(
+    tmp_path: Path, parcels: gpd.GeoDataFrame
+) -> None:
+    gdf = parcels.head(4).copy()
+    gdf["photos"] = ["gone.jpg", "gone.jpg;also_gone.jpg", None, "pics/ok.jpg"]
+    (tmp_path / "pics").mkdir()
+    Image.new("RGB", (50, 40)).save(tmp_path / "pics" / "ok.jpg")
+    with pytest.warns(LandkitWarning, match=r"2 photo file\(s\)") as record:
+        data = _payload(_render(gdf, photo_root=tmp_path))
+    assert len(record) == 1
+    assert data["photos"]["i"] == [None, None, None, [0]]
+    gdf.attrs["landkit"] = {"source": str(tmp_path / "parcels.gpkg")}  # as landkit.read_parcels records it
+    gdf["photos"] = [None, None, None, "pics/ok.jpg"]
+    assert len(_payload(_render(gdf))["photos"]["list"]) == 1

@@ -52,9 +52,9 @@ def pages(parcels: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -
     out = {
         "public": write_browse_map(gdf, root / "public.html", zones=zones, basemap="none", photo_root=root),
         "internal": write_browse_map(
-            gdf, root / "internal.html", zones=zones, basemap="none", profile="internal"
+            gdf, root / "internal.html", zones=zones, basemap="none", profile="internal", photo_root=root
         ),
-        "osm": write_browse_map(gdf.head(20), root / "osm.html", basemap="osm"),
+        "osm": write_browse_map(gdf.head(20), root / "osm.html", basemap="osm", photo_root=root),
     }
     if (SAMPLE / "parcels.gpkg").exists():
         sample = gpd.read_file(SAMPLE / "parcels.gpkg")

@@ -25,6 +25,7 @@ class PhotoTable:
         self.quality = quality
         self.max_per_parcel = max_per_parcel
         self.entries: list[str] = []
+        self.missing: list[str] = []
         self._index: dict[str, int] = {}
 
     def add_cell(self, value: object) -> list[int] | None:
@@ -40,10 +41,12 @@ class PhotoTable:
             if idx is None:
                 entry = self._entry(item)
                 if entry is None:
+                    self._index[item] = -1  # report each unreadable photo once
                     continue
                 idx = self._index[item] = len(self.entries)
                 self.entries.append(entry)
-            found.append(idx)
+            if idx >= 0:
+                found.append(idx)
         return found or None
 
     def _entry(self, item: str) -> str | None:
@@ -61,6 +64,7 @@ class PhotoTable:
                 buf = io.BytesIO()
                 img.save(buf, format="JPEG", quality=self.quality, optimize=True)
         except (OSError, ValueError) as exc:
-            logger.warning("photo %s skipped: %s", path, exc)
+            logger.info("photo %s skipped: %s", path, exc)
+            self.missing.append(str(path))
             return None
         return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

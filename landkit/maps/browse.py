@@ -150,6 +150,13 @@ def _payload(
             )
             per = [tab.add_cell(v) for v in table[name].tolist()]
             photos = {"list": tab.entries, "i": per}
+            if tab.missing:
+                warnings.warn(
+                    f"{len(tab.missing)} photo file(s) could not be read (e.g. {tab.missing[0]}); "
+                    "pass photo_root= the folder the photo paths are relative to",
+                    LandkitWarning,
+                    stacklevel=4,
+                )
             continue
         columns[name] = column_payload(table[name], name, decimals=int(enc["float_decimals"]))
     ids = table["parcel_id"] if "parcel_id" in table.columns else None
@@ -246,13 +253,16 @@ def browse_map(
         zones to GCJ-02 so they sit on the tiles.
     tianditu_token : str, optional
         Tianditu key (``tk``); falls back to ``$TIANDITU_TOKEN``. Required for ``"tianditu"``.
+        The key is written into the page (tile URLs need it): use a browser key restricted to
+        your site's domain in the Tianditu console.
     title : str, optional
         Page title (escaped). Default ``"淘宝式选地"``.
     lang : {"zh", "en"}, default "zh"
         Language of the page's labels.
     photo_root : path, optional
         Folder that relative paths in the ``photos`` column are resolved against (default:
-        the working directory). Local photos are downsized and embedded; URLs become links.
+        the folder of the file :func:`landkit.read_parcels` read, else the working directory).
+        Local photos are downsized and embedded; URLs become links (never loaded by the page).
 
     Returns
     -------
@@ -265,6 +275,11 @@ def browse_map(
         Unknown basemap, profile or language; Tianditu without a token; bad zones.
     CRSError
         ``parcels`` or ``zones`` without a CRS.
+
+    Warns
+    -----
+    LandkitWarning
+        Some photo files could not be read (once, with an example path).
 
     Examples
     --------
@@ -283,6 +298,9 @@ def browse_map(
     if parcels.crs is None:
         raise CRSError("parcels have no CRS; set one with .set_crs(...) (CGCS2000 is EPSG:4490)")
     strings, cat_labels, status_labels = _strings(lang)
+    if photo_root is None:  # read_parcels records its source: photo paths are relative to its folder
+        source = (parcels.attrs.get("landkit") or {}).get("source")
+        photo_root = Path(source).parent if source else None
     spec = _basemap_spec(basemap, tianditu_token, strings)
     fields = profile_fields(parcels.columns, profile)
     zone_frame = _zones_frame(zones) if zones is not None else None
