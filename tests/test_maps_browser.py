@@ -409,3 +409,20 @@ def test_parcel_without_geometry_is_listed_and_selectable(
     page.click(f'.lk-card[data-key="{key}"]')
     page.wait_for_function(f"location.hash.indexOf('sel={key}') >= 0")
     assert session.errors == []
+
+
+def test_hovering_a_parcel_shows_its_name_as_text(
+    session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame
+) -> None:
+    page = session.open(pages["public"])
+    key = parcels["parcel_id"].iloc[3]  # the parcel named with the XSS payload
+    page.evaluate(
+        f"() => landkitApp.map.setView(landkitApp.bounds(landkitApp.index['{key}']).getCenter(), 16, "
+        "{animate: false})"
+    )
+    page.wait_for_timeout(150)
+    pt = page.evaluate(f"landkitApp.parcelPoint('{key}')")
+    page.mouse.move(pt["x"], pt["y"])
+    page.wait_for_selector(".lk-tip")
+    assert page.inner_text(".lk-tip").startswith(XSS_NAME)
+    assert session.dialogs == []
