@@ -39,17 +39,21 @@ def make_shapefile(n: int) -> Path:
     coords = np.stack([xs, ys], axis=-1)
     polys = shapely.polygons(coords)
     towns = np.array(["黔城镇", "安江镇", "托口镇", "雪峰镇", "江市镇"])
-    g = gpd.GeoDataFrame({
-        "ZDDM": [f"431281101{k % 900 + 1:03d}GB{k % 100000:05d}" for k in range(n)],
-        "XMMC": [f"{towns[k % 5]}闲置地块{k}" for k in range(n)],
-        "TDSYQR": [f"洪江市某某实业有限公司{k % 977}" for k in range(n)],
-        "SZX": towns[np.arange(n) % 5],
-        "DLBM": np.where(np.arange(n) % 2 == 0, "100101", "100102"),
-        "FLTX": "用地用海分类",
-        "YDDGRQ": [f"20{15 + k % 8}年{k % 12 + 1}月{k % 28 + 1}日" for k in range(n)],
-        "CRJK": rng.uniform(50, 500, n).round(2),
-        "TDMJ": (shapely.area(polys) / (10000 / 15)).round(4),
-    }, geometry=polys, crs=None)
+    g = gpd.GeoDataFrame(
+        {
+            "ZDDM": [f"431281101{k % 900 + 1:03d}GB{k % 100000:05d}" for k in range(n)],
+            "XMMC": [f"{towns[k % 5]}闲置地块{k}" for k in range(n)],
+            "TDSYQR": [f"洪江市某某实业有限公司{k % 977}" for k in range(n)],
+            "SZX": towns[np.arange(n) % 5],
+            "DLBM": np.where(np.arange(n) % 2 == 0, "100101", "100102"),
+            "FLTX": "用地用海分类",
+            "YDDGRQ": [f"20{15 + k % 8}年{k % 12 + 1}月{k % 28 + 1}日" for k in range(n)],
+            "CRJK": rng.uniform(50, 500, n).round(2),
+            "TDMJ": (shapely.area(polys) / (10000 / 15)).round(4),
+        },
+        geometry=polys,
+        crs=None,
+    )
     pyogrio.write_dataframe(g, path, encoding="GBK")
     path.with_suffix(".cpg").unlink(missing_ok=True)
     with open(path.with_suffix(".dbf"), "r+b") as fh:

@@ -14,7 +14,9 @@ __all__ = ["atomic_path", "write_bytes_atomic", "write_text_atomic"]
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str], /, *, overwrite: bool = True, suffix: str | None = None) -> Iterator[Path]:
+def atomic_path(
+    path: str | os.PathLike[str], /, *, overwrite: bool = True, suffix: str | None = None
+) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it to ``path`` atomically.
 
     On error the temporary file is removed and ``path`` is left as it was.
@@ -42,11 +44,10 @@ def atomic_path(path: str | os.PathLike[str], /, *, overwrite: bool = True, suff
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, /, *, overwrite: bool = True) -> Path:
     """Write ``data`` to ``path`` atomically and return the path."""
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+    with atomic_path(path, overwrite=overwrite) as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
     return Path(path)
 
 

@@ -8,6 +8,7 @@ reported.
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,9 @@ def _find(columns: list[str], names: set[str]) -> str | None:
     return None
 
 
-def _read_sheets(p: Path, *, layer: str | int | None, encoding: str | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _read_sheets(
+    p: Path, *, layer: str | int | None, encoding: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     suffix = p.suffix.lower()
     if suffix in (".csv", ".txt"):
         raw = p.read_bytes()
@@ -51,11 +54,12 @@ def _read_sheets(p: Path, *, layer: str | int | None, encoding: str | None) -> t
                 enc = "gb18030"
         import io as _io
 
-        return pd.read_csv(_io.BytesIO(raw), encoding=enc, dtype=str, keep_default_na=False,
-                           na_values=[""]), None
+        return pd.read_csv(
+            _io.BytesIO(raw), encoding=enc, dtype=str, keep_default_na=False, na_values=[""]
+        ), None
     try:
         book = pd.ExcelFile(p)
-    except Exception as exc:  # openpyxl/xlrd raise various errors
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise DataFormatError(f"{p.name}: cannot open as Excel ({exc})") from None
     with book:
         sheets = [str(s) for s in book.sheet_names]
@@ -68,24 +72,34 @@ def _read_sheets(p: Path, *, layer: str | int | None, encoding: str | None) -> t
     return table, points
 
 
-def _orient_xy(x: np.ndarray, y: np.ndarray, meta: dict[str, Any], *, xname: str, yname: str) -> tuple[np.ndarray, np.ndarray]:
+def _orient_xy(
+    x: np.ndarray, y: np.ndarray, meta: dict[str, Any], *, xname: str, yname: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Return (easting, northing) from survey X/Y columns, swapping when the numbers demand it."""
 
     def northing(v: np.ndarray) -> bool:
         return bool(np.nanmin(v) > 0 and np.nanmax(v) < 6_500_000)
 
     def easting(v: np.ndarray) -> bool:
-        return bool((np.nanmin(v) > 0 and np.nanmax(v) < 1_000_000)
-                    or (np.nanmin(v) >= 13_000_000 and np.nanmax(v) < 46_000_000))
+        return bool(
+            (np.nanmin(v) > 0 and np.nanmax(v) < 1_000_000)
+            or (np.nanmin(v) >= 13_000_000 and np.nanmax(v) < 46_000_000)
+        )
 
     if northing(x) and easting(y):
         return y, x
     if northing(y) and easting(x):
-        meta["problems"].append({
-            "row": None, "field": "geometry", "problem": "xy_swapped", "severity": "warning",
-            "detail": f"{xname} holds eastings and {yname} northings (mathematical order); swapped to the survey "
-                      "convention X = northing", "suggestion": "check the coordinate columns",
-        })
+        meta["problems"].append(
+            {
+                "row": None,
+                "field": "geometry",
+                "problem": "xy_swapped",
+                "severity": "warning",
+                "detail": f"{xname} holds eastings and {yname} northings (mathematical order); "
+                "swapped to the survey convention X = northing",
+                "suggestion": "check the coordinate columns",
+            }
+        )
         return x, y
     raise DataFormatError(
         f"coordinate columns {xname}/{yname} hold values that are neither Gauss-Krüger northings/eastings; "
@@ -116,8 +130,16 @@ def read_table(
             try:
                 geoms.append(shapely.from_wkt(t) if isinstance(t, str) and t.strip() else None)
             except shapely.errors.GEOSException:
-                problems.append({"row": idx, "field": "geometry", "problem": "bad_wkt", "severity": "error",
-                                 "detail": f"{wkt} is not valid WKT", "suggestion": "fix the WKT text"})
+                problems.append(
+                    {
+                        "row": idx,
+                        "field": "geometry",
+                        "problem": "bad_wkt",
+                        "severity": "error",
+                        "detail": f"{wkt} is not valid WKT",
+                        "suggestion": "fix the WKT text",
+                    }
+                )
                 geoms.append(None)
         meta["geometry_source"] = f"WKT column {wkt}"
         crs_col = _find(cols, {"CRS"})
@@ -140,9 +162,16 @@ def read_table(
         ys = pd.to_numeric(table[y], errors="coerce").to_numpy(float)
         e, n = _orient_xy(xs, ys, meta, xname=x, yname=y)
         meta["geometry_source"] = f"points from {x}/{y} (X = northing)"
-        problems.append({"row": None, "field": "geometry", "problem": "ledger_points", "severity": "info",
-                         "detail": "the ledger gives one point per parcel; areas come from the declared area only",
-                         "suggestion": "add a 界址点 sheet or pass geometry_from= for parcel polygons"})
+        problems.append(
+            {
+                "row": None,
+                "field": "geometry",
+                "problem": "ledger_points",
+                "severity": "info",
+                "detail": "the ledger gives one point per parcel; areas come from the declared area only",
+                "suggestion": "add a 界址点 sheet or pass geometry_from= for parcel polygons",
+            }
+        )
         return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(e, n), crs=None)
     if geometry_from is not None:
         if code is None:
@@ -154,8 +183,9 @@ def read_table(
     )
 
 
-def _polygons_from_points(table: pd.DataFrame, points: pd.DataFrame, *, code: str, meta: dict[str, Any],
-                          name: str) -> gpd.GeoDataFrame:
+def _polygons_from_points(
+    table: pd.DataFrame, points: pd.DataFrame, *, code: str, meta: dict[str, Any], name: str
+) -> gpd.GeoDataFrame:
     pcols = [str(c) for c in points.columns]
     points.columns = pcols
     pcode = _find(pcols, _CODE)
@@ -181,13 +211,22 @@ def _polygons_from_points(table: pd.DataFrame, points: pd.DataFrame, *, code: st
     keys = table[code].astype(str).str.strip()
     geoms = keys.map(polys)
     for idx_, k in keys[geoms.isna()].items():
-        meta["problems"].append({"row": idx_, "field": "geometry", "problem": "no_boundary_points",
-                                 "severity": "error", "detail": f"宗地代码 {k} has fewer than 3 界址点",
-                                 "suggestion": "add the parcel's boundary points"})
+        meta["problems"].append(
+            {
+                "row": idx_,
+                "field": "geometry",
+                "problem": "no_boundary_points",
+                "severity": "error",
+                "detail": f"宗地代码 {k} has fewer than 3 界址点",
+                "suggestion": "add the parcel's boundary points",
+            }
+        )
     return gpd.GeoDataFrame(table, geometry=list(geoms.where(geoms.notna(), None)), crs=None)
 
 
-def _join_geometry(table: pd.DataFrame, geometry_from: Any, *, code: str, meta: dict[str, Any]) -> gpd.GeoDataFrame:
+def _join_geometry(
+    table: pd.DataFrame, geometry_from: Any, *, code: str, meta: dict[str, Any]
+) -> gpd.GeoDataFrame:
     if isinstance(geometry_from, gpd.GeoDataFrame):
         geo = geometry_from
     else:
@@ -202,8 +241,15 @@ def _join_geometry(table: pd.DataFrame, geometry_from: Any, *, code: str, meta: 
     keys = table[code].astype(str).str.strip()
     geoms = keys.map(lookup.geometry)
     for idx_, k in keys[geoms.isna()].items():
-        meta["problems"].append({"row": idx_, "field": "geometry", "problem": "no_geometry_match", "severity": "error",
-                                 "detail": f"宗地代码 {k} not found in the geometry layer",
-                                 "suggestion": "check the code or the geometry layer"})
+        meta["problems"].append(
+            {
+                "row": idx_,
+                "field": "geometry",
+                "problem": "no_geometry_match",
+                "severity": "error",
+                "detail": f"宗地代码 {k} not found in the geometry layer",
+                "suggestion": "check the code or the geometry layer",
+            }
+        )
     meta["geometry_source"] = f"joined on {code}"
     return gpd.GeoDataFrame(table, geometry=list(geoms.where(geoms.notna(), None)), crs=geo.crs)

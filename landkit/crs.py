@@ -128,7 +128,7 @@ def infer_crs(
         raise CRSInferenceError("layer has no CRS and no finite coordinates; pass crs='EPSG:xxxx'")
     if _inside(minx, miny, CHINA_LONLAT) and _inside(maxx, maxy, CHINA_LONLAT):
         chosen, reason = 4490, "lon/lat within China: taken as CGCS2000 geographic"
-    elif 1_000_000 <= minx and maxx < 46_000_000 and 0 < miny and maxy < 6_500_000:
+    elif minx >= 1_000_000 and maxx < 46_000_000 and miny > 0 and maxy < 6_500_000:
         zone_lo, zone_hi = int(minx // 1_000_000), int(maxx // 1_000_000)
         if zone_lo != zone_hi:
             raise CRSInferenceError(
@@ -140,7 +140,7 @@ def infer_crs(
         elif 13 <= zone_lo <= 23:
             chosen = gk_epsg(zone_width=6, central_meridian=zone_lo * 6 - 3, prefixed=True)
             reason = f"eastings carry zone prefix {zone_lo}: CGCS2000 6° Gauss-Krüger zone {zone_lo}"
-    elif 0 < minx and maxx < 1_000_000 and 0 < miny and maxy < 6_500_000:
+    elif minx > 0 and maxx < 1_000_000 and miny > 0 and maxy < 6_500_000:
         chosen, reason = _infer_unprefixed((minx, miny, maxx, maxy), region)
     if chosen is None:
         raise CRSInferenceError(
@@ -161,9 +161,9 @@ def infer_crs(
 def _infer_unprefixed(bounds: tuple[float, float, float, float], region: Sequence[float]) -> tuple[int, str]:
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     lon_mid = (region[0] + region[2]) / 2
-    candidates: dict[float, int] = {}
-    cm3 = round(lon_mid / 3) * 3
-    cm6 = round((lon_mid + 3) / 6) * 6 - 3
+    candidates: dict[float, int] = {}  # central meridian → EPSG
+    cm3 = float(round(lon_mid / 3) * 3)
+    cm6 = float(round((lon_mid + 3) / 6) * 6 - 3)
     for width, cm in ((3, cm3), (3, cm3 - 3), (3, cm3 + 3), (6, cm6), (6, cm6 - 6), (6, cm6 + 6)):
         try:
             epsg = gk_epsg(zone_width=width, central_meridian=cm, prefixed=False)  # type: ignore[arg-type]
@@ -299,4 +299,6 @@ def ensure_same_crs(a: gpd.GeoDataFrame | gpd.GeoSeries, b: gpd.GeoDataFrame | g
     if a.crs is None or b.crs is None or not pyproj.CRS.from_user_input(a.crs).equals(b.crs):
         an = a.crs.name if a.crs else "no CRS"
         bn = b.crs.name if b.crs else "no CRS"
-        raise CRSMismatchError(f"inputs are in different CRSs ({an} vs {bn}); reproject one with .to_crs(...)")
+        raise CRSMismatchError(
+            f"inputs are in different CRSs ({an} vs {bn}); reproject one with .to_crs(...)"
+        )

@@ -26,14 +26,41 @@ __all__ = ["LDID_ENCODINGS", "detect_dbf_encoding", "looks_mojibake"]
 
 #: DBF language-driver IDs (byte 29) → Python codec names; 0 means "not stated".
 LDID_ENCODINGS: dict[int, str] = {
-    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x57: "cp1252", 0x58: "cp1252", 0x59: "cp1252",
-    0x4D: "gbk", 0x7A: "gbk", 0x4E: "cp949", 0x4F: "cp950", 0x78: "cp950", 0x7B: "cp932", 0x13: "cp932",
-    0x4C: "cp874", 0x64: "cp852", 0x65: "cp866", 0xC8: "cp1250", 0xC9: "cp1251", 0xCA: "cp1254",
+    0x01: "cp437",
+    0x02: "cp850",
+    0x03: "cp1252",
+    0x57: "cp1252",
+    0x58: "cp1252",
+    0x59: "cp1252",
+    0x4D: "gbk",
+    0x7A: "gbk",
+    0x4E: "cp949",
+    0x4F: "cp950",
+    0x78: "cp950",
+    0x7B: "cp932",
+    0x13: "cp932",
+    0x4C: "cp874",
+    0x64: "cp852",
+    0x65: "cp866",
+    0xC8: "cp1250",
+    0xC9: "cp1251",
+    0xCA: "cp1254",
     0xCB: "cp1253",
 }
 
-_CPG_ALIASES = {"936": "gbk", "cp936": "gbk", "gb2312": "gbk", "65001": "utf-8", "utf8": "utf-8", "utf-8": "utf-8",
-                "88591": "latin-1", "8859_1": "latin-1", "iso-8859-1": "latin-1", "950": "cp950", "big5": "cp950"}
+_CPG_ALIASES = {
+    "936": "gbk",
+    "cp936": "gbk",
+    "gb2312": "gbk",
+    "65001": "utf-8",
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "88591": "latin-1",
+    "8859_1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "950": "cp950",
+    "big5": "cp950",
+}
 
 # GBK/UTF-8 bytes decoded as Latin-1/cp1252 give runs of accented Latin letters and symbols
 _LATIN_RUN = re.compile(r"[\u00a1-\u00ff]{3,}")

@@ -163,4 +163,4 @@ def shift_geometries(data: G, /, *, source: str, target: str) -> G:
     if isinstance(out, gpd.GeoDataFrame):
         out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=out.crs)
         return out
-    return gpd.GeoSeries(geoms, index=out.index, crs=out.crs, name=out.name)  # type: ignore[return-value]
+    return gpd.GeoSeries(geoms, index=out.index, crs=out.crs, name=out.name)

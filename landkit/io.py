@@ -36,7 +36,14 @@ from .crs import HONGJIANG_EXTENT, check_datum, infer_crs
 from .encoding import detect_dbf_encoding
 from .errors import CRSMismatchError, DataFormatError, OutputExistsError, ValidationError
 from .headers import map_headers, short_name
-from .schema import CONSTRUCTION_STATUSES, FIELDS, STATUSES, join_categories, split_categories, to_chinese_labels
+from .schema import (
+    CONSTRUCTION_STATUSES,
+    FIELDS,
+    STATUSES,
+    join_categories,
+    split_categories,
+    to_chinese_labels,
+)
 from .units import HA_M2, MU_M2, UNIT_ALIASES
 from .values import parse_dates, parse_numbers
 
@@ -44,29 +51,59 @@ __all__ = ["canonicalise", "combine_parcels", "read_layer", "read_parcels", "wri
 
 log = logging.getLogger(__name__)
 
-_VECTOR = {".shp": "ESRI Shapefile", ".dbf": "ESRI Shapefile", ".gpkg": "GPKG", ".geojson": "GeoJSON",
-           ".json": "GeoJSON", ".gdb": "OpenFileGDB", ".fgb": "FlatGeobuf"}
+_VECTOR = {
+    ".shp": "ESRI Shapefile",
+    ".dbf": "ESRI Shapefile",
+    ".gpkg": "GPKG",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gdb": "OpenFileGDB",
+    ".fgb": "FlatGeobuf",
+}
 _TABULAR = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
 _AREA_FIELDS = ("declared_area_m2", "approved_area_m2", "built_area_m2", "floor_area_m2")
 _MONEY_FIELDS = tuple(n for n, f in FIELDS.items() if f.unit == "万元")
-_STATUS_BY_LABEL = {v: k for k, v in STATUSES.items()} | {"已盘活利用": "revitalized", "在售": "for_sale",
-                                                         "招商": "for_sale", "处置完成": "disposed"}
+_STATUS_BY_LABEL = {v: k for k, v in STATUSES.items()} | {
+    "已盘活利用": "revitalized",
+    "在售": "for_sale",
+    "招商": "for_sale",
+    "处置完成": "disposed",
+}
 _CONSTRUCTION_BY_LABEL = {v: k for k, v in CONSTRUCTION_STATUSES.items()} | {
-    "未开工": "not_started", "停工": "stalled", "停建": "stalled", "已开工未竣工": "under_construction",
-    "已建成": "completed", "竣工": "completed",
+    "未开工": "not_started",
+    "停工": "stalled",
+    "停建": "stalled",
+    "已开工未竣工": "under_construction",
+    "已建成": "completed",
+    "竣工": "completed",
 }
 
 
-def _problem(problems: list[dict[str, Any]], row: Any, field: str, problem: str, severity: str,
-             detail: str, suggestion: str = "") -> None:
-    problems.append({"row": row, "field": field, "problem": problem, "severity": severity,
-                     "detail": detail, "suggestion": suggestion})
+def _problem(
+    problems: list[dict[str, Any]],
+    row: Any,
+    field: str,
+    problem: str,
+    severity: str,
+    detail: str,
+    suggestion: str = "",
+) -> None:
+    problems.append(
+        {
+            "row": row,
+            "field": field,
+            "problem": problem,
+            "severity": severity,
+            "detail": detail,
+            "suggestion": suggestion,
+        }
+    )
 
 
 def _meta(gdf: pd.DataFrame) -> dict[str, Any]:
     meta = gdf.attrs.setdefault("landkit", {})
     meta.setdefault("problems", [])
-    return meta  # type: ignore[no-any-return]
+    return meta
 
 
 def read_layer(
@@ -127,15 +164,17 @@ def read_layer(
         gdf = _read_vector(p, layer=layer, encoding=encoding, meta=meta)
     else:
         raise DataFormatError(
-            f"{p.name}: unsupported format {suffix or '(none)'}; use .shp, .gpkg, .gdb, .geojson, .xlsx or .csv "
-            "(MapGIS and CAD files must be converted first)"
+            f"{p.name}: unsupported format {suffix or '(none)'}; use .shp, .gpkg, .gdb, .geojson, .xlsx "
+            "or .csv (MapGIS and CAD files must be converted first)"
         )
     gdf = _resolve_crs(gdf, crs=crs, region=region, meta=meta, name=p.name)
     gdf.attrs["landkit"] = meta
     return gdf
 
 
-def _read_vector(p: Path, *, layer: str | int | None, encoding: str | None, meta: dict[str, Any]) -> gpd.GeoDataFrame:
+def _read_vector(
+    p: Path, *, layer: str | int | None, encoding: str | None, meta: dict[str, Any]
+) -> gpd.GeoDataFrame:
     import pyogrio
 
     suffix = p.suffix.lower()
@@ -149,9 +188,15 @@ def _read_vector(p: Path, *, layer: str | int | None, encoding: str | None, meta
             encoding, how = detect_dbf_encoding(p)
             meta["encoding"] = encoding
             meta["encoding_detected_by"] = how
-            _problem(meta["problems"], None, "", "encoding_detected", "info",
-                     f"DBF text decoded as {encoding} (decided by {how})",
-                     "pass encoding='...' if the text looks wrong")
+            _problem(
+                meta["problems"],
+                None,
+                "",
+                "encoding_detected",
+                "info",
+                f"DBF text decoded as {encoding} (decided by {how})",
+                "pass encoding='...' if the text looks wrong",
+            )
         else:
             meta["encoding"] = encoding
         kwargs["encoding"] = _gdal_encoding(encoding)
@@ -159,7 +204,7 @@ def _read_vector(p: Path, *, layer: str | int | None, encoding: str | None, meta
         kwargs["encoding"] = _gdal_encoding(encoding)
     try:
         layers = pyogrio.list_layers(p)
-    except Exception as exc:  # pyogrio raises several GDAL error types
+    except _GDAL_ERRORS as exc:
         raise DataFormatError(f"{p.name}: cannot open ({_gdal_message(exc)})") from None
     if layer is None and len(layers) > 1:
         names = ", ".join(str(n) for n in layers[:, 0])
@@ -169,9 +214,27 @@ def _read_vector(p: Path, *, layer: str | int | None, encoding: str | None, meta
         meta["layer"] = layer
     try:
         gdf = pyogrio.read_dataframe(p, use_arrow=True, **kwargs)
-    except Exception as exc:
+    except _GDAL_ERRORS as exc:
         raise DataFormatError(f"{p.name}: cannot read ({_gdal_message(exc)})") from None
     return gdf
+
+
+def _gdal_errors() -> tuple[type[BaseException], ...]:
+    import pyogrio.errors as pe
+
+    return (
+        pe.DataSourceError,
+        pe.DataLayerError,
+        pe.FieldError,
+        pe.GeometryError,
+        pe.CRSError,
+        pe.FeatureError,
+        RuntimeError,
+        OSError,
+    )
+
+
+_GDAL_ERRORS = _gdal_errors()
 
 
 def _gdal_encoding(name: str) -> str:
@@ -182,8 +245,17 @@ def _gdal_encoding(name: str) -> str:
         canonical = codecs.lookup(name).name
     except LookupError:
         raise DataFormatError(f"unknown encoding {name!r}; use e.g. 'gbk', 'gb18030' or 'utf-8'") from None
-    return {"iso8859-1": "ISO-8859-1", "utf-8": "UTF-8", "gbk": "GBK", "gb18030": "GB18030", "gb2312": "GB2312",
-            "big5": "BIG5", "cp950": "CP950", "cp1252": "CP1252", "cp437": "CP437"}.get(canonical, canonical.upper())
+    return {
+        "iso8859-1": "ISO-8859-1",
+        "utf-8": "UTF-8",
+        "gbk": "GBK",
+        "gb18030": "GB18030",
+        "gb2312": "GB2312",
+        "big5": "BIG5",
+        "cp950": "CP950",
+        "cp1252": "CP1252",
+        "cp437": "CP437",
+    }.get(canonical, canonical.upper())
 
 
 def _gdal_message(exc: BaseException) -> str:
@@ -197,18 +269,26 @@ def _read_feature_array(p: Path, meta: dict[str, Any]) -> gpd.GeoDataFrame:
         raise DataFormatError(f"{p.name}: not valid JSON ({exc})") from None
     if not all(isinstance(f, dict) and f.get("type") == "Feature" for f in features):
         raise DataFormatError(f"{p.name}: a JSON array, but not of GeoJSON Features")
-    _problem(meta["problems"], None, "", "bare_feature_array", "info",
-             f"{len(features)} features in a bare JSON array (not a FeatureCollection); read as GeoJSON")
+    _problem(
+        meta["problems"],
+        None,
+        "",
+        "bare_feature_array",
+        "info",
+        f"{len(features)} features in a bare JSON array (not a FeatureCollection); read as GeoJSON",
+    )
     gdf = gpd.GeoDataFrame.from_features(features, crs=4326)
     return gdf
 
 
-def _resolve_crs(gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float], meta: dict[str, Any],
-                 name: str) -> gpd.GeoDataFrame:
+def _resolve_crs(
+    gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float], meta: dict[str, Any], name: str
+) -> gpd.GeoDataFrame:
     if gdf.crs is not None:
         if crs is not None and not pyproj.CRS.from_user_input(crs).equals(gdf.crs):
             raise CRSMismatchError(
-                f"{name} states {gdf.crs.name} but crs={crs!r} was given; read without crs= and call .to_crs(...)"
+                f"{name} states {gdf.crs.name} but crs={crs!r} was given; "
+                "read without crs= and call .to_crs(...)"
             )
         check_datum(gdf.crs)
         return gdf
@@ -219,9 +299,15 @@ def _resolve_crs(gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float], me
     bounds = geoms[~(geoms.isna() | geoms.is_empty)].total_bounds if len(gdf) else [np.nan] * 4
     inferred = infer_crs(bounds, region=region)
     meta["crs_inferred"] = inferred.to_epsg()
-    _problem(meta["problems"], None, "geometry", "crs_inferred", "info",
-             f"no CRS in the file; inferred EPSG:{inferred.to_epsg()} ({inferred.name}) from coordinates",
-             "pass crs='EPSG:xxxx' to override")
+    _problem(
+        meta["problems"],
+        None,
+        "geometry",
+        "crs_inferred",
+        "info",
+        f"no CRS in the file; inferred EPSG:{inferred.to_epsg()} ({inferred.name}) from coordinates",
+        "pass crs='EPSG:xxxx' to override",
+    )
     return gdf.set_crs(inferred)
 
 
@@ -289,10 +375,13 @@ def read_parcels(
     >>> bool(idle["categories"].str.contains("idle").all())
     True
     """
-    raw = read_layer(path, layer=layer, encoding=encoding, crs=crs, region=region, geometry_from=geometry_from)
+    raw = read_layer(
+        path, layer=layer, encoding=encoding, crs=crs, region=region, geometry_from=geometry_from
+    )
     meta = _meta(raw)
-    gdf = canonicalise(raw, category=category, field_map=field_map, area_unit=area_unit,
-                       landuse_system=landuse_system)
+    gdf = canonicalise(
+        raw, category=category, field_map=field_map, area_unit=area_unit, landuse_system=landuse_system
+    )
     gdf.attrs["landkit"] = meta | {"region": tuple(region)}
     if strict:
         from .validate import validate
@@ -327,12 +416,19 @@ def canonicalise(
     hm = map_headers([c for c in raw.columns if c != raw.geometry.name], field_map=field_map)
     meta["header_map"] = dict(hm.mapping)
     for src, dst in hm.duplicates.items():
-        _problem(problems, None, src, "duplicate_header", "warning",
-                 f"column {src!r} also matches {dst!r}, which another column already fills; kept as {src!r}",
-                 "pass field_map= to choose")
+        _problem(
+            problems,
+            None,
+            src,
+            "duplicate_header",
+            "warning",
+            f"column {src!r} also matches {dst!r}, which another column already fills; kept as {src!r}",
+            "pass field_map= to choose",
+        )
     geom = raw.geometry
-    gdf = gpd.GeoDataFrame(raw.drop(columns=[raw.geometry.name]).rename(columns=hm.mapping),
-                           geometry=geom.values, crs=raw.crs)
+    gdf = gpd.GeoDataFrame(
+        raw.drop(columns=[raw.geometry.name]).rename(columns=hm.mapping), geometry=geom.values, crs=raw.crs
+    )
     gdf.index = raw.index
     geo_area = geodesic_area(gdf)
     for name in [c for c in gdf.columns if c in FIELDS and c != "geometry"]:
@@ -343,18 +439,33 @@ def canonicalise(
             parsed = parse_dates(col)
             bad = col.notna() & (col.astype(str).str.strip() != "") & parsed.isna()
             for idx in gdf.index[bad]:
-                _problem(problems, idx, name, "unparseable_date", "warning",
-                         f"{src}={col[idx]!r} is not a date", "write dates as 2023-05-01 or 2023年5月1日")
+                _problem(
+                    problems,
+                    idx,
+                    name,
+                    "unparseable_date",
+                    "warning",
+                    f"{src}={col[idx]!r} is not a date",
+                    "write dates as 2023-05-01 or 2023年5月1日",
+                )
             gdf[name] = parsed
         elif kind == "float":
             parsed = parse_numbers(col)
             bad = col.notna() & (col.astype(str).str.strip() != "") & parsed.isna()
             for idx in gdf.index[bad]:
-                _problem(problems, idx, name, "unparseable_number", "warning", f"{src}={col[idx]!r} is not a number")
+                _problem(
+                    problems,
+                    idx,
+                    name,
+                    "unparseable_number",
+                    "warning",
+                    f"{src}={col[idx]!r} is not a number",
+                )
             unit = hm.units.get(src) or ("m2" if src == name else None)
             if name in _AREA_FIELDS:
-                parsed = _area_to_m2(parsed, name=name, src=src, unit=unit or area_unit, geo_area=geo_area,
-                                     problems=problems)
+                parsed = _area_to_m2(
+                    parsed, name=name, src=src, unit=unit or area_unit, geo_area=geo_area, problems=problems
+                )
             elif name in _MONEY_FIELDS and unit in ("元", "yuan"):
                 parsed = parsed / 1e4
             gdf[name] = parsed
@@ -364,10 +475,13 @@ def canonicalise(
             text = col.astype("str").str.strip()
             gdf[name] = text.where(text != "")
     if "status" in gdf:
-        gdf["status"] = _map_unique(gdf["status"], lambda v: _STATUS_BY_LABEL.get(v, v) if isinstance(v, str) else v)
+        gdf["status"] = _map_unique(
+            gdf["status"], lambda v: _STATUS_BY_LABEL.get(v, v) if isinstance(v, str) else v
+        )
     if "construction_status" in gdf:
         gdf["construction_status"] = _map_unique(
-            gdf["construction_status"], lambda v: _CONSTRUCTION_BY_LABEL.get(v, v) if isinstance(v, str) else v
+            gdf["construction_status"],
+            lambda v: _CONSTRUCTION_BY_LABEL.get(v, v) if isinstance(v, str) else v,
         )
     if "landuse_code" in gdf:
         gdf["landuse_code"] = _map_unique(
@@ -386,12 +500,17 @@ def canonicalise(
             from .landuse import normalise_system
 
             gdf["landuse_system"] = _map_unique(
-                gdf["landuse_system"], lambda v: _safe_system(v, normalise_system) if isinstance(v, str) else v
+                gdf["landuse_system"],
+                lambda v: _safe_system(v, normalise_system) if isinstance(v, str) else v,
             )
     tags = split_categories(",".join([category] if isinstance(category, str) else list(category or [])))
     if tags:
-        existing = gdf["categories"] if "categories" in gdf else pd.Series(None, index=gdf.index, dtype=object)
-        gdf["categories"] = _map_unique(existing, lambda v: join_categories(set(split_categories(v)) | set(tags)))
+        existing = (
+            gdf["categories"] if "categories" in gdf else pd.Series(None, index=gdf.index, dtype=object)
+        )
+        gdf["categories"] = _map_unique(
+            existing, lambda v: join_categories(set(split_categories(v)) | set(tags))
+        )
     gdf["area_m2"] = geo_area
     gdf["area_mu"] = geo_area / MU_M2
     gdf["area_ha"] = geo_area / HA_M2
@@ -419,12 +538,26 @@ def _safe_system(value: str, fn: Any) -> str:
         return value
 
 
-def _area_to_m2(values: pd.Series, *, name: str, src: str, unit: str | None, geo_area: pd.Series,
-                problems: list[dict[str, Any]]) -> pd.Series:
+def _area_to_m2(
+    values: pd.Series,
+    *,
+    name: str,
+    src: str,
+    unit: str | None,
+    geo_area: pd.Series,
+    problems: list[dict[str, Any]],
+) -> pd.Series:
     if unit is not None:
         key = UNIT_ALIASES.get(str(unit).strip().lower())
         if key is None:
-            _problem(problems, None, name, "unknown_unit", "warning", f"{src}: unit {unit!r} not understood; taken as m²")
+            _problem(
+                problems,
+                None,
+                name,
+                "unknown_unit",
+                "warning",
+                f"{src}: unit {unit!r} not understood; taken as m²",
+            )
             return values
         return values * {"m2": 1.0, "mu": MU_M2, "ha": HA_M2}[key]
     if name in ("declared_area_m2", "approved_area_m2"):
@@ -434,12 +567,25 @@ def _area_to_m2(values: pd.Series, *, name: str, src: str, unit: str | None, geo
             for key, factor, label in (("m2", 1.0, "平方米"), ("mu", MU_M2, "亩"), ("ha", HA_M2, "公顷")):
                 if 0.7 < ratio * factor < 1.4:
                     if key != "m2":
-                        _problem(problems, None, name, "area_unit_inferred", "info",
-                                 f"{src}: no unit stated; values match the geometry in {label}",
-                                 "state the unit in the header, e.g. 面积(亩), or pass area_unit=")
+                        _problem(
+                            problems,
+                            None,
+                            name,
+                            "area_unit_inferred",
+                            "info",
+                            f"{src}: no unit stated; values match the geometry in {label}",
+                            "state the unit in the header, e.g. 面积(亩), or pass area_unit=",
+                        )
                     return values * factor
-    _problem(problems, None, name, "area_unit_assumed", "info", f"{src}: no unit stated; taken as m²",
-             "state the unit in the header or pass area_unit=")
+    _problem(
+        problems,
+        None,
+        name,
+        "area_unit_assumed",
+        "info",
+        f"{src}: no unit stated; taken as m²",
+        "state the unit in the header or pass area_unit=",
+    )
     return values
 
 
@@ -565,7 +711,9 @@ def write_parcels(
             if suffix == ".xlsx":
                 table.to_excel(tmp, sheet_name=layer or "parcels", index=False)
             else:
-                table.to_csv(tmp, index=False, encoding="utf-8-sig" if encoding.upper() == "UTF-8" else encoding)
+                table.to_csv(
+                    tmp, index=False, encoding="utf-8-sig" if encoding.upper() == "UTF-8" else encoding
+                )
         return out
     driver = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}.get(suffix)
     if driver is None:

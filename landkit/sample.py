@@ -114,7 +114,7 @@ def _outline() -> Polygon:
     c = ring.mean(axis=0)
     ang = np.arctan2(ring[:, 1] - c[1], ring[:, 0] - c[0])
     k = 1 + 0.03 * np.sin(7 * ang) + 0.02 * np.sin(13 * ang + 1.0)
-    return shapely.make_valid(Polygon(c + (ring - c) * k[:, None])).buffer(0)  # type: ignore[no-any-return]
+    return shapely.make_valid(Polygon(c + (ring - c) * k[:, None])).buffer(0)
 
 
 def _townships(outline: Polygon) -> gpd.GeoDataFrame:
@@ -139,23 +139,45 @@ def _line(points: list[tuple[float, float]], rng: np.random.Generator, *, wiggle
 
 def _base_layers(rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
     outline = _outline()
-    county = gpd.GeoDataFrame(
-        {"code": ["431281"], "name": ["洪江市"]}, geometry=[outline], crs=4490
-    )
+    county = gpd.GeoDataFrame({"code": ["431281"], "name": ["洪江市"]}, geometry=[outline], crs=4490)
     river = _line(
-        [(109.52, 27.08), (109.62, 27.13), (109.74, 27.17), (109.83, 27.185), (109.95, 27.23),
-         (110.05, 27.28), (110.14, 27.325), (110.12, 27.40), (110.10, 27.50)],
+        [
+            (109.52, 27.08),
+            (109.62, 27.13),
+            (109.74, 27.17),
+            (109.83, 27.185),
+            (109.95, 27.23),
+            (110.05, 27.28),
+            (110.14, 27.325),
+            (110.12, 27.40),
+            (110.10, 27.50),
+        ],
         rng,
         wiggle=0.006,
     )
-    ridge = _line([(110.50, 27.00), (110.42, 27.15), (110.36, 27.28), (110.33, 27.40), (110.30, 27.50)], rng, wiggle=0.01)
+    ridge = _line(
+        [(110.50, 27.00), (110.42, 27.15), (110.36, 27.28), (110.33, 27.40), (110.30, 27.50)],
+        rng,
+        wiggle=0.01,
+    )
     roads = gpd.GeoDataFrame(
         {
             "name": ["G320", "沪昆高速", "S223"],
             "geometry": [
-                LineString([(109.52, 27.16), (109.70, 27.19), (109.83, 27.195), (110.00, 27.24), (110.20, 27.26),
-                            (110.33, 27.275), (110.53, 27.31)]),
-                LineString([(109.52, 27.21), (109.80, 27.23), (110.10, 27.22), (110.30, 27.24), (110.53, 27.26)]),
+                LineString(
+                    [
+                        (109.52, 27.16),
+                        (109.70, 27.19),
+                        (109.83, 27.195),
+                        (110.00, 27.24),
+                        (110.20, 27.26),
+                        (110.33, 27.275),
+                        (110.53, 27.31),
+                    ]
+                ),
+                LineString(
+                    [(109.52, 27.21), (109.80, 27.23), (110.10, 27.22), (110.30, 27.24), (110.53, 27.26)]
+                ),
                 LineString([(109.83, 27.19), (109.95, 27.26), (110.14, 27.33), (110.15, 27.48)]),
             ],
         },
@@ -166,12 +188,25 @@ def _base_layers(rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
         "county": county,
         "townships": _townships(outline),
         "yuan_river": gpd.GeoDataFrame({"name": ["沅水"]}, geometry=[river.intersection(clip)], crs=4490),
-        "xuefeng_ridge": gpd.GeoDataFrame({"name": ["雪峰山主脉"]}, geometry=[ridge.intersection(clip)], crs=4490),
-        "roads": gpd.GeoDataFrame(roads.drop(columns="geometry"), geometry=roads.intersection(clip), crs=4490),
+        "xuefeng_ridge": gpd.GeoDataFrame(
+            {"name": ["雪峰山主脉"]}, geometry=[ridge.intersection(clip)], crs=4490
+        ),
+        "roads": gpd.GeoDataFrame(
+            roads.drop(columns="geometry"), geometry=roads.intersection(clip), crs=4490
+        ),
         "park": gpd.GeoDataFrame(
             {"name": ["洪江市高新区"]},
-            geometry=[Polygon([(109.845, 27.195), (109.885, 27.197), (109.893, 27.222), (109.870, 27.232),
-                               (109.848, 27.220)])],
+            geometry=[
+                Polygon(
+                    [
+                        (109.845, 27.195),
+                        (109.885, 27.197),
+                        (109.893, 27.222),
+                        (109.870, 27.232),
+                        (109.848, 27.220),
+                    ]
+                )
+            ],
             crs=4490,
         ),
         "agri_park": gpd.GeoDataFrame(
@@ -222,8 +257,7 @@ def _parcels(base: dict[str, gpd.GeoDataFrame], rng: np.random.Generator, n: int
     park = base["park"].to_crs(_GK).geometry.iloc[0]
     county = base["county"].to_crs(_GK).geometry.iloc[0]
     centres = {code: to_gk.transform(lon, lat) for code, (_, lon, lat) in TOWNSHIPS.items()}
-    pc = park.centroid
-    weights = {code: 1.0 for code in TOWNSHIPS}
+    weights = dict.fromkeys(TOWNSHIPS, 1.0)
     weights["431281101"] = 6.0
     weights["431281102"] = 5.0
     weights["431281103"] = 2.0
@@ -262,8 +296,10 @@ def _parcels(base: dict[str, gpd.GeoDataFrame], rng: np.random.Generator, n: int
     gdf = gpd.GeoDataFrame(rows, geometry=placed, crs=_GK)
     gdf = add_area_columns(gdf)
     joined = gpd.sjoin(
-        gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs=_GK), towns[["code", "name", "geometry"]],
-        how="left", predicate="within",
+        gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs=_GK),
+        towns[["code", "name", "geometry"]],
+        how="left",
+        predicate="within",
     )
     joined = joined[~joined.index.duplicated()]
     gdf["township_code"] = joined["code"].fillna("431281101")
@@ -285,7 +321,9 @@ def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataF
         if in_park:
             main = "idle" if r < 0.35 else "low_efficiency" if r < 0.85 else "stalled"
         else:
-            main = "idle" if r < 0.3 else "low_efficiency" if r < 0.55 else "stalled" if r < 0.7 else "reserve"
+            main = (
+                "idle" if r < 0.3 else "low_efficiency" if r < 0.55 else "stalled" if r < 0.7 else "reserve"
+            )
         tags = {main}
         if main == "stalled" and rng.random() < 0.5:
             tags.add("idle")
@@ -300,9 +338,12 @@ def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataF
         district = tcode[-3:]
         serial[district] = serial.get(district, 0) + 1
         collective = main == "reserve" and rng.random() < 0.1
-        pid = f"431281{district}{int(rng.integers(1, 4)):03d}{'JB' if collective else 'GB'}{serial[district]:05d}"
+        kind = "JB" if collective else "GB"
+        pid = f"431281{district}{int(rng.integers(1, 4)):03d}{kind}{serial[district]:05d}"
         area_mu = float(row.area_mu)
-        code, system, luname = _LANDUSE[int(rng.choice(len(_LANDUSE), p=[.2, .25, .1, .1, .1, .05, .05, .1, .05]))]
+        code, system, luname = _LANDUSE[
+            int(rng.choice(len(_LANDUSE), p=[0.2, 0.25, 0.1, 0.1, 0.1, 0.05, 0.05, 0.1, 0.05]))
+        ]
         is_industrial = code in ("100101", "100102", "100103", "0601", "M2")
         supplied = main != "reserve"
         firm = next(firm_iter) if i in firm_slots else None
@@ -314,10 +355,17 @@ def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataF
         agreed = contract + dt.timedelta(days=int(rng.integers(90, 540))) if contract else None
         started = supplied and (main in ("stalled", "low_efficiency") or rng.random() < 0.2)
         actual = agreed + dt.timedelta(days=int(rng.integers(-60, 400))) if (started and agreed) else None
-        stopped = actual + dt.timedelta(days=int(rng.integers(120, 900))) if (actual and main == "stalled") else None
+        stopped = (
+            actual + dt.timedelta(days=int(rng.integers(120, 900)))
+            if (actual and main == "stalled")
+            else None
+        )
         built_share = (
-            float(rng.uniform(0.05, 0.6)) if main == "stalled"
-            else float(rng.uniform(0.5, 1.0)) if started else 0.0
+            float(rng.uniform(0.05, 0.6))
+            if main == "stalled"
+            else float(rng.uniform(0.5, 1.0))
+            if started
+            else 0.0
         )
         land_price = round(area_mu * float(rng.uniform(8, 22)), 2) if supplied else None
         total_inv = round(area_mu * float(rng.uniform(80, 300)), 1) if supplied else None
@@ -329,17 +377,23 @@ def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataF
         for_sale = st == "for_sale"
         cause = None
         if "idle" in tags:
-            cause = str(rng.choice(["企业原因", "政府原因:未按约定交付土地", "政府原因:规划依法修改", "不可抗力"],
-                                   p=[0.75, 0.12, 0.08, 0.05]))
+            cause = str(
+                rng.choice(
+                    ["企业原因", "政府原因:未按约定交付土地", "政府原因:规划依法修改", "不可抗力"],
+                    p=[0.75, 0.12, 0.08, 0.05],
+                )
+            )
         records.append(
             {
                 "parcel_id": pid,
                 "unit_id": f"{pid}W00000000",
-                "name": f"{firm}闲置厂房" if firm else f"{row.township}{luname.replace('用地', '')}地块{serial[district]:03d}",
+                "name": f"{firm}闲置厂房"
+                if firm
+                else f"{row.township}{luname.replace('用地', '')}地块{serial[district]:03d}",
                 "holder": holder,
                 "user_unit": holder if (supplied and not personal) else None,
                 "holder_phone": f"13{int(rng.integers(100000000, 999999999))}" if personal else None,
-                "village": f"{str(rng.choice(_WORDS))}{str(rng.choice(_WORDS))}村",
+                "village": f"{rng.choice(_WORDS)!s}{rng.choice(_WORDS)!s}村",
                 "location_code": f"{tcode}{int(rng.integers(1, 30)):03d}",
                 "landuse_code": code,
                 "landuse_system": system,
@@ -354,7 +408,13 @@ def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataF
                 "stop_date": stopped,
                 "idle_cause": cause,
                 "construction_status": (
-                    "stalled" if main == "stalled" else "completed" if started else "not_started" if supplied else None
+                    "stalled"
+                    if main == "stalled"
+                    else "completed"
+                    if started
+                    else "not_started"
+                    if supplied
+                    else None
                 ),
                 "disposal_method": None,
                 "land_price": land_price,
@@ -370,7 +430,9 @@ def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataF
                 "leased_share": round(float(rng.uniform(0, 0.9)), 2) if main == "low_efficiency" else None,
                 "mortgagee": str(rng.choice(_BANKS)) if mortgaged else None,
                 "mortgage_amount": round(area_mu * float(rng.uniform(5, 15)), 1) if mortgaged else None,
-                "mortgage_term": (f"{mdate}至{(pd.Timestamp(mdate) + pd.DateOffset(years=5)).date()}" if mdate else None),
+                "mortgage_term": (
+                    f"{mdate}至{(pd.Timestamp(mdate) + pd.DateOffset(years=5)).date()}" if mdate else None
+                ),
                 "mortgage_date": mdate,
                 "asking_price": round(area_mu * float(rng.uniform(10, 30)), 1) if for_sale else None,
                 "listed_date": _date(rng, "2023-01-01", "2023-12-31") if for_sale else None,
@@ -390,7 +452,14 @@ def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataF
     # a handful of declared areas that are plainly wrong, as registers have
     bad = rng.choice(n, size=6, replace=False)
     out.loc[out.index[bad], "declared_area_m2"] = (out["area_m2"].iloc[bad] * 1.3).round(1).to_numpy()
-    for c in ("contract_date", "agreed_start_date", "actual_start_date", "stop_date", "mortgage_date", "listed_date"):
+    for c in (
+        "contract_date",
+        "agreed_start_date",
+        "actual_start_date",
+        "stop_date",
+        "mortgage_date",
+        "listed_date",
+    ):
         out[c] = pd.to_datetime(out[c])
     return out
 
@@ -440,9 +509,19 @@ def _dem(base: dict[str, gpd.GeoDataFrame], path: Path, rng: np.random.Generator
     data = np.where(inside, np.round(elev), -32768).astype("int16")
     path.parent.mkdir(parents=True, exist_ok=True)
     profile = {
-        "driver": "GTiff", "width": width, "height": height, "count": 1, "dtype": "int16",
-        "crs": f"EPSG:{_GK}", "transform": Affine(res, 0.0, minx, 0.0, -res, maxy), "nodata": -32768,
-        "compress": "deflate", "predictor": 2, "tiled": True, "blockxsize": 256, "blockysize": 256,
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": 1,
+        "dtype": "int16",
+        "crs": f"EPSG:{_GK}",
+        "transform": Affine(res, 0.0, minx, 0.0, -res, maxy),
+        "nodata": -32768,
+        "compress": "deflate",
+        "predictor": 2,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
     }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data, 1)
@@ -462,9 +541,14 @@ def _snapshots(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> dict[str,
     rest = order[4:]
     clear_q.loc[rest] = rng.choice([1, 2, 3, 4], size=len(rest), p=[0.15, 0.25, 0.3, 0.3])
     clear_q.loc[stragglers] = n_dates
-    clear_q.loc[others] = np.where(rng.random(len(others)) < 0.3, rng.integers(1, n_dates, len(others)), n_dates)
-    methods = {"revitalized": ("二次招商", "腾笼换鸟", "企业自行开发"), "recovered": ("无偿收回", "协议有偿收回"),
-               "disposed": ("置换", "转让")}
+    clear_q.loc[others] = np.where(
+        rng.random(len(others)) < 0.3, rng.integers(1, n_dates, len(others)), n_dates
+    )
+    methods = {
+        "revitalized": ("二次招商", "腾笼换鸟", "企业自行开发"),
+        "recovered": ("无偿收回", "协议有偿收回"),
+        "disposed": ("置换", "转让"),
+    }
     closing = {i: str(rng.choice(sorted(CLEARED_STATUSES), p=[0.2, 0.2, 0.6])) for i in reg.index}
     # newly found idle land in the park during 2024
     new_found = parcels[(~parcels.index.isin(reg.index)) & parcels["in_park"]].index.to_numpy()[:6]
@@ -473,9 +557,22 @@ def _snapshots(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> dict[str,
     vanished = int(others[0])
     snaps: dict[str, gpd.GeoDataFrame] = {}
     cols = [
-        "parcel_id", "unit_id", "name", "categories", "status", "holder", "township", "village", "landuse_code",
-        "landuse_system", "construction_status", "disposal_method", "responsible_unit", "previous_ids",
-        "declared_area_m2", "geometry",
+        "parcel_id",
+        "unit_id",
+        "name",
+        "categories",
+        "status",
+        "holder",
+        "township",
+        "village",
+        "landuse_code",
+        "landuse_system",
+        "construction_status",
+        "disposal_method",
+        "responsible_unit",
+        "previous_ids",
+        "declared_area_m2",
+        "geometry",
     ]
     for q, date in enumerate(_SNAPSHOT_DATES):
         snap = reg.copy()
@@ -499,15 +596,17 @@ def _snapshots(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> dict[str,
             str(rng.choice(methods[s])) if s in methods else None for s in snap["status"]
         ]
         snap["implement_date"] = pd.to_datetime(
-            [date if s in methods else None for s in snap["status"]]
+            pd.Series([date if s in methods else None for s in snap["status"]], index=snap.index)
         )
         if q >= 2:  # one park parcel split in two, with lineage
             src = snap.loc[split_src]
             g = src.geometry
             minx, miny, maxx, maxy = g.bounds
             mid = (minx + maxx) / 2
-            halves = [g.intersection(shapely.box(minx - 1, miny - 1, mid, maxy + 1)),
-                      g.intersection(shapely.box(mid, miny - 1, maxx + 1, maxy + 1))]
+            halves = [
+                g.intersection(shapely.box(minx - 1, miny - 1, mid, maxy + 1)),
+                g.intersection(shapely.box(mid, miny - 1, maxx + 1, maxy + 1)),
+            ]
             new_rows = []
             for k, half in enumerate(halves):
                 r = src.copy()
@@ -517,35 +616,87 @@ def _snapshots(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> dict[str,
                 r["geometry"] = half
                 new_rows.append(r)
             snap = pd.concat([snap.drop(index=[split_src]), gpd.GeoDataFrame(new_rows, crs=parcels.crs)])
-        snap = gpd.GeoDataFrame(snap[cols + ["implement_date"]], geometry="geometry", crs=parcels.crs)
+        snap = gpd.GeoDataFrame(snap[[*cols, "implement_date"]], geometry="geometry", crs=parcels.crs)
         snaps[date] = add_area_columns(snap.reset_index(drop=True))
     return snaps
 
 
 _SHP_HEADERS = {  # canonical → pinyin initials (DBF names ≤ 10 bytes), as a county system exports them
-    "parcel_id": "ZDDM", "name": "XMMC", "holder": "TDSYQR", "holder_phone": "LXDH", "township": "SZX",
-    "village": "SZC", "landuse_code": "DLBM", "landuse_name": "DLMC", "supply_method": "GDFS",
-    "contract_date": "HTQDRQ", "agreed_start_date": "YDDGRQ", "actual_start_date": "SJDGRQ",
-    "idle_cause": "XZYY", "land_price": "CRJK", "status": "ZT", "categories": "LB",
-    "responsible_unit": "ZRDW", "ownership": "QSXZ", "landuse_system": "FLTX",
+    "parcel_id": "ZDDM",
+    "name": "XMMC",
+    "holder": "TDSYQR",
+    "holder_phone": "LXDH",
+    "township": "SZX",
+    "village": "SZC",
+    "landuse_code": "DLBM",
+    "landuse_name": "DLMC",
+    "supply_method": "GDFS",
+    "contract_date": "HTQDRQ",
+    "agreed_start_date": "YDDGRQ",
+    "actual_start_date": "SJDGRQ",
+    "idle_cause": "XZYY",
+    "land_price": "CRJK",
+    "status": "ZT",
+    "categories": "LB",
+    "responsible_unit": "ZRDW",
+    "ownership": "QSXZ",
+    "landuse_system": "FLTX",
 }
 _LOW_EFF_HEADERS = {  # the park system of DOMAIN.md §6
-    "parcel_id": "ZDDM", "township": "SZX", "village": "SZC", "holder": "TDSYQR", "user_unit": "YDDW",
-    "approved_area_m2": "PZMJ", "built_area_m2": "YJCMJ", "floor_area_m2": "JZMJ", "far": "RJL",
-    "construction_status": "JSZK", "disposal_method": "PHFS", "planned_use": "GHYT", "industry": "所属行业",
-    "coverage": "建筑系数", "tax_per_mu": "亩均税收", "output_per_mu": "亩均产值", "leased_share": "出租比例",
-    "total_investment": "总投资", "invested": "已完成投资", "landuse_code": "地类编码", "landuse_system": "分类体系",
-    "categories": "类别", "status": "状态", "responsible_unit": "责任单位", "name": "项目名称",
+    "parcel_id": "ZDDM",
+    "township": "SZX",
+    "village": "SZC",
+    "holder": "TDSYQR",
+    "user_unit": "YDDW",
+    "approved_area_m2": "PZMJ",
+    "built_area_m2": "YJCMJ",
+    "floor_area_m2": "JZMJ",
+    "far": "RJL",
+    "construction_status": "JSZK",
+    "disposal_method": "PHFS",
+    "planned_use": "GHYT",
+    "industry": "所属行业",
+    "coverage": "建筑系数",
+    "tax_per_mu": "亩均税收",
+    "output_per_mu": "亩均产值",
+    "leased_share": "出租比例",
+    "total_investment": "总投资",
+    "invested": "已完成投资",
+    "landuse_code": "地类编码",
+    "landuse_system": "分类体系",
+    "categories": "类别",
+    "status": "状态",
+    "responsible_unit": "责任单位",
+    "name": "项目名称",
 }
 _TAIZHANG_HEADERS = {
-    "parcel_id": "宗地代码", "unit_id": "不动产单元号", "name": "地块名称", "categories": "类别", "status": "状态",
-    "holder": "土地使用权人", "holder_phone": "联系电话", "township": "乡镇", "location": "坐落",
-    "landuse_code": "地类编码", "landuse_system": "分类体系", "supply_method": "供地方式",
-    "agreed_start_date": "约定动工日期", "actual_start_date": "实际动工日期", "stop_date": "停工日期",
-    "built_area_m2": "已建成面积(平方米)", "total_investment": "总投资(万元)", "invested": "已完成投资(万元)",
-    "mortgagee": "抵押权人", "mortgage_amount": "债权数额(万元)", "mortgage_term": "抵押期限",
-    "mortgage_date": "抵押登记日期", "asking_price": "挂牌总价(万元)", "listed_date": "挂牌日期",
-    "responsible_unit": "责任单位", "contact": "招商联系方式", "land_price": "出让价款(万元)",
+    "parcel_id": "宗地代码",
+    "unit_id": "不动产单元号",
+    "name": "地块名称",
+    "categories": "类别",
+    "status": "状态",
+    "holder": "土地使用权人",
+    "holder_phone": "联系电话",
+    "township": "乡镇",
+    "location": "坐落",
+    "landuse_code": "地类编码",
+    "landuse_system": "分类体系",
+    "supply_method": "供地方式",
+    "agreed_start_date": "约定动工日期",
+    "actual_start_date": "实际动工日期",
+    "stop_date": "停工日期",
+    "built_area_m2": "已建成面积(平方米)",
+    "total_investment": "总投资(万元)",
+    "invested": "已完成投资(万元)",
+    "mortgagee": "抵押权人",
+    "mortgage_amount": "债权数额(万元)",
+    "mortgage_term": "抵押期限",
+    "mortgage_date": "抵押登记日期",
+    "asking_price": "挂牌总价(万元)",
+    "listed_date": "挂牌日期",
+    "responsible_unit": "责任单位",
+    "contact": "招商联系方式",
+    "land_price": "出让价款(万元)",
 }
 
 
@@ -593,9 +744,18 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
     # 3. Excel 台账: stalled, mortgaged and reserve land; 界址点 sheet with X = northing, Y = easting
     tz = parcels[cats.str.contains("stalled|mortgaged|reserve")].copy()
     sheet = tz[list(_TAIZHANG_HEADERS)].rename(columns=_TAIZHANG_HEADERS)
-    sheet["类别"] = tz["categories"].map(lambda v: "、".join({"idle": "闲置", "low_efficiency": "低效",
-                                                           "stalled": "烂尾", "mortgaged": "抵押",
-                                                           "reserve": "储备"}[t] for t in v.split(",")))
+    sheet["类别"] = tz["categories"].map(
+        lambda v: "、".join(
+            {
+                "idle": "闲置",
+                "low_efficiency": "低效",
+                "stalled": "烂尾",
+                "mortgaged": "抵押",
+                "reserve": "储备",
+            }[t]
+            for t in v.split(",")
+        )
+    )
     sheet["面积(亩)"] = (tz["declared_area_m2"] / MU_M2).round(4)
     for c in ("约定动工日期", "实际动工日期", "停工日期", "抵押登记日期", "挂牌日期"):
         sheet[c] = sheet[c].dt.date
@@ -608,7 +768,9 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
         pd.DataFrame(pts).to_excel(xw, sheet_name="界址点", index=False)
 
 
-def build_sample(path: str | Path, /, *, n_parcels: int = 2000, seed: int = 431281, overwrite: bool = False) -> Path:
+def build_sample(
+    path: str | Path, /, *, n_parcels: int = 2000, seed: int = 431281, overwrite: bool = False
+) -> Path:
     """Generate the synthetic 洪江市 sample data set into ``path``.
 
     Parameters
@@ -654,7 +816,7 @@ def build_sample(path: str | Path, /, *, n_parcels: int = 2000, seed: int = 4312
     photos = _photos(root / "photos", rng)
     with_photos = parcels.index[parcels["status"] == "for_sale"][: len(photos) * 3]
     for k, idx in enumerate(with_photos):
-        parcels.loc[idx, "photos"] = ";".join(photos[k % len(photos): k % len(photos) + 2])
+        parcels.loc[idx, "photos"] = ";".join(photos[k % len(photos) : k % len(photos) + 2])
     snaps = _snapshots(parcels, rng)
     public = parcels.drop(columns=["in_park"])
     public.to_file(root / "parcels.gpkg", layer="parcels", driver="GPKG")

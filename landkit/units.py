@@ -28,9 +28,18 @@ HA_M2 = 10000.0
 
 #: Spellings of area units met in headers and arguments → canonical unit.
 UNIT_ALIASES: dict[str, str] = {
-    "m2": "m2", "m²": "m2", "平方米": "m2", "平米": "m2", "㎡": "m2", "sqm": "m2",
-    "亩": "mu", "mu": "mu",
-    "公顷": "ha", "ha": "ha", "hm2": "ha", "hm²": "ha",
+    "m2": "m2",
+    "m²": "m2",
+    "平方米": "m2",
+    "平米": "m2",
+    "㎡": "m2",
+    "sqm": "m2",
+    "亩": "mu",
+    "mu": "mu",
+    "公顷": "ha",
+    "ha": "ha",
+    "hm2": "ha",
+    "hm²": "ha",
 }
 _FACTOR = {"m2": 1.0, "mu": MU_M2, "ha": HA_M2}
 
@@ -39,22 +48,22 @@ T = TypeVar("T")
 
 def m2_to_mu(value: T) -> T:
     """Convert square metres to 亩."""
-    return value / MU_M2  # type: ignore[operator,no-any-return]
+    return value / MU_M2  # type: ignore[operator,return-value]
 
 
 def mu_to_m2(value: T) -> T:
     """Convert 亩 to square metres."""
-    return value * MU_M2  # type: ignore[operator,no-any-return]
+    return value * MU_M2  # type: ignore[operator,return-value]
 
 
 def m2_to_ha(value: T) -> T:
     """Convert square metres to 公顷 (hectares)."""
-    return value / HA_M2  # type: ignore[operator,no-any-return]
+    return value / HA_M2  # type: ignore[operator,return-value]
 
 
 def ha_to_m2(value: T) -> T:
     """Convert 公顷 (hectares) to square metres."""
-    return value * HA_M2  # type: ignore[operator,no-any-return]
+    return value * HA_M2  # type: ignore[operator,return-value]
 
 
 def to_m2(value: T, *, unit: str) -> T:
@@ -70,4 +79,4 @@ def to_m2(value: T, *, unit: str) -> T:
         raise ValueError(f"unknown area unit {unit!r}; use one of m2/平方米, 亩/mu, 公顷/ha")
     if isinstance(value, list | tuple):
         value = np.asarray(value, dtype=float)  # type: ignore[assignment]
-    return value * _FACTOR[key]  # type: ignore[operator,no-any-return]
+    return value * _FACTOR[key]  # type: ignore[operator,return-value]

@@ -78,6 +78,13 @@ PROBLEMS: dict[str, str] = {
 }
 
 
+def _masked(geoms: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``geoms`` with None where ``mask`` is False (shapely predicates then give False)."""
+    out = np.empty(len(geoms), dtype=object)
+    out[mask] = geoms[mask]
+    return out
+
+
 def _rows(gdf: pd.DataFrame, mask: np.ndarray | pd.Series, **fields: Any) -> list[dict[str, Any]]:
     idx = gdf.index[np.asarray(mask, dtype=bool)]
     pid = gdf["parcel_id"] if "parcel_id" in gdf else pd.Series(None, index=gdf.index, dtype=object)
@@ -118,33 +125,67 @@ def validate(
     meta = parcels.attrs.get("landkit", {})
     region = tuple(region or meta.get("region") or HONGJIANG_EXTENT)
     recs: list[dict[str, Any]] = []
-    pid = parcels["parcel_id"] if "parcel_id" in parcels else pd.Series(None, index=parcels.index, dtype=object)
+    pid = (
+        parcels["parcel_id"] if "parcel_id" in parcels else pd.Series(None, index=parcels.index, dtype=object)
+    )
     for p in meta.get("problems", []):
         row = p.get("row")
         recs.append({**p, "parcel_id": pid.get(row) if row is not None else None})
     geoms = np.asarray(parcels.geometry.values)
     null = pd.isna(geoms)
-    recs += _rows(parcels, null, field="geometry", problem="null_geometry", severity="error",
-                  detail="no geometry", suggestion="supply the parcel boundary")
+    recs += _rows(
+        parcels,
+        null,
+        field="geometry",
+        problem="null_geometry",
+        severity="error",
+        detail="no geometry",
+        suggestion="supply the parcel boundary",
+    )
     present = ~null
-    empty = present & shapely.is_empty(np.where(present, geoms, None))
-    recs += _rows(parcels, empty, field="geometry", problem="empty_geometry", severity="error",
-                  detail="empty geometry", suggestion="supply the parcel boundary")
+    empty = present & shapely.is_empty(_masked(geoms, present))
+    recs += _rows(
+        parcels,
+        empty,
+        field="geometry",
+        problem="empty_geometry",
+        severity="error",
+        detail="empty geometry",
+        suggestion="supply the parcel boundary",
+    )
     types = shapely.get_type_id(geoms)
     usable = present & ~empty
     points = usable & np.isin(types, [0, 4])
-    recs += _rows(parcels, points, field="geometry", problem="point_geometry", severity="warning",
-                  detail="only a point: no boundary, area from the declared figure",
-                  suggestion="add 界址点 or join polygons on 宗地代码")
+    recs += _rows(
+        parcels,
+        points,
+        field="geometry",
+        problem="point_geometry",
+        severity="warning",
+        detail="only a point: no boundary, area from the declared figure",
+        suggestion="add 界址点 or join polygons on 宗地代码",
+    )
     nonpoly = usable & ~np.isin(types, [0, 4, 3, 6])
-    recs += _rows(parcels, nonpoly, field="geometry", problem="not_polygon", severity="error",
-                  detail=lambda i: f"geometry is {parcels.geometry[i].geom_type}",
-                  suggestion="parcels must be polygons")
+    recs += _rows(
+        parcels,
+        nonpoly,
+        field="geometry",
+        problem="not_polygon",
+        severity="error",
+        detail=lambda i: f"geometry is {parcels.geometry[i].geom_type}",
+        suggestion="parcels must be polygons",
+    )
     polys = usable & np.isin(types, [3, 6])
-    invalid = polys & ~shapely.is_valid(np.where(polys, geoms, None))
-    recs += _rows(parcels, invalid, field="geometry", problem="invalid_geometry", severity="error",
-                  detail=lambda i: str(shapely.is_valid_reason(parcels.geometry[i])),
-                  suggestion="repair with landkit.repair_geometries (reports the area change)")
+    invalid = polys & ~shapely.is_valid(_masked(geoms, polys))
+    recs += _rows(
+        parcels,
+        invalid,
+        field="geometry",
+        problem="invalid_geometry",
+        severity="error",
+        detail=lambda i: str(shapely.is_valid_reason(parcels.geometry[i])),
+        suggestion="repair with landkit.repair_geometries (reports the area change)",
+    )
     recs += _id_checks(parcels)
     recs += _extent_check(parcels, polys | points, region)
     recs += _area_check(parcels, polys & ~invalid, area_tolerance)
@@ -158,29 +199,63 @@ def validate(
 
 def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
     if "parcel_id" not in g:
-        return [{"row": None, "parcel_id": None, "field": "parcel_id", "problem": "missing_id",
-                 "severity": "warning", "detail": "no 宗地代码 column", "suggestion": "map it with field_map="}]
+        return [
+            {
+                "row": None,
+                "parcel_id": None,
+                "field": "parcel_id",
+                "problem": "missing_id",
+                "severity": "warning",
+                "detail": "no 宗地代码 column",
+                "suggestion": "map it with field_map=",
+            }
+        ]
     recs: list[dict[str, Any]] = []
     ids = g["parcel_id"].astype("string").str.strip()
     missing = ids.isna() | (ids == "")
-    recs += _rows(g, missing, field="parcel_id", problem="missing_id", severity="warning",
-                  detail="parcel has no 宗地代码", suggestion="fill the code; joins and history need it")
+    recs += _rows(
+        g,
+        missing,
+        field="parcel_id",
+        problem="missing_id",
+        severity="warning",
+        detail="parcel has no 宗地代码",
+        suggestion="fill the code; joins and history need it",
+    )
     dup = ids.duplicated(keep=False) & ~missing
-    recs += _rows(g, dup, field="parcel_id", problem="duplicate_id", severity="error",
-                  detail=lambda i: f"宗地代码 {g['parcel_id'][i]} appears more than once",
-                  suggestion="keep one row per parcel or merge with combine_parcels")
+    recs += _rows(
+        g,
+        dup,
+        field="parcel_id",
+        problem="duplicate_id",
+        severity="error",
+        detail=lambda i: f"宗地代码 {g['parcel_id'][i]} appears more than once",
+        suggestion="keep one row per parcel or merge with combine_parcels",
+    )
     ok = ids.str.fullmatch(r"\d{12}[GJZ][ABSXCDEFHGWY]\d{5}").fillna(False).astype(bool)
     bad = ~ok & ~missing
-    recs += _rows(g, bad, field="parcel_id", problem="malformed_parcel_id", severity="warning",
-                  detail=lambda i: str(check_parcel_id(g["parcel_id"][i])),
-                  suggestion="宗地代码: 6位县代码+3位地籍区+3位地籍子区+2位特征码+5位顺序号")
+    recs += _rows(
+        g,
+        bad,
+        field="parcel_id",
+        problem="malformed_parcel_id",
+        severity="warning",
+        detail=lambda i: str(check_parcel_id(g["parcel_id"][i])),
+        suggestion="宗地代码: 6位县代码+3位地籍区+3位地籍子区+2位特征码+5位顺序号",
+    )
     if "unit_id" in g:
         uid = g["unit_id"].astype("string").str.strip()
         has = uid.notna() & (uid != "")
         good = uid.str.fullmatch(r"\d{12}[GJZ][ABSXCDEFHGWY]\d{5}[FLQW]\d{8}").fillna(False).astype(bool)
-        recs += _rows(g, has & ~good, field="unit_id", problem="malformed_unit_id", severity="warning",
-                      detail=lambda i: str(check_unit_id(g["unit_id"][i])),
-                      suggestion="不动产单元号: 宗地代码+F/L/Q/W+8位数字")
+        recs += _rows(
+            g,
+            has & ~good,
+            field="unit_id",
+            problem="malformed_unit_id",
+            severity="warning",
+            detail=lambda i: str(check_unit_id(g["unit_id"][i])),
+            suggestion="不动产单元号: 宗地代码+F/L/Q/W+8位数字",
+        )
     return recs
 
 
@@ -194,9 +269,15 @@ def _extent_check(g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float]
     full = np.zeros(len(g), dtype=bool)
     full[np.flatnonzero(mask)[out]] = True
     lonlat = dict(zip(g.index[np.flatnonzero(mask)], zip(x, y, strict=True), strict=True))
-    return _rows(g, full, field="geometry", problem="outside_extent", severity="warning",
-                 detail=lambda i: f"at {lonlat[i][0]:.4f}E {lonlat[i][1]:.4f}N, outside {tuple(region)}",
-                 suggestion="check the CRS (zone, X/Y order) or the region")
+    return _rows(
+        g,
+        full,
+        field="geometry",
+        problem="outside_extent",
+        severity="warning",
+        detail=lambda i: f"at {lonlat[i][0]:.4f}E {lonlat[i][1]:.4f}N, outside {tuple(region)}",
+        suggestion="check the CRS (zone, X/Y order) or the region",
+    )
 
 
 def _area_check(g: gpd.GeoDataFrame, polys: np.ndarray, tol: float) -> list[dict[str, Any]]:
@@ -206,10 +287,18 @@ def _area_check(g: gpd.GeoDataFrame, polys: np.ndarray, tol: float) -> list[dict
     declared = pd.to_numeric(g["declared_area_m2"], errors="coerce")
     rel = (declared - area).abs() / area.where(area > 0)
     bad = polys & (rel > tol).fillna(False).to_numpy()
-    return _rows(g, bad, field="declared_area_m2", problem="area_mismatch", severity="warning",
-                 detail=lambda i: f"declared {declared[i] / MU_M2:.2f} 亩 vs geometry {area[i] / MU_M2:.2f} 亩 "
-                                  f"({(declared[i] - area[i]) / area[i]:+.1%})",
-                 suggestion="check the declared area's unit or the boundary")
+    return _rows(
+        g,
+        bad,
+        field="declared_area_m2",
+        problem="area_mismatch",
+        severity="warning",
+        detail=lambda i: (
+            f"declared {declared[i] / MU_M2:.2f} 亩 vs geometry {area[i] / MU_M2:.2f} 亩 "
+            f"({(declared[i] - area[i]) / area[i]:+.1%})"
+        ),
+        suggestion="check the declared area's unit or the boundary",
+    )
 
 
 def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
@@ -218,24 +307,50 @@ def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
     codes = g["landuse_code"]
     has = codes.notna() & (codes.astype("string").str.strip() != "")
     if "landuse_system" not in g:
-        return _rows(g, has, field="landuse_system", problem="missing_landuse_system", severity="warning",
-                     detail="地类编码 without its classification system",
-                     suggestion="pass landuse_system='guide2023'|'gbt21010_2017'|'sandiao'|'gb50137'")
+        return _rows(
+            g,
+            has,
+            field="landuse_system",
+            problem="missing_landuse_system",
+            severity="warning",
+            detail="地类编码 without its classification system",
+            suggestion="pass landuse_system='guide2023'|'gbt21010_2017'|'sandiao'|'gb50137'",
+        )
     systems = g["landuse_system"]
-    recs = _rows(g, has & systems.isna(), field="landuse_system", problem="missing_landuse_system",
-                 severity="warning", detail="地类编码 without its classification system",
-                 suggestion="pass landuse_system= when reading")
+    recs = _rows(
+        g,
+        has & systems.isna(),
+        field="landuse_system",
+        problem="missing_landuse_system",
+        severity="warning",
+        detail="地类编码 without its classification system",
+        suggestion="pass landuse_system= when reading",
+    )
     unknown_sys = has & systems.notna() & ~systems.isin(list(SYSTEMS))
-    recs += _rows(g, unknown_sys, field="landuse_system", problem="unknown_landuse_system", severity="warning",
-                  detail=lambda i: f"system {systems[i]!r} is not known", suggestion=f"use one of {', '.join(SYSTEMS)}")
+    recs += _rows(
+        g,
+        unknown_sys,
+        field="landuse_system",
+        problem="unknown_landuse_system",
+        severity="warning",
+        detail=lambda i: f"system {systems[i]!r} is not known",
+        suggestion=f"use one of {', '.join(SYSTEMS)}",
+    )
     check = has & systems.isin(list(SYSTEMS))
     pairs = pd.DataFrame({"c": codes[check].astype(str), "s": systems[check]})
     known = {(c, s): is_known(c, system=s) for c, s in pairs.drop_duplicates().itertuples(index=False)}
-    bad = pd.Series(False, index=g.index)
-    bad[check] = [not known[(c, s)] for c, s in pairs.itertuples(index=False)]
-    recs += _rows(g, bad, field="landuse_code", problem="unknown_landuse_code", severity="warning",
-                  detail=lambda i: f"{codes[i]} is not a code of {systems[i]}",
-                  suggestion="check the code or the stated system (1001 is 铁路 in 三调, 工业 in the 2023 guide)")
+    flags = np.zeros(len(g), dtype=bool)
+    flags[np.flatnonzero(check.to_numpy())] = [not known[(c, s)] for c, s in pairs.itertuples(index=False)]
+    bad = pd.Series(flags, index=g.index)
+    recs += _rows(
+        g,
+        bad,
+        field="landuse_code",
+        problem="unknown_landuse_code",
+        severity="warning",
+        detail=lambda i: f"{codes[i]} is not a code of {systems[i]}",
+        suggestion="check the code or the stated system (1001 is 铁路 in 三调, 工业 in the 2023 guide)",
+    )
     return recs
 
 
@@ -245,15 +360,27 @@ def _vocabulary_check(g: pd.DataFrame) -> list[dict[str, Any]]:
         cats = g["categories"].astype(object)
         table = {v: [t for t in split_categories(v) if t not in CATEGORIES] for v in pd.unique(cats.dropna())}
         bad_cat = cats.map(table).map(lambda v: v if isinstance(v, list) else [])
-        recs += _rows(g, bad_cat.map(bool), field="categories", problem="unknown_category", severity="warning",
-                      detail=lambda i: f"unknown tag(s) {', '.join(bad_cat[i])}",
-                      suggestion=f"use {', '.join(CATEGORIES)} or 闲置/低效/烂尾/抵押/储备")
+        recs += _rows(
+            g,
+            bad_cat.map(bool),
+            field="categories",
+            problem="unknown_category",
+            severity="warning",
+            detail=lambda i: f"unknown tag(s) {', '.join(bad_cat[i])}",
+            suggestion=f"use {', '.join(CATEGORIES)} or 闲置/低效/烂尾/抵押/储备",
+        )
     if "status" in g:
         st = g["status"]
         bad = st.notna() & ~st.isin(list(STATUSES))
-        recs += _rows(g, bad, field="status", problem="unknown_status", severity="warning",
-                      detail=lambda i: f"status {st[i]!r} is not in the vocabulary",
-                      suggestion=f"use {', '.join(STATUSES)} or their Chinese labels")
+        recs += _rows(
+            g,
+            bad,
+            field="status",
+            problem="unknown_status",
+            severity="warning",
+            detail=lambda i: f"status {st[i]!r} is not in the vocabulary",
+            suggestion=f"use {', '.join(STATUSES)} or their Chinese labels",
+        )
     return recs
 
 
@@ -266,17 +393,24 @@ def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
         if c == g.geometry.name or not (pd.api.types.is_string_dtype(g[c]) or g[c].dtype == object):
             continue
         values = g[c].astype(object)
+        uniq: list[Any]
         if pd.api.types.is_string_dtype(g[c].dtype) and g[c].dtype != object:
-            uniq = pd.unique(values.dropna())
+            uniq = list(pd.unique(values.dropna()))
         else:  # object columns may hold lists (e.g. GeoJSON "center"): look at the strings only
             uniq = list({v for v in values if isinstance(v, str)})
         suspects = {v for v in uniq if isinstance(v, str) and not v.isascii() and _SUSPECT.search(v)}
         if suspects:
             hit = values.isin(list(suspects))
             hit = hit & g[c].map(looks_mojibake)
-            recs += _rows(g, hit, field=c, problem="mojibake", severity="warning",
-                          detail=lambda i, c=c: f"{c}={str(g[c][i])[:30]!r} looks wrongly decoded",
-                          suggestion="re-read with encoding='gbk' or fix the source text")
+            recs += _rows(
+                g,
+                hit,
+                field=c,
+                problem="mojibake",
+                severity="warning",
+                detail=lambda i, c=c: f"{c}={str(g[c][i])[:30]!r} looks wrongly decoded",
+                suggestion="re-read with encoding='gbk' or fix the source text",
+            )
     return recs
 
 
@@ -301,7 +435,7 @@ def repair_geometries(parcels: gpd.GeoDataFrame, /) -> tuple[gpd.GeoDataFrame, p
     out = parcels.copy()
     geoms = np.asarray(out.geometry.values)
     present = ~pd.isna(geoms)
-    bad = present & ~shapely.is_valid(np.where(present, geoms, None))
+    bad = present & ~shapely.is_valid(_masked(geoms, present))
     if not bad.any():
         return out, pd.DataFrame(columns=REPORT_COLUMNS)
     before = geodesic_area(gpd.GeoSeries(geoms[bad], crs=out.crs))

@@ -16,11 +16,11 @@ from landkit.crs import CRSInferenceWarning, DatumWarning, check_datum, gk_epsg,
 from landkit.errors import CRSInferenceError
 from landkit.gcj02 import (
     bd09_to_gcj02,
+    bd09_to_wgs84,
     gcj02_to_bd09,
     gcj02_to_wgs84,
     shift_geometries,
     wgs84_to_bd09,
-    bd09_to_wgs84,
     wgs84_to_gcj02,
 )
 from landkit.units import MU_M2
@@ -64,7 +64,9 @@ def test_gk_epsg_table() -> None:
     assert gk_epsg(zone_width=6, central_meridian=111, prefixed=False) == 4508
     for w, cm, pre in [(3, 75, True), (3, 135, False), (6, 75, True), (6, 135, False)]:
         crs = pyproj.CRS.from_epsg(gk_epsg(zone_width=w, central_meridian=cm, prefixed=pre))  # type: ignore[arg-type]
-        assert "CGCS2000" in crs.name and str(cm) in crs.name.replace("zone", "")  or crs.name.startswith("CGCS2000")
+        assert ("CGCS2000" in crs.name and str(cm) in crs.name.replace("zone", "")) or crs.name.startswith(
+            "CGCS2000"
+        )
 
 
 def test_legacy_datums_warn() -> None:
@@ -91,7 +93,8 @@ def test_seven_parameter_transformation_matches_pyproj_helmert() -> None:
         "+step +proj=cart +ellps=IAU76 "
         f"+step +proj=helmert +x={params[0]} +y={params[1]} +z={params[2]} +rx={params[3]} +ry={params[4]} "
         f"+rz={params[5]} +s={params[6]} +convention=position_vector "
-        "+step +inv +proj=cart +ellps=GRS80 +step +proj=tmerc +lat_0=0 +lon_0=111 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80"
+        "+step +inv +proj=cart +ellps=GRS80 "
+        "+step +proj=tmerc +lat_0=0 +lon_0=111 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80"
     )
     ex, ey = pipe.transform(x, y)
     assert out.geometry.x.iloc[0] == pytest.approx(ex, abs=0.01)
@@ -133,9 +136,13 @@ def test_real_boundary_area_and_gcj02_shift(realdata: Path) -> None:
     assert km2 == pytest.approx(2293, rel=0.005)  # larger than the official 2173.54 km² (generalised)
     wgs = shift_geometries(hj, source="gcj02", target="wgs84")
     c0, c1 = hj.to_crs(4546).geometry.iloc[0].centroid, wgs.to_crs(4546).geometry.iloc[0].centroid
-    assert c1.x - c0.x == pytest.approx(-460, abs=40)  # data moves back W/N: GCJ-02 shifted it +460 m E, −373 m N
+    assert c1.x - c0.x == pytest.approx(
+        -460, abs=40
+    )  # data moves back W/N: GCJ-02 shifted it +460 m E, −373 m N
     assert c1.y - c0.y == pytest.approx(373, abs=40)
-    assert landkit.geodesic_area(wgs).iloc[0] / 1e6 == pytest.approx(km2, rel=1e-3)  # the shift varies a little
+    assert landkit.geodesic_area(wgs).iloc[0] / 1e6 == pytest.approx(
+        km2, rel=1e-3
+    )  # the shift varies a little
 
 
 VECTORS = [  # DOMAIN.md §5: WGS84 (lat, lon) -> GCJ-02 (lat, lon)
@@ -168,7 +175,8 @@ def test_bd09_round_trips_vectorised() -> None:
     # BD-09 lies ~ 1 km NE of GCJ-02, which lies ~ 0.5 km from WGS84
     glon, glat = wgs84_to_gcj02(lon, lat)
     d = pyproj.Geod(ellps="WGS84").inv(glon, glat, blon, blat)[2]
-    assert (d > 100).all() and (d < 2000).all()
+    assert (d > 100).all()
+    assert (d < 2000).all()
     back = bd09_to_wgs84(blon, blat)
     d2 = pyproj.Geod(ellps="WGS84").inv(back[0], back[1], lon, lat)[2]
     assert d2.max() < 0.001

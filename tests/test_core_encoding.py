@@ -17,7 +17,11 @@ NAMES = ["黔城镇闲置地块", "安江镇低效工业用地", "洪江市高�
 
 def _write_shp(folder: Path, *, encoding: str, cpg: str | None, ldid: int = 0) -> Path:
     g = gpd.GeoDataFrame(
-        {"ZDDM": [f"431281101001GB0000{i}" for i in range(3)], "XMMC": NAMES, "TDSYQR": ["张三", "李四", "王五"]},
+        {
+            "ZDDM": [f"431281101001GB0000{i}" for i in range(3)],
+            "XMMC": NAMES,
+            "TDSYQR": ["张三", "李四", "王五"],
+        },
         geometry=[box(400000 + i * 200, 3010000, 400100 + i * 200, 3010100) for i in range(3)],
         crs=4546,
     )

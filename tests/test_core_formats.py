@@ -26,8 +26,11 @@ def _parcels() -> gpd.GeoDataFrame:
             "类别": ["闲置", "闲置、抵押", "低效"],
             "自定义": ["a", "b", "c"],
         },
-        geometry=[box(400000, 3010000, 400100, 3010100), box(401000, 3010000, 401200, 3010100),
-                  box(402000, 3010000, 402050, 3010100)],
+        geometry=[
+            box(400000, 3010000, 400100, 3010100),
+            box(401000, 3010000, 401200, 3010100),
+            box(402000, 3010000, 402050, 3010100),
+        ],
         crs=4546,
     )
 
@@ -37,8 +40,12 @@ def test_round_trip_per_driver(tmp_path: Path, suffix: str) -> None:
     src = landkit.canonicalise(_parcels())
     path = tmp_path / f"parcels{suffix}"
     if suffix == ".gdb":
-        pyogrio.write_dataframe(src.assign(**{c: src[c].astype(str) for c in ("agreed_start_date",)}), path,
-                                driver="OpenFileGDB", layer="parcels")
+        pyogrio.write_dataframe(
+            src.assign(**{c: src[c].astype(str) for c in ("agreed_start_date",)}),
+            path,
+            driver="OpenFileGDB",
+            layer="parcels",
+        )
     else:
         landkit.write_parcels(src, path)
     back = landkit.read_parcels(path)
@@ -47,7 +54,11 @@ def test_round_trip_per_driver(tmp_path: Path, suffix: str) -> None:
     assert back["holder"].tolist() == ["洪江市甲公司", "洪江市乙公司", "丙"]
     np.testing.assert_allclose(back["area_m2"], src["area_m2"], rtol=1e-9)
     assert back["categories"].tolist() == ["idle", "idle,mortgaged", "low_efficiency"]
-    assert back["agreed_start_date"].dt.strftime("%Y-%m-%d").tolist() == ["2021-03-15", "2020-02-29", "2022-05-01"]
+    assert back["agreed_start_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2021-03-15",
+        "2020-02-29",
+        "2022-05-01",
+    ]
     assert "自定义" in back.columns  # unmapped columns are kept
 
 
@@ -86,7 +97,8 @@ def test_bare_feature_array(tmp_path: Path) -> None:
     with pytest.raises(pyogrio.errors.DataSourceError):
         pyogrio.read_dataframe(path)  # GDAL refuses a bare array
     gdf = landkit.read_parcels(path)
-    assert len(gdf) == 3 and gdf.crs.to_epsg() == 4326
+    assert len(gdf) == 3
+    assert gdf.crs.to_epsg() == 4326
     ref = landkit.geodesic_area(_parcels())
     np.testing.assert_allclose(gdf["area_m2"].to_numpy(), ref.to_numpy(), rtol=1e-6)
 
@@ -101,12 +113,14 @@ def test_real_datav_feature_array(tmp_path: Path, realdata: Path) -> None:
 
 
 def _ledger_rows() -> pd.DataFrame:
-    return pd.DataFrame({
-        "宗地代码": ["431281101001GB00001", "431281101001GB00002"],
-        "土地使用权人": ["甲", "乙"],
-        "面积(公顷)": [1.0, 2.0],
-        "约定动工日期": [45047, "2023.5.1"],
-    })
+    return pd.DataFrame(
+        {
+            "宗地代码": ["431281101001GB00001", "431281101001GB00002"],
+            "土地使用权人": ["甲", "乙"],
+            "面积(公顷)": [1.0, 2.0],
+            "约定动工日期": [45047, "2023.5.1"],
+        }
+    )
 
 
 def test_excel_ledger_with_survey_xy(tmp_path: Path) -> None:
@@ -150,8 +164,9 @@ def test_excel_ledger_with_boundary_point_sheet(tmp_path: Path) -> None:
         rows.to_excel(xw, sheet_name="台账", index=False)
         pts_df.to_excel(xw, sheet_name="界址点", index=False)
     gdf = landkit.read_parcels(path, crs=4546)
-    expected = gpd.GeoSeries([box(400000, 3010000, 400100, 3010100), box(401000, 3010000, 401100, 3010100)],
-                             crs=4546)
+    expected = gpd.GeoSeries(
+        [box(400000, 3010000, 400100, 3010100), box(401000, 3010000, 401100, 3010100)], crs=4546
+    )
     assert gdf.geometry.normalize().geom_equals(expected.normalize()).all()
     np.testing.assert_allclose(gdf["area_m2"], landkit.geodesic_area(expected, method="geod"), rtol=1e-6)
 
@@ -188,7 +203,7 @@ def test_unreadable_inputs_give_one_line_errors(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="unsupported format"):
         landkit.read_parcels(tmp_path / "plat.dwg")
     (tmp_path / "broken.gpkg").write_bytes(b"not a database")
-    with pytest.raises(DataFormatError, match="broken.gpkg"):
+    with pytest.raises(DataFormatError, match=r"broken\.gpkg"):
         landkit.read_parcels(tmp_path / "broken.gpkg")
     pd.DataFrame({"宗地代码": ["1"]}).to_excel(tmp_path / "nogeo.xlsx", index=False)
     with pytest.raises(DataFormatError, match="geometry_from"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import geopandas as gpd
@@ -44,13 +45,17 @@ def test_townships_are_real_names_and_codes_and_tile_the_county(sample_dir: Path
     t = gpd.read_file(sample_dir / "hongjiang_base.gpkg", layer="townships")
     county = gpd.read_file(sample_dir / "hongjiang_base.gpkg", layer="county")
     assert dict(zip(t["code"], t["name"], strict=True)) == {k: v[0] for k, v in TOWNSHIPS.items()}
-    assert len(t) == 20 and t["code"].str.startswith("431281").all()
+    assert len(t) == 20
+    assert t["code"].str.startswith("431281").all()
     a_t = landkit.geodesic_area(t).sum()
     union = gpd.GeoSeries([t.union_all()], crs=t.crs)
     assert union.iloc[0].symmetric_difference(county.geometry.iloc[0]).area < 1e-12  # no gap, no overlap
     assert a_t == pytest.approx(landkit.geodesic_area(union).iloc[0], rel=1e-9)
     lon0, lat0, lon1, lat1 = county.total_bounds
-    assert 109.5 <= lon0 and lon1 <= 110.6 and 26.95 <= lat0 and lat1 <= 27.5
+    assert lon0 >= 109.5
+    assert lon1 <= 110.6
+    assert lat0 >= 26.95
+    assert lat1 <= 27.5
 
 
 def test_sample_parcels_have_realistic_attributes(sample_dir: Path) -> None:
@@ -63,21 +68,30 @@ def test_sample_parcels_have_realistic_attributes(sample_dir: Path) -> None:
     assert p["parcel_id"].is_unique
     assert (landkit.validate(p)["severity"] != "error").all()
     mort = p[landkit.has_category(p["categories"], "mortgaged")]
-    assert mort["mortgagee"].notna().all() and mort["mortgage_amount"].gt(0).all()
+    assert mort["mortgagee"].notna().all()
+    assert mort["mortgage_amount"].gt(0).all()
     firms = {"振远钒电", "德坤钒业", "雪峰米业", "山农禽业", "黔桥水泥"}
     assert {f for f in firms if p["holder"].str.contains(f, na=False).any()} == firms
 
 
 def test_snapshots_clear_the_park_down(sample_dir: Path) -> None:
     snaps = sorted((sample_dir / "snapshots").glob("register_*.gpkg"))
-    assert [s.stem[-10:] for s in snaps] == ["2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]
+    assert [s.stem[-10:] for s in snaps] == [
+        "2023-12-31",
+        "2024-03-31",
+        "2024-06-30",
+        "2024-09-30",
+        "2024-12-31",
+    ]
     park = gpd.read_file(sample_dir / "hongjiang_base.gpkg", layer="park").to_crs(4546).geometry.iloc[0]
     open_area = []
     for s in snaps:
         g = gpd.read_file(s)
         in_park = g[g.intersects(park)]
-        open_area.append(in_park.loc[~in_park["status"].isin(["revitalized", "recovered", "disposed"]), "area_m2"].sum())
-    assert all(b < a for a, b in zip(open_area, open_area[1:], strict=False))
+        open_area.append(
+            in_park.loc[~in_park["status"].isin(["revitalized", "recovered", "disposed"]), "area_m2"].sum()
+        )
+    assert all(b < a for a, b in itertools.pairwise(open_area))
     assert 0 < open_area[-1] < 0.1 * open_area[0]  # nearly, not quite, cleared
     last = gpd.read_file(snaps[-1])
     assert last["previous_ids"].notna().sum() == 2  # one parcel split in two
@@ -87,6 +101,8 @@ def test_sample_dem(sample_dir: Path) -> None:
     import rasterio
 
     with rasterio.open(sample_dir / "dem" / "hongjiang_dem_4546.tif") as ds:
-        assert ds.crs.to_epsg() == 4546 and ds.res == (100.0, 100.0)
+        assert ds.crs.to_epsg() == 4546
+        assert ds.res == (100.0, 100.0)
         data = ds.read(1, masked=True)
-    assert 150 < data.min() < 300 and 1500 < data.max() < 2000  # 雪峰山 rises to 1,934 m
+    assert 150 < data.min() < 300
+    assert 1500 < data.max() < 2000

@@ -20,18 +20,37 @@ from landkit.validate import PROBLEMS, REPORT_COLUMNS
 
 def _table() -> gpd.GeoDataFrame:
     base = box(400000, 3010000, 400100, 3010100)  # 10 000 m² = 15 亩, near 黔城
-    geoms = [base, None, Polygon(), LineString([(400000, 3010000), (400100, 3010100)]),
-             Polygon([(400000, 3010000), (400100, 3010100), (400100, 3010000), (400000, 3010100)]),
-             box(900000, 3010000, 900100, 3010100), base]
-    return landkit.canonicalise(gpd.GeoDataFrame({
-        "宗地代码": ["431281101001GB00001", "431281101001GB00002", "431281101001GB00003", "431281101001GB00004",
-                 "431281101001GB00005", "431281101001GB00006", "431281101001GB00001"],
-        "面积(亩)": [15.0, 1, 1, 1, 1, 15.0, 20.0],
-        "地类编码": ["100101", "0601", "M9", "0601", "0601", "0601", "0601"],
-        "分类体系": ["用地用海分类", "三调", "GB50137", "三调", "三调", "三调", None],
-        "类别": ["闲置", "闲置", "低效", "烂地", "闲置", "闲置", "闲置"],
-        "状态": ["已认定", "已认定", "快好了", "已认定", "已认定", "已认定", "已认定"],
-    }, geometry=geoms, crs=4546))
+    geoms = [
+        base,
+        None,
+        Polygon(),
+        LineString([(400000, 3010000), (400100, 3010100)]),
+        Polygon([(400000, 3010000), (400100, 3010100), (400100, 3010000), (400000, 3010100)]),
+        box(900000, 3010000, 900100, 3010100),
+        base,
+    ]
+    return landkit.canonicalise(
+        gpd.GeoDataFrame(
+            {
+                "宗地代码": [
+                    "431281101001GB00001",
+                    "431281101001GB00002",
+                    "431281101001GB00003",
+                    "431281101001GB00004",
+                    "431281101001GB00005",
+                    "431281101001GB00006",
+                    "431281101001GB00001",
+                ],
+                "面积(亩)": [15.0, 1, 1, 1, 1, 15.0, 20.0],
+                "地类编码": ["100101", "0601", "M9", "0601", "0601", "0601", "0601"],
+                "分类体系": ["用地用海分类", "三调", "GB50137", "三调", "三调", "三调", None],
+                "类别": ["闲置", "闲置", "低效", "烂地", "闲置", "闲置", "闲置"],
+                "状态": ["已认定", "已认定", "快好了", "已认定", "已认定", "已认定", "已认定"],
+            },
+            geometry=geoms,
+            crs=4546,
+        )
+    )
 
 
 def test_every_problem_is_listed_and_no_row_dropped() -> None:
@@ -39,7 +58,9 @@ def test_every_problem_is_listed_and_no_row_dropped() -> None:
     assert len(g) == 7
     report = landkit.validate(g)
     assert list(report.columns) == REPORT_COLUMNS
-    by = {p: sorted(report.loc[report["problem"] == p, "row"].dropna().tolist()) for p in set(report["problem"])}
+    by = {
+        p: sorted(report.loc[report["problem"] == p, "row"].dropna().tolist()) for p in set(report["problem"])
+    }
     assert by["null_geometry"] == [1]
     assert by["empty_geometry"] == [2]
     assert by["not_polygon"] == [3]
@@ -87,7 +108,8 @@ def test_real_invalid_county_polygon(realdata: Path) -> None:
     assert names == ["会同县"]
     assert "Self-intersection" in invalid["detail"].iloc[0]
     fixed, rep = landkit.repair_geometries(g)
-    assert fixed.is_valid.all() and rep["row"].tolist() == invalid["row"].tolist()
+    assert fixed.is_valid.all()
+    assert rep["row"].tolist() == invalid["row"].tolist()
     geod = pyproj.Geod(ellps="GRS80")
     i = invalid["row"].iloc[0]
     with warnings.catch_warnings():
@@ -99,8 +121,10 @@ def test_real_invalid_county_polygon(realdata: Path) -> None:
 def test_sample_layers_validate_cleanly(sample_dir: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        layers = [landkit.read_parcels(sample_dir / "delivered" / n) for n in
-                  ("idle_xianzhi.shp", "low_efficiency.gpkg", "taizhang.xlsx")]
+        layers = [
+            landkit.read_parcels(sample_dir / "delivered" / n)
+            for n in ("idle_xianzhi.shp", "low_efficiency.gpkg", "taizhang.xlsx")
+        ]
     for g in layers:
         report = landkit.validate(g)
         assert (report["severity"] != "error").all()

@@ -292,3 +292,22 @@ def test_sample_hongjiang_layout() -> None:
     assert g["belt_yuan"].intersects(g["city_qiancheng"])
     assert g["belt_yuan"].intersects(g["block_qiancheng"])
     assert shapely.is_valid(np.asarray(zs.zones.geometry.values)).all()
+
+
+def test_zoneset_to_crs_keeps_the_shape() -> None:
+    g = gpd.GeoDataFrame(
+        {"zone_id": ["a"], "name": ["甲"], "kind": ["乡镇"]},
+        geometry=[box(380_000, 3e6, 400_000, 3_020_000)],
+        crs=4546,
+    )
+    zs = zones_from_frame(g)
+    there = zs.to_crs(4490)
+    back = there.to_crs(4546)
+    # the 20 km square survives the round trip through lon/lat (straight GK edges bend in degrees):
+    # its GK edge midpoints are still on the boundary, to a millimetre
+    mids = [shapely.Point(390_000, 3e6), shapely.Point(400_000, 3_010_000)]
+    assert max(back.zones.geometry.iloc[0].boundary.distance(m) for m in mids) < 0.001
+    plain = gpd.GeoSeries(g.geometry).to_crs(4490).to_crs(4546).iloc[0]  # without densifying: off by metres
+    assert max(plain.boundary.distance(m) for m in mids) > 0.1
+    assert there.zones.geometry.iloc[0].geom_type == "Polygon"
+    assert len(there.zones.geometry.iloc[0].exterior.coords) > 4 * 20_000 / 20

@@ -13,8 +13,17 @@ from .options import check_output, output_option, overwrite_option
 
 __all__ = ["command", "write_report"]
 
-_LABELS = {"source": "文件", "row": "行号", "parcel_id": "宗地代码", "field": "字段", "problem": "问题代码",
-           "problem_zh": "问题", "severity": "严重程度", "detail": "说明", "suggestion": "建议"}
+_LABELS = {
+    "source": "文件",
+    "row": "行号",
+    "parcel_id": "宗地代码",
+    "field": "字段",
+    "problem": "问题代码",
+    "problem_zh": "问题",
+    "severity": "严重程度",
+    "detail": "说明",
+    "suggestion": "建议",
+}
 
 
 def write_report(report: pd.DataFrame, path: Path, /) -> Path:
@@ -22,7 +31,9 @@ def write_report(report: pd.DataFrame, path: Path, /) -> Path:
     from .._atomic import atomic_path
 
     table = report.copy()
-    table.insert(table.columns.get_loc("problem") + 1, "problem_zh", table["problem"].map(PROBLEMS).fillna(""))
+    table.insert(
+        list(table.columns).index("problem") + 1, "problem_zh", table["problem"].map(PROBLEMS).fillna("")
+    )
     table["severity"] = table["severity"].map({"error": "错误", "warning": "警告", "info": "提示"})
     table = table.rename(columns=_LABELS)
     with atomic_path(path) as tmp:
@@ -30,8 +41,9 @@ def write_report(report: pd.DataFrame, path: Path, /) -> Path:
             table.to_csv(tmp, index=False, encoding="utf-8-sig")
         else:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                summary = summarise(report).rename(columns={"severity": "严重程度", "problem": "问题代码",
-                                                            "count": "数量"})
+                summary = summarise(report).rename(
+                    columns={"severity": "严重程度", "problem": "问题代码", "count": "数量"}
+                )
                 summary.to_excel(xw, sheet_name="汇总", index=False)
                 table.to_excel(xw, sheet_name="问题清单", index=False)
     return path
@@ -45,8 +57,15 @@ def write_report(report: pd.DataFrame, path: Path, /) -> Path:
 @click.option("--strict", is_flag=True, help="Exit non-zero (1) when any error is found.")
 @output_option
 @overwrite_option
-def command(paths: tuple[Path, ...], layer: str | None, category: str | None, crs: str | None, strict: bool,
-            output: Path | None, overwrite: bool) -> None:
+def command(
+    paths: tuple[Path, ...],
+    layer: str | None,
+    category: str | None,
+    crs: str | None,
+    strict: bool,
+    output: Path | None,
+    overwrite: bool,
+) -> None:
     """Read and validate parcel files; print a summary and write the full report (-o .xlsx/.csv)."""
     check_output(output, overwrite=overwrite)
     reports = []

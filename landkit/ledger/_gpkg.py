@@ -71,7 +71,6 @@ CREATE TABLE IF NOT EXISTS ledger_parcels (
   parcel_id TEXT NOT NULL, status TEXT, categories TEXT, responsible_unit TEXT, township TEXT,
   disposal_method TEXT, previous_ids TEXT, name TEXT, area_m2 DOUBLE, rep_x DOUBLE, rep_y DOUBLE,
   attrs TEXT, geom GEOMETRY, UNIQUE (snapshot_id, seq));
-CREATE INDEX IF NOT EXISTS ledger_parcels_id ON ledger_parcels (parcel_id);
 INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
   VALUES ('ledger_snapshots', 'attributes', 'ledger_snapshots', 'landkit ledger: snapshot catalogue', NULL);
 INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)

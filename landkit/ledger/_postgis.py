@@ -47,7 +47,6 @@ _DDL = [
         disposal_method text, previous_ids text, name text, area_m2 double precision,
         rep_x double precision, rep_y double precision, attrs text, geom geometry,
         PRIMARY KEY (snapshot_id, seq))""",
-    "CREATE INDEX IF NOT EXISTS ledger_parcels_id ON {schema}.ledger_parcels (parcel_id)",
 ]
 
 

@@ -26,7 +26,7 @@ import shapely
 
 from ..errors import CRSError, LandkitWarning
 from ..units import MU_M2
-from .zoneset import ZoneSet
+from .zoneset import ZoneSet, densify
 
 __all__ = [
     "LONG_COLUMNS",
@@ -80,12 +80,6 @@ def _laea(lon0: float, lat0: float) -> pyproj.CRS:
     )
 
 
-def _densify(geoms: gpd.GeoSeries, metres: float) -> gpd.GeoSeries:
-    """Add vertices so no edge is longer than ``metres`` (degrees ≈ metres / 111 km for lon/lat)."""
-    step = metres / 111_320.0 if geoms.crs.is_geographic else metres
-    return gpd.GeoSeries(shapely.segmentize(np.asarray(geoms.values), step), index=geoms.index, crs=geoms.crs)
-
-
 def make_payload(
     zones: ZoneSet,
     parcels_crs: pyproj.CRS | None,
@@ -119,7 +113,7 @@ def make_payload(
             stacklevel=3,
         )
     if not pyproj.CRS.from_user_input(zones.crs).equals(work):
-        geoms = _densify(geoms, densify_m).to_crs(work)
+        geoms = densify(geoms, densify_m).to_crs(work)
     arr = shapely.make_valid(np.asarray(geoms.values))
     kinds_present = tuple(k for k in kinds if (table["kind"] == k).any())
     outside_kinds = kinds_present if outside else ()

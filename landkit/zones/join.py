@@ -10,13 +10,12 @@ the parcels' total area.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import geopandas as gpd
 import pandas as pd
-from tqdm.auto import tqdm
 
 from ..errors import ConfigError
 from . import _dask
@@ -98,8 +97,12 @@ def _long(parcels: gpd.GeoDataFrame, payload: Payload, *, chunk_size: int, progr
     if not parcels.index.is_unique:
         raise ValueError("parcels must have a unique index (it labels the rows of the join)")
     parts = []
-    starts = range(0, max(len(parcels), 1), chunk_size)
-    for start in tqdm(starts, desc="分区叠加", unit="块", disable=not progress or len(starts) < 2):
+    starts: Iterable[int] = range(0, max(len(parcels), 1), chunk_size)
+    if progress and len(parcels) > chunk_size:
+        from tqdm.auto import tqdm  # imported only when asked: tqdm.auto may load notebook widgets
+
+        starts = tqdm(starts, desc="分区叠加", unit="块")
+    for start in starts:
         chunk = parcels.geometry.iloc[start : start + chunk_size]
         result = overlaps(chunk, payload)
         report(result, chunk.index)

@@ -22,12 +22,14 @@ from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
+import shapely
 
 from ..errors import ConfigError, CRSError
 
-__all__ = ["DEFAULT_KIND_SUFFIXES", "ZONE_COLUMNS", "ZoneSet", "kind_suffix", "zones_from_frame"]
+__all__ = ["DEFAULT_KIND_SUFFIXES", "ZONE_COLUMNS", "ZoneSet", "densify", "kind_suffix", "zones_from_frame"]
 
 #: Columns of :attr:`ZoneSet.zones`, in order.
 ZONE_COLUMNS: tuple[str, ...] = ("zone_id", "name", "kind", "plan", "plan_version", "geometry")
@@ -134,9 +136,15 @@ class ZoneSet:
             raise KeyError(f"no zones of kind {kind!r}; kinds are {', '.join(self.kinds)}")
         return self.zones[self.zones["kind"] == kind].copy()
 
-    def to_crs(self, crs: Any, /) -> ZoneSet:
-        """Return the same zones reprojected to ``crs`` (densify long edges first if they must bend)."""
-        return ZoneSet(self.zones.to_crs(crs), self.plan, self.plan_version, dict(self.suffixes), self.source)
+    def to_crs(self, crs: Any, /, *, densify_m: float = 20.0) -> ZoneSet:
+        """Return the same zones reprojected to ``crs``.
+
+        Edges are first split so none is longer than ``densify_m`` metres: a straight edge in one
+        CRS is a curve in another, and the extra vertices keep its shape.
+        """
+        out = self.zones.copy()
+        out["geometry"] = densify(out.geometry, densify_m)
+        return ZoneSet(out.to_crs(crs), self.plan, self.plan_version, dict(self.suffixes), self.source)
 
     def __len__(self) -> int:
         return len(self.zones)
@@ -145,6 +153,12 @@ class ZoneSet:
         kinds = ", ".join(f"{k}×{int((self.zones['kind'] == k).sum())}" for k in self.kinds)
         crs = self.crs.to_string() if self.crs is not None else "no CRS"
         return f"ZoneSet({self.plan!r} {self.plan_version!r}: {len(self)} zones [{kinds}], {crs})"
+
+
+def densify(geoms: gpd.GeoSeries, metres: float, /) -> gpd.GeoSeries:
+    """Split edges longer than ``metres`` (for lon/lat data: ``metres`` / 111 320 degrees)."""
+    step = metres / 111_320.0 if geoms.crs is not None and geoms.crs.is_geographic else metres
+    return gpd.GeoSeries(shapely.segmentize(np.asarray(geoms.values), step), index=geoms.index, crs=geoms.crs)
 
 
 def zones_from_frame(
