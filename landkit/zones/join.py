@@ -97,6 +97,8 @@ def _long(parcels: gpd.GeoDataFrame, payload: Payload, *, chunk_size: int, progr
     if not parcels.index.is_unique:
         raise ValueError("parcels must have a unique index (it labels the rows of the join)")
     parts = []
+    if progress:  # about 20 steps for the bar (results do not depend on the chunking)
+        chunk_size = min(chunk_size, max(10_000, -(-len(parcels) // 20)))
     starts: Iterable[int] = range(0, max(len(parcels), 1), chunk_size)
     if progress and len(parcels) > chunk_size:
         from tqdm.auto import tqdm  # imported only when asked: tqdm.auto may load notebook widgets
