@@ -50,9 +50,9 @@ def main() -> None:
     try:
         ledger.record(reg, as_of=as_of, source=f"worker {as_of}")
     except SnapshotExistsError:
-        print("exists", flush=True)
+        sys.stdout.write("exists\n")
         return
-    print("ok", flush=True)
+    sys.stdout.write("ok\n")
 
 
 if __name__ == "__main__":
