@@ -74,7 +74,7 @@ def independent_progress(regs: dict[dt.date, gpd.GeoDataFrame], park) -> dict[dt
             if pid in f.index:
                 last[pid] = f.loc[pid]
         with_successor = set().union(*(ancestors(p) for p in f.index)) if len(f) else set()
-        fig = {k: 0.0 for k in ("remaining", "cleared", "disappeared", "reclassified", "superseded")}
+        fig = dict.fromkeys(("remaining", "cleared", "disappeared", "reclassified", "superseded"), 0.0)
         count = dict.fromkeys(fig, 0)
         for pid in tracked:
             row = last[pid]
