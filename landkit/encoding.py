@@ -107,6 +107,16 @@ def _dbf_text_bytes(dbf: Path) -> tuple[int, bytes]:
     return ldid, b"\n".join(chunks)
 
 
+def _decodes(data: bytes, codec: str, *, limit: int) -> bool:
+    """True when the first ``limit`` bytes decode strictly (a character cut at the limit is fine)."""
+    sample = data[:limit]
+    try:
+        sample.decode(codec, errors="strict")
+    except UnicodeDecodeError as exc:
+        return len(data) > limit and exc.end >= len(sample) - 1 and exc.start >= len(sample) - 4
+    return True
+
+
 def detect_dbf_encoding(path: str | Path, /) -> tuple[str, str]:
     """Decide the text encoding of a shapefile's DBF.
 
@@ -159,11 +169,9 @@ def detect_dbf_encoding(path: str | Path, /) -> tuple[str, str]:
         return "utf-8", "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        text.decode("gb18030", errors="strict")
+    if _decodes(text, "gb18030", limit=8 * 2**20):  # GB18030 takes almost any bytes: 8 MB decide
         return "gb18030", "gb18030"
-    except UnicodeDecodeError as exc:
-        raise EncodingError(
-            f"{dbf.name}: text is neither UTF-8 nor GBK/GB18030 (byte {exc.start}); pass encoding='...' "
-            "or add a .cpg file naming the code page"
-        ) from None
+    raise EncodingError(
+        f"{dbf.name}: text is neither UTF-8 nor GBK/GB18030; pass encoding='...' "
+        "or add a .cpg file naming the code page"
+    )

@@ -472,7 +472,7 @@ def canonicalise(
         elif kind == "tags":
             gdf[name] = _map_unique(col, lambda v: join_categories(split_categories(v)) or None)
         else:
-            text = col.astype("str").str.strip()
+            text = (col if col.dtype == "str" else col.astype("str")).str.strip()
             gdf[name] = text.where(text != "")
     if "status" in gdf:
         gdf["status"] = _map_unique(

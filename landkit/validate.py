@@ -27,6 +27,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from .area import geodesic_area
@@ -262,8 +263,10 @@ def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
 def _extent_check(g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float]) -> list[dict[str, Any]]:
     if g.crs is None or not mask.any():
         return []
-    pts = gpd.GeoSeries(shapely.centroid(np.asarray(g.geometry.values)[mask]), crs=g.crs).to_crs(4490)
-    x, y = pts.x.to_numpy(), pts.y.to_numpy()
+    b = shapely.bounds(np.asarray(g.geometry.values)[mask])
+    x, y = pyproj.Transformer.from_crs(g.crs, 4490, always_xy=True).transform(
+        (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+    )
     m = 0.05
     out = (x < region[0] - m) | (x > region[2] + m) | (y < region[1] - m) | (y > region[3] + m)
     full = np.zeros(len(g), dtype=bool)
@@ -337,10 +340,10 @@ def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
         suggestion=f"use one of {', '.join(SYSTEMS)}",
     )
     check = has & systems.isin(list(SYSTEMS))
-    pairs = pd.DataFrame({"c": codes[check].astype(str), "s": systems[check]})
-    known = {(c, s): is_known(c, system=s) for c, s in pairs.drop_duplicates().itertuples(index=False)}
+    keys = codes[check].astype(str) + "\t" + systems[check].astype(str)
+    unknown = {k for k in pd.unique(keys) if not is_known(k.split("\t")[0], system=k.split("\t")[1])}
     flags = np.zeros(len(g), dtype=bool)
-    flags[np.flatnonzero(check.to_numpy())] = [not known[(c, s)] for c, s in pairs.itertuples(index=False)]
+    flags[np.flatnonzero(check.to_numpy())] = keys.isin(list(unknown)).to_numpy()
     bad = pd.Series(flags, index=g.index)
     recs += _rows(
         g,
@@ -394,9 +397,9 @@ def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
             continue
         values = g[c].astype(object)
         uniq: list[Any]
-        if pd.api.types.is_string_dtype(g[c].dtype) and g[c].dtype != object:
+        try:
             uniq = list(pd.unique(values.dropna()))
-        else:  # object columns may hold lists (e.g. GeoJSON "center"): look at the strings only
+        except TypeError:  # object columns may hold lists (e.g. GeoJSON "center"): look at the strings only
             uniq = list({v for v in values if isinstance(v, str)})
         suspects = {v for v in uniq if isinstance(v, str) and not v.isascii() and _SUSPECT.search(v)}
         if suspects:

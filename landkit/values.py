@@ -84,6 +84,8 @@ def parse_numbers(values: Iterable[object], /) -> pd.Series:
     [1234.5, 32.0, 12.5, nan, nan]
     """
     index = values.index if isinstance(values, pd.Series) else None
+    if isinstance(values, pd.Series) and pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype("float64")
     table = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
     out = []
     for v in values:

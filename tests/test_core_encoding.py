@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import box
 
 import landkit
+import landkit.errors
 from landkit.encoding import detect_dbf_encoding, looks_mojibake
 
 NAMES = ["黔城镇闲置地块", "安江镇低效工业用地", "洪江市高新区标厂一期"]
@@ -94,3 +95,13 @@ def test_real_gbk_shapefile_without_cpg(realdata: Path) -> None:
     layer = landkit.read_layer(shp)
     assert layer["NAME"].iloc[0] == "黑龙江省"
     assert layer.attrs["landkit"]["encoding"] == "gb18030"
+
+
+def test_undecodable_text_is_refused_with_advice(tmp_path: Path) -> None:
+    g = gpd.GeoDataFrame({"XMMC": ["ÿÿÿ"]}, geometry=[box(400000, 3010000, 400100, 3010100)], crs=4546)
+    shp = tmp_path / "odd.shp"
+    pyogrio.write_dataframe(g, shp, encoding="ISO-8859-1")  # 0xFF: neither UTF-8 nor a GB18030 lead byte
+    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    with pytest.raises(landkit.errors.EncodingError, match="encoding="):
+        landkit.read_parcels(shp)
+    assert landkit.read_parcels(shp, encoding="latin-1")["name"].iloc[0] == "ÿÿÿ"
