@@ -24,6 +24,10 @@ demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	$(BIN)/landkit validate sample_data/delivered/idle_xianzhi.shp sample_data/delivered/low_efficiency.gpkg \
 		sample_data/delivered/taizhang.xlsx -o $(OUT)/validation_report.xlsx --overwrite
+	$(BIN)/landkit map browse sample_data/parcels.gpkg -o $(OUT)/land_public.html --basemap none \
+		--zones sample_data/zones/hongjiang.toml --overwrite
+	$(BIN)/landkit map browse sample_data/parcels.gpkg -o $(OUT)/land_internal.html --profile internal \
+		--basemap none --zones sample_data/zones/hongjiang.toml --overwrite
 	$(BIN)/landkit rules idle sample_data/parcels.gpkg --as-of 2024-12-31 \
 		--holidays sample_data/holidays/china_2024.toml -o $(OUT)/idle.csv --overwrite
 	$(BIN)/landkit rules deadlines sample_data/procedure/events_2024.csv \

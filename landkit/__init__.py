@@ -16,6 +16,7 @@ from .errors import LandkitError
 from .gcj02 import bd09_to_wgs84, gcj02_to_wgs84, shift_geometries, wgs84_to_bd09, wgs84_to_gcj02
 from .io import canonicalise, combine_parcels, read_layer, read_parcels, write_parcels
 from .landuse import landuse_name, to_guide2023
+from .maps import browse_map, write_browse_map
 from .recommend import Demand, read_demand, recommend
 from .rules import (
     assess_efficiency,
@@ -42,6 +43,7 @@ __all__ = [
     "assess_efficiency",
     "assess_idle",
     "bd09_to_wgs84",
+    "browse_map",
     "canonicalise",
     "check_datum",
     "combine_parcels",
@@ -70,5 +72,6 @@ __all__ = [
     "validate",
     "wgs84_to_bd09",
     "wgs84_to_gcj02",
+    "write_browse_map",
     "write_parcels",
 ]
