@@ -187,10 +187,7 @@ def burndown_figure(progress: Progress, /) -> Any:
     Text on the figure is ASCII only (dates, numbers): the Chinese legend lives in the HTML,
     so no CJK font is needed where reports are written.
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # no pyplot: the caller's backend is left alone
 
     s = progress.summary
     base, deadline = progress.settings["baseline"], progress.settings["target_date"]
