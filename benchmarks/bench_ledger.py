@@ -35,7 +35,9 @@ __all__ = ["main", "registers"]
 log = logging.getLogger("bench_ledger")
 
 STATUSES = np.array(["suspected", "identified", "in_disposal", "for_sale"])
-CATEGORIES = np.array(["idle", "low_efficiency", "idle,mortgaged", "low_efficiency,mortgaged", "mortgaged", "reserve"])
+CATEGORIES = np.array(
+    ["idle", "low_efficiency", "idle,mortgaged", "low_efficiency,mortgaged", "mortgaged", "reserve"]
+)
 UNITS = np.array(["洪江高新区管委会", "黔城镇人民政府", "安江镇人民政府", "托口镇人民政府", "市自然资源局"])
 
 
@@ -82,7 +84,9 @@ def _timed(fn, *args, **kwargs) -> tuple[float, object]:  # type: ignore[no-unty
     return time.perf_counter() - t0, result
 
 
-def bench_backend(name: str, ledger: Ledger, regs: list[tuple[dt.date, gpd.GeoDataFrame]]) -> dict[str, float]:
+def bench_backend(
+    name: str, ledger: Ledger, regs: list[tuple[dt.date, gpd.GeoDataFrame]]
+) -> dict[str, float]:
     times = []
     for day, reg in regs:
         t, _ = _timed(ledger.record, reg, as_of=day, source="bench")
@@ -120,15 +124,21 @@ def main() -> None:
         for i, (_, reg) in enumerate(regs):
             pyogrio.write_dataframe(reg, Path(tmp) / f"r{i}.gpkg", layer="r", use_arrow=True)
         t0 = time.perf_counter()
-        frames = [pyogrio.read_dataframe(Path(tmp) / f"r{i}.gpkg", read_geometry=False, use_arrow=True)
-                  for i in range(len(regs))]
+        frames = [
+            pyogrio.read_dataframe(Path(tmp) / f"r{i}.gpkg", read_geometry=False, use_arrow=True)
+            for i in range(len(regs))
+        ]
         base_ids = set(frames[0].loc[frames[0]["status"] != "revitalized", "parcel_id"])
         _ = [int(f["parcel_id"].isin(base_ids).sum()) for f in frames]
-        print(f"peer     read {len(regs)} GPKG registers with pyogrio (attributes only) + a pandas count: "
-              f"{time.perf_counter() - t0:.2f} s")
+        print(
+            f"peer     read {len(regs)} GPKG registers with pyogrio (attributes only) + a pandas count: "
+            f"{time.perf_counter() - t0:.2f} s"
+        )
         res = bench_backend("gpkg", Ledger(Path(tmp) / "ledger.gpkg"), regs)
-        print(f"goal     record ≤ 5 s: {'met' if res['record'] <= 5 else 'MISSED'}; "
-              f"progress ≤ 2 s: {'met' if res['progress'] <= 2 else 'MISSED'}")
+        print(
+            f"goal     record ≤ 5 s: {'met' if res['record'] <= 5 else 'MISSED'}; "
+            f"progress ≤ 2 s: {'met' if res['progress'] <= 2 else 'MISSED'}"
+        )
     if args.pg:
         import psycopg
         from psycopg import sql
