@@ -245,18 +245,23 @@ class PostgisStore:
             ).fetchone()[0]
             log.info("writing snapshot %s (%d parcels) to %r", as_of.isoformat(), len(prepared.rows), self)
             rows = prepared.rows
-            columns = [rows[c].astype(object).where(rows[c].notna(), None).tolist() for c in CORE_COLUMNS]
             geoms = shapely.from_wkb(np.array(prepared.wkb, dtype=object))
-            ewkb = shapely.to_wkb(shapely.set_srid(geoms, srid), hex=True, include_srid=True)
-            copy_sql = self._sql.SQL("COPY {schema}.ledger_parcels ({cols}) FROM STDIN").format(
+            table = pd.DataFrame({"snapshot_id": int(sid), "seq": np.arange(len(rows))})
+            for c in CORE_COLUMNS:
+                table[c] = rows[c].to_numpy()
+            table["geom"] = shapely.to_wkb(shapely.set_srid(geoms, srid), hex=True, include_srid=True)
+            # CSV written by pandas' C writer: unquoted empty = NULL (text is never empty: see _prepare)
+            payload = table.to_csv(header=False, index=False, na_rep="", float_format="%.17g")
+            copy_sql = self._sql.SQL(
+                "COPY {schema}.ledger_parcels ({cols}) FROM STDIN WITH (FORMAT csv)"
+            ).format(
                 schema=self._ident,
                 cols=self._sql.SQL(", ").join(
                     self._sql.Identifier(c) for c in ["snapshot_id", "seq", *CORE_COLUMNS, "geom"]
                 ),
             )
             with cur.copy(copy_sql) as copy:
-                for i, values in enumerate(zip(*columns, ewkb, strict=True)):
-                    copy.write_row((sid, i, *values))
+                copy.write(payload.encode("utf-8"))
         return int(sid)
 
 
