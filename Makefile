@@ -41,7 +41,7 @@ demo: $(VENV)/.installed
 	@echo "demo outputs in $(OUT)/"
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules landkit tests
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check landkit tests benchmarks
