@@ -3,7 +3,9 @@
 All peers start from the same synthetic GeoDataFrames (parcels and ~30 overlapping zones in
 EPSG:4546, a county-sized square) and end with geodesic overlap areas in m² per parcel × zone pair:
 
-* ``landkit``       — ``landkit.zones.join_zones(parcels, zones, outside=False)`` in memory;
+* ``landkit``       — ``landkit.zones.join_zones(parcels, zones, outside=False)`` in memory (default
+                      threads: up to 4, here the 2 cores);
+* ``landkit_serial`` — the same with ``threads=1``;
 * ``landkit_dask``  — the same on ``dask_geopandas`` (8 partitions) on a ``distributed.LocalCluster``
                       with 2 workers × 1 thread (processes=False; cluster start-up not timed);
 * ``overlay``       — ``geopandas.overlay(how="intersection")`` then ``landkit.area.geodesic_area``;
@@ -40,7 +42,7 @@ import shapely
 
 log = logging.getLogger("bench_zones")
 
-PEERS = ("landkit", "landkit_dask", "overlay", "duckdb")
+PEERS = ("landkit", "landkit_serial", "landkit_dask", "overlay", "duckdb")
 EXTENT = (380_000.0, 3_000_000.0, 440_000.0, 3_060_000.0)  # 60 km × 60 km in EPSG:4546
 
 
@@ -96,10 +98,12 @@ def _laea_for(zones: gpd.GeoDataFrame) -> str:
     return f"+proj=laea +lat_0={lat0:.6f} +lon_0={lon0:.6f} +ellps=GRS80 +units=m +no_defs"
 
 
-def run_landkit(parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
+def run_landkit(
+    parcels: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, threads: int | None = None
+) -> pd.DataFrame:
     from landkit.zones import join_zones, zones_from_frame
 
-    j = join_zones(parcels, zones_from_frame(zones), outside=False)
+    j = join_zones(parcels, zones_from_frame(zones), outside=False, threads=threads)
     return pd.DataFrame(
         {"parcel": j["parcel"].to_numpy(), "zone_id": j["zone_id"].to_numpy(), "m2": j["overlap_m2"]}
     )
@@ -164,7 +168,12 @@ def _child(peer: str, n: int, out: Path, repeat: int) -> dict[str, float]:
     else:
         import landkit.zones  # noqa: F401  (imports are not timed)
 
-        fn = {"landkit": run_landkit, "overlay": run_overlay, "duckdb": run_duckdb}[peer]
+        fn = {
+            "landkit": run_landkit,
+            "landkit_serial": lambda p, z: run_landkit(p, z, threads=1),
+            "overlay": run_overlay,
+            "duckdb": run_duckdb,
+        }[peer]
         times = []
         for _ in range(repeat):
             t0 = time.perf_counter()

@@ -279,6 +279,10 @@ def test_chunked_with_progress_equals_one_pass(sample: tuple[gpd.GeoDataFrame, o
     whole = join_zones(parcels, zs)
     chunked = join_zones(parcels, zs, chunk_size=300, progress=True)
     pd.testing.assert_frame_equal(chunked, whole)
+    threaded = join_zones(parcels, zs, chunk_size=250, threads=2)
+    pd.testing.assert_frame_equal(threaded, join_zones(parcels, zs, threads=1))
+    with pytest.raises(ValueError, match="threads"):
+        join_zones(parcels, zs, threads=0)
 
 
 def test_import_stays_light() -> None:

@@ -10,7 +10,9 @@ the parcels' total area.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -34,6 +36,9 @@ __all__ = [
     "outside_parcels",
     "zone_summary",
 ]
+
+#: Inputs with fewer parcels run in one thread by default.
+_PARALLEL_MIN = 20_000
 
 ZoneLike: TypeAlias = ZoneSet | gpd.GeoDataFrame | str | Path
 
@@ -93,22 +98,41 @@ def _prepare(
     return make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m, outside=outside)
 
 
-def _long(parcels: gpd.GeoDataFrame, payload: Payload, *, chunk_size: int, progress: bool) -> pd.DataFrame:
+def _threads(threads: int | None, n: int) -> int:
+    if threads is None:
+        threads = min(4, os.cpu_count() or 1) if n >= _PARALLEL_MIN else 1
+    if threads < 1:
+        raise ValueError(f"threads must be ≥ 1, got {threads}")
+    return threads
+
+
+def _long(
+    parcels: gpd.GeoDataFrame, payload: Payload, *, chunk_size: int, progress: bool, threads: int | None
+) -> pd.DataFrame:
+    """The long table, chunk by chunk (results do not depend on the chunking or the threads)."""
     if not parcels.index.is_unique:
         raise ValueError("parcels must have a unique index (it labels the rows of the join)")
-    parts = []
-    if progress:  # about 20 steps for the bar (results do not depend on the chunking)
-        chunk_size = min(chunk_size, max(10_000, -(-len(parcels) // 20)))
-    starts: Iterable[int] = range(0, max(len(parcels), 1), chunk_size)
-    if progress and len(parcels) > chunk_size:
+    n = len(parcels)
+    workers = _threads(threads, n)
+    steps = 20 if progress else 2 * workers if workers > 1 else 1  # ~20 steps for a bar; ≥ 2 per thread
+    chunk_size = max(1, min(chunk_size, max(10_000, -(-n // steps))))
+    chunks = [parcels.geometry.iloc[i : i + chunk_size] for i in range(0, max(n, 1), chunk_size)]
+    bar = None
+    if progress and len(chunks) > 1:
         from tqdm.auto import tqdm  # imported only when asked: tqdm.auto may load notebook widgets
 
-        starts = tqdm(starts, desc="分区叠加", unit="块")
-    for start in starts:
-        chunk = parcels.geometry.iloc[start : start + chunk_size]
-        result = overlaps(chunk, payload)
-        report(result, chunk.index)
-        parts.append(long_table(result, chunk.index, payload))
+        bar = tqdm(total=len(chunks), desc="分区叠加", unit="块")
+    parts = []
+    # shapely releases the GIL; every overlaps() call prepares its own zone copies, so threads share
+    # no prepared geometry (sharing them crashes GEOS)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for chunk, result in zip(chunks, pool.map(lambda c: overlaps(c, payload), chunks), strict=True):
+            report(result, chunk.index)
+            parts.append(long_table(result, chunk.index, payload))
+            if bar is not None:
+                bar.update()
+    if bar is not None:
+        bar.close()
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
@@ -121,6 +145,7 @@ def join_zones(
     outside: bool = True,
     densify_m: float = 20.0,
     chunk_size: int = 250_000,
+    threads: int | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Long table of parcel × zone overlaps, with geodesic areas and shares.
@@ -141,7 +166,10 @@ def join_zones(
     densify_m : float
         Longest zone edge (metres) kept before zones are reprojected.
     chunk_size : int
-        Parcels per chunk in memory (bounds memory use; results do not depend on it).
+        Most parcels per chunk in memory (bounds memory use; results do not depend on it).
+    threads : int, optional
+        Threads working on chunks (default: up to 4, one for fewer than 20,000 parcels). Results do
+        not depend on it.
     progress : bool
         Show a tqdm progress bar over the chunks.
 
@@ -173,7 +201,7 @@ def join_zones(
     payload = _prepare(parcels, zones, kinds, densify_m, outside=outside)
     if _dask.is_dask(parcels):
         return _dask.join_zones(parcels, payload, outside=outside)
-    return _long(parcels, payload, chunk_size=chunk_size, progress=progress)
+    return _long(parcels, payload, chunk_size=chunk_size, progress=progress, threads=threads)
 
 
 def outside_parcels(joined: pd.DataFrame, /, *, kind: str, wholly: bool = True) -> pd.Index:
@@ -209,6 +237,7 @@ def assign_zones(
     *,
     kinds: str | Sequence[str] | None = None,
     densify_m: float = 20.0,
+    threads: int | None = None,
     progress: bool = False,
 ) -> gpd.GeoDataFrame:
     """Add, per zone kind, the primary zone of each parcel, its share and a split flag.
@@ -228,7 +257,7 @@ def assign_zones(
     zones : ZoneSet, GeoDataFrame or path
     kinds : str or sequence of str, optional
         Kinds to assign (default all).
-    densify_m, progress
+    densify_m, threads, progress
         As for :func:`join_zones`.
 
     Returns
@@ -252,7 +281,7 @@ def assign_zones(
     payload = make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m, outside=False)
     if _dask.is_dask(parcels):
         return _dask.assign_zones(parcels, payload, dict(zs.suffixes))
-    joined = _long(parcels, payload, chunk_size=250_000, progress=progress)
+    joined = _long(parcels, payload, chunk_size=250_000, progress=progress, threads=threads)
     return assign_columns(parcels, joined, payload, zs.suffixes)
 
 
@@ -270,6 +299,7 @@ def zone_summary(
     by: str | Sequence[str] | None = None,
     kinds: str | Sequence[str] | None = None,
     densify_m: float = 20.0,
+    threads: int | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
     """Count and area of parcels per zone (and per ``by`` value), areas apportioned by share.
@@ -283,7 +313,7 @@ def zone_summary(
         several categories counts under each, so totals over categories can exceed the total).
     kinds : str or sequence of str, optional
         Zone kinds to summarise (default all).
-    densify_m, progress
+    densify_m, threads, progress
         As for :func:`join_zones`.
 
     Returns
@@ -311,6 +341,6 @@ def zone_summary(
     if _dask.is_dask(parcels):
         partials = _dask.partial_summaries(parcels, payload, cols)
     else:
-        joined = _long(parcels, payload, chunk_size=250_000, progress=progress)
+        joined = _long(parcels, payload, chunk_size=250_000, progress=progress, threads=threads)
         partials = partial_summary(parcels, joined, cols)
     return finish_summary(partials, payload, cols)
