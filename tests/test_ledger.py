@@ -423,3 +423,17 @@ def test_postgis_url_from_env_and_password_hidden(monkeypatch) -> None:
     monkeypatch.delenv("LANDKIT_PG_URL")
     with pytest.raises(LedgerError, match="LANDKIT_PG_URL"):
         Ledger("postgis")
+
+
+def test_landkit_validate_errors_refuse_unless_disabled(ledger_spot: LedgerSpot) -> None:
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
+    reg = register([rec("A", "identified", "idle"), {**rec("B", "identified", "idle"), "geometry": bowtie}])
+    ledger = ledger_spot.open()
+    with pytest.raises(ValidationError, match="invalid_geometry") as info:
+        ledger.record(reg, as_of=BASE, source="t")
+    report = info.value.report
+    assert isinstance(report, pd.DataFrame)
+    assert report.loc[report["severity"] == "error", "parcel_id"].tolist() == ["B"]
+    assert ledger.snapshots().empty
+    ledger.record(reg, as_of=BASE, source="t", validate=False)  # the ledger's own checks pass
+    assert len(ledger.snapshot()) == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ __all__ = [
     "rows_to_frame",
     "split_ids",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Fields a register must carry to be recorded.
 REQUIRED_FIELDS: tuple[str, ...] = ("parcel_id", "status", "categories", "geometry")
@@ -189,7 +192,28 @@ def _problems(gdf: gpd.GeoDataFrame) -> list[str]:
     return problems
 
 
-def prepare_snapshot(gdf: gpd.GeoDataFrame, /, *, crs: pyproj.CRS | None) -> PreparedSnapshot:
+def _full_validation(gdf: gpd.GeoDataFrame) -> None:
+    """Run :func:`landkit.validate`; refuse on any error, log the warnings."""
+    from ..validate import validate
+
+    report = validate(gdf)
+    errors = report[report["severity"] == "error"]
+    if len(errors):
+        first = errors.iloc[0]
+        raise ValidationError(
+            f"register refused: {len(errors)} validation error(s) (first: parcel {first['parcel_id']}, "
+            f"{first['problem']}: {first['detail']}); see landkit.validate(...) for all",
+            report=report,
+        )
+    warned = report[report["severity"] == "warning"]
+    if len(warned):
+        counts = warned["problem"].value_counts()
+        log.warning("register recorded with warnings: %s", ", ".join(f"{k} ×{v}" for k, v in counts.items()))
+
+
+def prepare_snapshot(
+    gdf: gpd.GeoDataFrame, /, *, crs: pyproj.CRS | None, full_validation: bool = True
+) -> PreparedSnapshot:
     """Validate a register and return the rows to store.
 
     Parameters
@@ -199,6 +223,9 @@ def prepare_snapshot(gdf: gpd.GeoDataFrame, /, *, crs: pyproj.CRS | None) -> Pre
     crs : pyproj.CRS or None
         The ledger CRS; the register is reprojected to it when it differs. ``None`` (an empty
         ledger) keeps the register's CRS.
+    full_validation : bool
+        Also run :func:`landkit.validate` and refuse the register on any error it reports
+        (the ledger's own checks of required fields, ids and vocabularies always run).
 
     Raises
     ------
@@ -210,6 +237,8 @@ def prepare_snapshot(gdf: gpd.GeoDataFrame, /, *, crs: pyproj.CRS | None) -> Pre
     problems = _problems(gdf)
     if problems:
         raise ValidationError("register refused: " + "; ".join(problems), report=problems)
+    if full_validation:
+        _full_validation(gdf)
     if gdf.crs is None:  # pragma: no cover - caught above
         raise CRSError("the register has no CRS")
     target = pyproj.CRS.from_user_input(crs) if crs is not None else pyproj.CRS.from_user_input(gdf.crs)

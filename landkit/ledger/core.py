@@ -175,6 +175,7 @@ class Ledger:
         source: str,
         note: str | None = None,
         revise: bool = False,
+        validate: bool = True,
     ) -> RecordedSnapshot:
         """Validate a register and store it as the snapshot of ``as_of``, atomically.
 
@@ -191,6 +192,10 @@ class Ledger:
             Free text stored beside the snapshot.
         revise : bool
             Store a new version of an existing date; the old version stays as history.
+        validate : bool
+            Run :func:`landkit.validate` as well and refuse the register on any error it
+            finds (warnings are logged). The ledger's own checks (required fields, unique
+            ids, known statuses and categories, geometry, CRS) always run.
 
         Returns
         -------
@@ -207,7 +212,8 @@ class Ledger:
         if not str(source).strip():
             raise LedgerError("a snapshot needs a source (file name, office or letter number)")
         for _ in range(3):
-            prepared = prepare_snapshot(parcels, crs=self._store.crs())
+            prepared = prepare_snapshot(parcels, crs=self._store.crs(), full_validation=validate)
+            validate = False  # checked once; a retry only re-projects
             try:
                 self._store.insert(prepared, as_of=day, source=str(source), note=note, revise=revise)
             except CRSChangedError:
