@@ -246,6 +246,7 @@ def test_history_and_lineage(filled: Ledger) -> None:
     assert h["status_changed"].tolist() == [False, True]
     assert h["disposal_method"].tolist()[1] == "二次招商"
     assert h["cleared"].tolist() == [False, True]
+    assert h["shape_changed"].tolist() == [False, False]
     lin = filled.lineage("D")
     assert lin.to_dict("list") == {"parcel_id": ["D1", "D2"], "relation": ["descendant", "descendant"]}
     assert filled.lineage("D2").to_dict("list") == {"parcel_id": ["D"], "relation": ["ancestor"]}
@@ -397,6 +398,8 @@ def test_changes_area_and_geometry(ledger_spot: LedgerSpot) -> None:
     ch = ledger.changes(BASE, Q1)
     got = set(zip(ch["parcel_id"], ch["change"], strict=True))
     assert got == {("A", "area"), ("A", "geometry"), ("B", "geometry")}
+    assert ledger.history("A")["shape_changed"].tolist() == [False, True]
+    assert ledger.history("C")["shape_changed"].tolist() == [False, False]
     a = ch[(ch["parcel_id"] == "A") & (ch["change"] == "area")].iloc[0]
     assert a["to_area_mu"] - a["from_area_mu"] == pytest.approx(mu("A") * (120**2 / 100**2 - 1), rel=1e-3)
 

@@ -274,6 +274,8 @@ class Ledger:
                 "responsible_unit",
                 "previous_ids",
                 "area_m2",
+                "rep_x",
+                "rep_y",
             ]
         )
         return parcel_history(rows, parcel_id)

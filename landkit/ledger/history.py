@@ -114,14 +114,20 @@ def parcel_history(
     Returns
     -------
     DataFrame
-        One row per snapshot date holding the parcel, with ``area_mu``, ``status_changed``
-        and ``area_change_m2`` against the previous appearance.
+        One row per snapshot date holding the parcel, with ``area_mu``, ``status_changed``,
+        ``area_change_m2`` and ``shape_changed`` (the representative point moved by more
+        than 1 cm or the area changed by more than 1 m², when ``rep_x``/``rep_y`` are given)
+        against the previous appearance. :meth:`Ledger.changes` compares the geometries
+        themselves between two dates.
     """
     sub = rows.loc[rows["parcel_id"] == parcel_id].sort_values("as_of").copy()
     sub["area_mu"] = sub["area_m2"] / (10000.0 / 15.0)
     prev_status = sub["status"].shift()
     sub["status_changed"] = prev_status.notna() & (sub["status"] != prev_status)
     sub["area_change_m2"] = sub["area_m2"].diff().fillna(0.0)
+    if {"rep_x", "rep_y"} <= set(sub.columns):
+        moved = (sub["rep_x"].diff().abs() > 0.01) | (sub["rep_y"].diff().abs() > 0.01)
+        sub["shape_changed"] = moved | (sub["area_change_m2"].abs() > 1.0)
     sub["cleared"] = sub["status"].isin(set(cleared_statuses))
     keep = [
         c
@@ -137,6 +143,7 @@ def parcel_history(
             "area_mu",
             "status_changed",
             "area_change_m2",
+            "shape_changed",
             "cleared",
         )
         if c in sub.columns
