@@ -24,9 +24,13 @@ demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	$(BIN)/landkit validate sample_data/delivered/idle_xianzhi.shp sample_data/delivered/low_efficiency.gpkg \
 		sample_data/delivered/taizhang.xlsx -o $(OUT)/validation_report.xlsx --overwrite
-	$(BIN)/landkit map browse sample_data/parcels.gpkg -o $(OUT)/land_public.html --basemap none \
-		--zones sample_data/zones/hongjiang.toml --overwrite
-	$(BIN)/landkit map browse sample_data/parcels.gpkg -o $(OUT)/land_internal.html --profile internal \
+	$(BIN)/landkit raster terrain sample_data/parcels.gpkg sample_data/dem/hongjiang_dem_4546.tif \
+		-o $(OUT)/parcels_terrain.gpkg --overwrite
+	$(BIN)/landkit raster slope sample_data/dem/hongjiang_dem_4546.tif -o $(OUT)/slope.tif --overwrite
+	$(BIN)/landkit map browse $(OUT)/parcels_terrain.gpkg -o $(OUT)/land_public.html --basemap none \
+		--photo-root sample_data --zones sample_data/zones/hongjiang.toml --overwrite
+	$(BIN)/landkit map browse $(OUT)/parcels_terrain.gpkg -o $(OUT)/land_internal.html --profile internal \
+		--photo-root sample_data \
 		--basemap none --zones sample_data/zones/hongjiang.toml --overwrite
 	$(BIN)/landkit rules idle sample_data/parcels.gpkg --as-of 2024-12-31 \
 		--holidays sample_data/holidays/china_2024.toml -o $(OUT)/idle.csv --overwrite

@@ -9,6 +9,8 @@ Examples
 10000.0
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .area import add_area_columns, geodesic_area
 from .crs import check_datum, infer_crs, to_cgcs2000
@@ -36,6 +38,7 @@ __all__ = [
     "FIELDS",
     "MU_M2",
     "STATUSES",
+    "TERRAIN_COLUMNS",
     "Demand",
     "LandkitError",
     "__version__",
@@ -65,7 +68,9 @@ __all__ = [
     "recommend",
     "repair_geometries",
     "shift_geometries",
+    "slope",
     "summarise",
+    "terrain_stats",
     "to_cgcs2000",
     "to_chinese_labels",
     "to_guide2023",
@@ -74,4 +79,19 @@ __all__ = [
     "wgs84_to_gcj02",
     "write_browse_map",
     "write_parcels",
+    "zonal_stats",
 ]
+
+# rasterio takes a while to import: the raster functions load on first use (PEP 562).
+_LAZY = dict.fromkeys(("TERRAIN_COLUMNS", "slope", "terrain_stats", "zonal_stats"), "landkit.raster")
+
+if TYPE_CHECKING:
+    from .raster import TERRAIN_COLUMNS, slope, terrain_stats, zonal_stats
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'landkit' has no attribute {name!r}")
