@@ -61,7 +61,13 @@ _VECTOR = {
     ".fgb": "FlatGeobuf",
 }
 _TABULAR = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
-_AREA_FIELDS = ("declared_area_m2", "approved_area_m2", "built_area_m2", "floor_area_m2")
+_AREA_FIELDS = (
+    "declared_area_m2",
+    "approved_area_m2",
+    "built_area_m2",
+    "floor_area_m2",
+    "tall_storey_floor_area_m2",
+)
 _MONEY_FIELDS = tuple(n for n, f in FIELDS.items() if f.unit == "万元")
 _STATUS_BY_LABEL = {v: k for k, v in STATUSES.items()} | {
     "已盘活利用": "revitalized",

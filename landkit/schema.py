@@ -188,6 +188,19 @@ FIELDS: dict[str, Field] = {
             aliases=("亩均产值", "亩均销售收入", "MJCZ"),
         ),
         _F("leased_share", "出租比例", kind="float", aliases=("出租比例", "出租面积比例", "CZBL")),
+        _F(
+            "no_tax_years",
+            "连续无税收年数",
+            kind="float",
+            aliases=("连续无税收年数", "无税收年数", "LXWSSNS"),
+        ),
+        _F(
+            "tall_storey_floor_area_m2",
+            "层高超8米部分建筑面积",
+            kind="float",
+            unit="m2",
+            aliases=("层高超8米部分建筑面积", "层高超过8米部分建筑面积", "CGJZMJ"),
+        ),
         _F("mortgagee", "抵押权人", aliases=("抵押权人", "DYQR"), confidential=True),
         _F(
             "mortgage_amount",
