@@ -293,3 +293,17 @@ def test_import_stays_light() -> None:
     code = f"import sys, landkit.zones; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@needs_sample
+def test_grid_prefilter_changes_nothing(
+    sample: tuple[gpd.GeoDataFrame, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import landkit.zones._overlap as engine
+
+    parcels, zs = sample
+    with_grid = join_zones(parcels, zs)
+    monkeypatch.setattr(engine, "_GRID_CELLS", 0)
+    pd.testing.assert_frame_equal(join_zones(parcels, zs), with_grid)
+    monkeypatch.setattr(engine, "_GRID_CELLS", 7)
+    pd.testing.assert_frame_equal(join_zones(parcels, zs), with_grid)

@@ -48,13 +48,15 @@ OUTSIDE_NAME = "区外"
 LONG_COLUMNS = ("parcel", "zone_id", "zone_name", "kind", "overlap_m2", "overlap_mu", "share")
 #: A parcel's part outside a kind smaller than this share of it is rounding noise, not a row.
 _OUTSIDE_TOL = 1e-9
+#: Cells per side of the coarse grid that pre-classifies parcels per zone (0: no grid).
+_GRID_CELLS = 64
 
 
 class ZoneJoinWarning(LandkitWarning):
     """The join changed its inputs: CRS reconciled, invalid parcels repaired, empty parcels left out."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Payload:
     """Zones ready for the join, as plain picklable data (see the module docstring)."""
 
@@ -68,6 +70,8 @@ class Payload:
     kinds: tuple[str, ...]
     outside_kinds: tuple[str, ...]  # kinds whose union is in kind_union_wkb (empty: no outside rows)
     kind_union_wkb: tuple[bytes, ...]
+    grid_params: np.ndarray  # per zone and union: x0, y0, cell size, nx, ny, offset (see _zone_grids)
+    grid_states: np.ndarray  # flat int8 cell states: 0 outside, 1 boundary, 2 inside
 
     def dumps(self) -> bytes:
         """Serialise for shipping to workers."""
@@ -118,6 +122,10 @@ def make_payload(
     kinds_present = tuple(k for k in kinds if (table["kind"] == k).any())
     outside_kinds = kinds_present if outside else ()
     unions = [shapely.union_all(arr[(table["kind"] == k).to_numpy()]) for k in outside_kinds]
+    everything = np.asarray([*arr, *unions], dtype=object)
+    shapely.prepare(everything)
+    grid_params, grid_states = _zone_grids(everything, _GRID_CELLS)
+    shapely.destroy_prepared(everything)
     return Payload(
         parcels_crs=src.to_wkt(),
         work_crs=work.to_wkt(),
@@ -129,6 +137,8 @@ def make_payload(
         kinds=kinds_present,
         outside_kinds=outside_kinds,
         kind_union_wkb=tuple(shapely.to_wkb(np.asarray(unions, dtype=object))) if unions else (),
+        grid_params=grid_params,
+        grid_states=grid_states,
     )
 
 
@@ -177,9 +187,7 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
     # own copies, prepared here: prepared geometries must not be shared between threads
     zones = shapely.from_wkb(np.asarray(payload.zone_wkb + payload.kind_union_wkb, dtype=object))
     shapely.prepare(zones)
-    tree = shapely.STRtree(work_geoms)
-    zone_idx, parcel_idx = tree.query(zones, predicate="intersects")
-    inside = shapely.contains_properly(zones[zone_idx], work_geoms[parcel_idx])
+    zone_idx, parcel_idx, inside = _classify(zones, work_geoms, payload.grid_params, payload.grid_states)
     area = np.where(inside, parcel_area[parcel_idx], 0.0)
     edge = np.flatnonzero(~inside)
     if len(edge):
@@ -199,6 +207,64 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
     areas = np.concatenate([area[~is_union], outside[outside_k, outside_p]])
     order = np.lexsort((zone_pos, parcel_pos))
     return Overlaps(parcel_pos[order], zone_pos[order], areas[order], parcel_area, repaired, empty)
+
+
+def _zone_grids(zones: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per zone a ``cells`` × ``cells`` grid over its bounds, each cell 0 outside, 1 boundary, 2 inside.
+
+    Returns the grid parameters per zone (x0, y0, cell size, nx, ny, offset) and the flat states.
+    """
+    params = np.zeros((len(zones), 6))
+    states = []
+    offset = 0
+    if not cells:
+        return params, np.zeros(0, dtype=np.int8)
+    for k, zone in enumerate(zones):
+        x0, y0, x1, y1 = shapely.bounds(zone)
+        size = max(x1 - x0, y1 - y0) / cells or 1.0
+        nx, ny = int(np.ceil((x1 - x0) / size)) or 1, int(np.ceil((y1 - y0) / size)) or 1
+        gx, gy = np.meshgrid(x0 + size * np.arange(nx), y0 + size * np.arange(ny))
+        boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + size, gy.ravel() + size)
+        state = np.where(shapely.contains_properly(zone, boxes), 2, 0).astype(np.int8)
+        maybe = state == 0
+        state[maybe] = shapely.intersects(zone, boxes[maybe])
+        states.append(state)
+        params[k] = (x0, y0, size, nx, ny, offset)
+        offset += len(state)
+    return params, np.concatenate(states) if states else np.zeros(0, dtype=np.int8)
+
+
+def _classify(
+    zones: np.ndarray, parcels: np.ndarray, params: np.ndarray, states: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Zone and parcel positions of intersecting pairs, and whether the zone contains the parcel properly.
+
+    A coarse grid per zone settles most pairs without GEOS: a parcel whose bounding box lies in one
+    grid cell is inside the zone when the cell is (``contains_properly``), disjoint when the cell is;
+    only the rest are tested with the prepared zone (``contains_properly``, then ``intersects``).
+    The answer is exact: the grid only decides what the predicates would.
+    """
+    tree = shapely.STRtree(parcels)
+    zone_idx, parcel_idx = tree.query(zones)  # bounding boxes only
+    inside = np.zeros(len(zone_idx), dtype=bool)
+    undecided = np.ones(len(zone_idx), dtype=bool)
+    if len(states) and len(zone_idx):
+        pb = shapely.bounds(parcels)[parcel_idx]
+        x0, y0, size, nx, ny, off = params[zone_idx].T
+        ix0, iy0 = np.floor((pb[:, 0] - x0) / size), np.floor((pb[:, 1] - y0) / size)
+        ix1, iy1 = np.floor((pb[:, 2] - x0) / size), np.floor((pb[:, 3] - y0) / size)
+        single = (ix0 == ix1) & (iy0 == iy1) & (ix0 >= 0) & (iy0 >= 0) & (ix0 < nx) & (iy0 < ny)
+        cell = np.where(single, off + iy0 * nx + ix0, 0).astype(np.int64)
+        state = np.where(single, states[cell], 1)
+        inside = state == 2
+        undecided = state == 1
+    rest = np.flatnonzero(undecided)
+    inside[rest] = shapely.contains_properly(zones[zone_idx[rest]], parcels[parcel_idx[rest]])
+    edge = rest[~inside[rest]]
+    touching = np.zeros(len(zone_idx), dtype=bool)
+    touching[edge] = shapely.intersects(zones[zone_idx[edge]], parcels[parcel_idx[edge]])
+    keep = inside | touching
+    return zone_idx[keep], parcel_idx[keep], inside[keep]
 
 
 def long_table(result: Overlaps, labels: pd.Index, payload: Payload) -> pd.DataFrame:
