@@ -11,6 +11,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -85,9 +86,8 @@ def resolve_scope(
 
 def _unique_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct points (a parcel repeats across snapshots) and, per input point, its distinct index."""
-    xy = np.column_stack([x, y])
-    uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
-    return uniq, inverse.ravel()
+    inverse, uniq = pd.factorize(x.astype(np.float64) + 1j * y.astype(np.float64))  # hashing: O(n)
+    return np.column_stack([uniq.real, uniq.imag]), np.asarray(inverse)
 
 
 def points_in(geom: BaseGeometry, x: np.ndarray, y: np.ndarray, /) -> np.ndarray:
