@@ -217,7 +217,8 @@ def progress(
     result = _compute(_ledger(ledger), baseline=baseline, target_date=target_date, **kw)
     table = result.summary[list(_SUMMARY)].copy()
     table["on_track"] = table["on_track"].map({True: "正常", False: "滞后"})
-    table = table.round(2).rename(columns=_SUMMARY).rename_axis("台账日期")
+    table = table.round(2).astype(object).where(table.notna(), "—")
+    table = table.rename(columns=_SUMMARY).rename_axis("台账日期")
     s = result.settings
     click.echo(
         f"范围 {s['scope']} | 基期 {s['baseline']} | 目标 {s['target_date']} 剩余 {s['target_mu']:g} 亩 | "
