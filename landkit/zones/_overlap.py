@@ -1,14 +1,16 @@
 """The overlap engine: parcel × zone areas, geodesic, with the contains-properly shortcut.
 
-Most parcels lie wholly inside a zone. For each zone (prepared once) the parcels' STRtree gives the
-candidates; ``contains_properly`` settles the interior ones (share 1, overlap = the parcel's area)
-and only boundary parcels are intersected. Areas are measured in a Lambert azimuthal equal-area
-projection on GRS80 centred on the zones (≈1e-7 relative to :class:`pyproj.Geod`), intersections
-are computed in the parcels' own projected CRS (or in that equal-area CRS for lon/lat parcels).
+Most parcels lie wholly inside a zone. A coarse grid per zone (built once with the payload) settles
+most parcel × zone pairs with array lookups; the rest are tested with the zone prepared once
+(``contains_properly`` → share 1, overlap = the parcel's area; else ``intersects``), and only
+boundary parcels are intersected. The parcels' STRtree gives the candidates. Areas are measured in
+a Lambert azimuthal equal-area projection on GRS80 centred on the zones (≈1e-7 relative to
+:class:`pyproj.Geod`); intersections are computed in the parcels' own projected CRS (or in that
+equal-area CRS for lon/lat parcels). Invalid parcels (only those) are repaired first.
 
-The :class:`Payload` is plain data (WKB and WKT) so it can be shipped to dask workers; every call
-of :func:`overlaps` rebuilds and prepares its own zone geometries, since prepared GEOS geometries
-must not be shared between threads.
+The :class:`Payload` is plain data (WKB, WKT, numpy arrays) so it can be shipped to dask workers;
+every call of :func:`overlaps` rebuilds and prepares its own zone geometries, since prepared GEOS
+geometries must not be shared between threads.
 """
 
 from __future__ import annotations
