@@ -124,10 +124,10 @@ def make_payload(
     kinds_present = tuple(k for k in kinds if (table["kind"] == k).any())
     outside_kinds = kinds_present if outside else ()
     unions = [shapely.union_all(arr[(table["kind"] == k).to_numpy()]) for k in outside_kinds]
-    everything = np.asarray([*arr, *unions], dtype=object)
+    # private copies: preparing is in place, and the caller's geometries may be in use elsewhere
+    everything = shapely.from_wkb(shapely.to_wkb(np.asarray([*arr, *unions], dtype=object)))
     shapely.prepare(everything)
     grid_params, grid_states = _zone_grids(everything, _GRID_CELLS)
-    shapely.destroy_prepared(everything)
     return Payload(
         parcels_crs=src.to_wkt(),
         work_crs=work.to_wkt(),
