@@ -42,6 +42,16 @@ demo: $(VENV)/.installed
 		--scheme sample_data/criteria/per_mu_2024_example.toml -o $(OUT)/per_mu_grades.xlsx --overwrite
 	$(BIN)/landkit recommend sample_data/parcels.gpkg --demand sample_data/demand/new_materials_30_60mu.toml \
 		--zones sample_data/zones/hongjiang.toml -o $(OUT)/shortlist.csv --overwrite
+	rm -f $(OUT)/ledger.gpkg
+	for f in sample_data/snapshots/register_*.gpkg; do \
+		d=$${f##*register_}; d=$${d%.gpkg}; \
+		$(BIN)/landkit track record $$f --as-of $$d --ledger $(OUT)/ledger.gpkg \
+			--source "洪江市自然资源局季度台账" || exit 1; \
+	done
+	$(BIN)/landkit track progress --ledger $(OUT)/ledger.gpkg --baseline 2023-12-31 --target-date 2024-12-31 \
+		--zones sample_data/zones/hongjiang.toml --scope 洪江高新区
+	$(BIN)/landkit track report --ledger $(OUT)/ledger.gpkg -o $(OUT)/clear_down --baseline 2023-12-31 \
+		--target-date 2024-12-31 --zones sample_data/zones/hongjiang.toml --scope 洪江高新区 --overwrite
 	@echo "demo outputs in $(OUT)/"
 
 test: $(VENV)/.installed-test

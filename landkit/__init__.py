@@ -18,6 +18,7 @@ from .errors import LandkitError
 from .gcj02 import bd09_to_wgs84, gcj02_to_wgs84, shift_geometries, wgs84_to_bd09, wgs84_to_gcj02
 from .io import canonicalise, combine_parcels, read_layer, read_parcels, write_parcels
 from .landuse import landuse_name, to_guide2023
+from .ledger import Ledger, Progress, write_progress_excel, write_progress_html
 from .maps import browse_map, write_browse_map
 from .recommend import Demand, read_demand, recommend
 from .rules import (
@@ -41,6 +42,8 @@ __all__ = [
     "TERRAIN_COLUMNS",
     "Demand",
     "LandkitError",
+    "Ledger",
+    "Progress",
     "__version__",
     "add_area_columns",
     "assess_efficiency",
@@ -79,6 +82,8 @@ __all__ = [
     "wgs84_to_gcj02",
     "write_browse_map",
     "write_parcels",
+    "write_progress_excel",
+    "write_progress_html",
     "zonal_stats",
 ]
 
