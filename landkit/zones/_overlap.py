@@ -241,9 +241,10 @@ def _classify(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Zone and parcel positions of intersecting pairs, and whether the zone contains the parcel properly.
 
-    A coarse grid per zone settles most pairs without GEOS: a parcel whose bounding box lies in one
-    grid cell is inside the zone when the cell is (``contains_properly``), disjoint when the cell is;
-    only the rest are tested with the prepared zone (``contains_properly``, then ``intersects``).
+    A coarse grid per zone settles most pairs without GEOS: a parcel whose bounding box is covered by
+    grid cells that all lie inside the zone (``contains_properly``) is inside it, one whose covering
+    cells are all disjoint from the zone is not; only the rest are tested with the prepared zone
+    (``contains_properly``, then ``intersects``).
     The answer is exact: the grid only decides what the predicates would.
     """
     tree = shapely.STRtree(parcels)
@@ -255,11 +256,15 @@ def _classify(
         x0, y0, size, nx, ny, off = params[zone_idx].T
         ix0, iy0 = np.floor((pb[:, 0] - x0) / size), np.floor((pb[:, 1] - y0) / size)
         ix1, iy1 = np.floor((pb[:, 2] - x0) / size), np.floor((pb[:, 3] - y0) / size)
-        single = (ix0 == ix1) & (iy0 == iy1) & (ix0 >= 0) & (iy0 >= 0) & (ix0 < nx) & (iy0 < ny)
-        cell = np.where(single, off + iy0 * nx + ix0, 0).astype(np.int64)
-        state = np.where(single, states[cell], 1)
-        inside = state == 2
-        undecided = state == 1
+        # a bounding box over at most 2 × 2 cells of the grid is covered by its four corner cells
+        small = (ix1 - ix0 <= 1) & (iy1 - iy0 <= 1) & (ix0 >= 0) & (iy0 >= 0) & (ix1 < nx) & (iy1 < ny)
+        lo, hi = np.full(len(zone_idx), 1, dtype=np.int8), np.full(len(zone_idx), 1, dtype=np.int8)
+        if small.any():
+            corners = [(ix0, iy0), (ix1, iy0), (ix0, iy1), (ix1, iy1)]
+            cs = np.stack([states[(off + cy * nx + cx)[small].astype(np.int64)] for cx, cy in corners])
+            lo[small], hi[small] = cs.min(axis=0), cs.max(axis=0)
+        inside = lo == 2  # every covering cell inside the zone's interior
+        undecided = ~inside & (hi > 0)  # all covering cells disjoint from the zone: no pair
     rest = np.flatnonzero(undecided)
     inside[rest] = shapely.contains_properly(zones[zone_idx[rest]], parcels[parcel_idx[rest]])
     edge = rest[~inside[rest]]
