@@ -34,7 +34,7 @@ from ._atomic import atomic_path
 from .area import geodesic_area
 from .crs import HONGJIANG_EXTENT, check_datum, infer_crs
 from .encoding import detect_dbf_encoding
-from .errors import CRSMismatchError, DataFormatError, OutputExistsError, ValidationError
+from .errors import CRSMismatchError, DataFormatError, OutputExistsError
 from .headers import map_headers, short_name
 from .schema import (
     CONSTRUCTION_STATUSES,
@@ -390,17 +390,9 @@ def read_parcels(
     )
     gdf.attrs["landkit"] = meta | {"region": tuple(region)}
     if strict:
-        from .validate import validate
+        from .validate import raise_on_errors, validate
 
-        report = validate(gdf, region=region)
-        errors = report[report["severity"] == "error"]
-        if len(errors):
-            first = errors.iloc[0]
-            raise ValidationError(
-                f"{Path(path).name}: {len(errors)} validation errors (first: row {first['row']}, "
-                f"{first['problem']}: {first['detail']}); see landkit.validate(...) for all",
-                report=report,
-            )
+        raise_on_errors(validate(gdf, region=region), what=Path(path).name)
     return gdf
 
 

@@ -19,7 +19,6 @@ Every result row carries ``rec_reason``, a readable Chinese explanation
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._toml import read_toml
 from .errors import ConfigError, CRSError
 from .schema import CLEARED_STATUSES, STATUSES
 from .units import MU_M2
@@ -135,12 +135,7 @@ def read_demand(path: str | Path, /) -> Demand:
     (30.0, 60.0, ('1001',))
     """
     p = Path(path)
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"demand file {p} does not exist") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"demand file {p} is not valid TOML: {exc}") from exc
+    doc = read_toml(p, what="demand")
     known = {
         "name",
         "top",

@@ -33,12 +33,13 @@ import shapely
 from .area import geodesic_area
 from .crs import HONGJIANG_EXTENT
 from .encoding import looks_mojibake
+from .errors import ValidationError
 from .landuse import SYSTEMS, is_known
 from .schema import CATEGORIES, STATUSES, split_categories
 from .units import MU_M2
 from .values import check_parcel_id, check_unit_id
 
-__all__ = ["PROBLEMS", "REPORT_COLUMNS", "repair_geometries", "summarise", "validate"]
+__all__ = ["PROBLEMS", "REPORT_COLUMNS", "raise_on_errors", "repair_geometries", "summarise", "validate"]
 
 REPORT_COLUMNS = ["row", "parcel_id", "field", "problem", "severity", "detail", "suggestion"]
 
@@ -415,6 +416,28 @@ def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
                 suggestion="re-read with encoding='gbk' or fix the source text",
             )
     return recs
+
+
+def raise_on_errors(report: pd.DataFrame, /, *, what: str) -> None:
+    """Raise :class:`ValidationError` (carrying ``report``) when the report holds any error.
+
+    Examples
+    --------
+    >>> ok = pd.DataFrame({"severity": ["warning"], "problem": ["area_mismatch"]})
+    >>> raise_on_errors(ok, what="register") is None
+    True
+    """
+    errors = report[report["severity"] == "error"]
+    if len(errors):
+        first = errors.iloc[0]
+        where = (
+            f"parcel {first['parcel_id']}" if pd.notna(first.get("parcel_id")) else f"row {first.get('row')}"
+        )
+        raise ValidationError(
+            f"{what}: {len(errors)} validation error(s) (first: {where}, {first['problem']}: "
+            f"{first['detail']}); see landkit.validate(...) for all",
+            report=report,
+        )
 
 
 def repair_geometries(parcels: gpd.GeoDataFrame, /) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

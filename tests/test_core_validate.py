@@ -80,7 +80,7 @@ def test_strict_mode_raises_with_the_report(tmp_path: Path) -> None:
     g = _table()
     path = tmp_path / "bad.gpkg"
     landkit.write_parcels(g, path)
-    with pytest.raises(ValidationError, match="validation errors") as info:
+    with pytest.raises(ValidationError, match="validation error") as info:
         landkit.read_parcels(path, strict=True)
     assert len(info.value.report) > 5  # type: ignore[arg-type]
     clean = landkit.read_parcels(path).iloc[[0]]

@@ -194,17 +194,10 @@ def _problems(gdf: gpd.GeoDataFrame) -> list[str]:
 
 def _full_validation(gdf: gpd.GeoDataFrame) -> None:
     """Run :func:`landkit.validate`; refuse on any error, log the warnings."""
-    from ..validate import validate
+    from ..validate import raise_on_errors, validate
 
     report = validate(gdf)
-    errors = report[report["severity"] == "error"]
-    if len(errors):
-        first = errors.iloc[0]
-        raise ValidationError(
-            f"register refused: {len(errors)} validation error(s) (first: parcel {first['parcel_id']}, "
-            f"{first['problem']}: {first['detail']}); see landkit.validate(...) for all",
-            report=report,
-        )
+    raise_on_errors(report, what="register refused")
     warned = report[report["severity"] == "warning"]
     if len(warned):
         counts = warned["problem"].value_counts()

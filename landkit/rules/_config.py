@@ -9,20 +9,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .._toml import read_toml
 from ..errors import ConfigError
 
 __all__ = ["fraction", "load_statute", "read_toml"]
-
-
-def read_toml(path: str | Path, /, *, what: str) -> dict[str, Any]:
-    """Parse a TOML file, turning a missing or broken file into :class:`ConfigError`."""
-    p = Path(path)
-    try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{what} file {p} does not exist") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{what} file {p} is not valid TOML: {exc}") from exc
 
 
 @cache

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import tomllib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._toml import read_toml
 from ..errors import ConfigError, LandkitWarning
 
 __all__ = [
@@ -117,12 +117,7 @@ def read_holidays(path: str | Path, /) -> HolidayCalendar:
     (True, False)
     """
     p = Path(path)
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"holiday calendar {p} does not exist") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"holiday calendar {p} is not valid TOML: {exc}") from exc
+    doc = read_toml(p, what="holiday calendar")
     days: dict[dt.date, str] = {}
     for i, h in enumerate(doc.get("holiday", [])):
         name = str(h.get("name", f"holiday {i + 1}"))
