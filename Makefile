@@ -24,6 +24,10 @@ demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	$(BIN)/landkit validate sample_data/delivered/idle_xianzhi.shp sample_data/delivered/low_efficiency.gpkg \
 		sample_data/delivered/taizhang.xlsx -o $(OUT)/validation_report.xlsx --overwrite
+	$(BIN)/landkit zones summary sample_data/parcels.gpkg --zones sample_data/zones/hongjiang.toml --by status \
+		-o $(OUT)/zone_summary.xlsx --overwrite
+	$(BIN)/landkit zones join sample_data/parcels.gpkg --zones sample_data/zones/hongjiang.toml \
+		-o $(OUT)/zone_join.csv --overwrite
 	$(BIN)/landkit raster terrain sample_data/parcels.gpkg sample_data/dem/hongjiang_dem_4546.tif \
 		-o $(OUT)/parcels_terrain.gpkg --overwrite
 	$(BIN)/landkit raster slope sample_data/dem/hongjiang_dem_4546.tif -o $(OUT)/slope.tif --overwrite

@@ -33,6 +33,16 @@ from .rules import (
 from .schema import CATEGORIES, FIELDS, STATUSES, has_category, to_chinese_labels
 from .units import MU_M2, m2_to_mu, mu_to_m2
 from .validate import repair_geometries, summarise, validate
+from .zones import (
+    ZoneJoinWarning,
+    ZoneSet,
+    assign_zones,
+    join_zones,
+    outside_parcels,
+    read_zones,
+    zone_summary,
+    zones_from_frame,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -44,10 +54,13 @@ __all__ = [
     "LandkitError",
     "Ledger",
     "Progress",
+    "ZoneJoinWarning",
+    "ZoneSet",
     "__version__",
     "add_area_columns",
     "assess_efficiency",
     "assess_idle",
+    "assign_zones",
     "bd09_to_wgs84",
     "browse_map",
     "canonicalise",
@@ -58,9 +71,11 @@ __all__ = [
     "grade_per_mu",
     "has_category",
     "infer_crs",
+    "join_zones",
     "landuse_name",
     "m2_to_mu",
     "mu_to_m2",
+    "outside_parcels",
     "procedure_deadlines",
     "read_criteria",
     "read_demand",
@@ -68,6 +83,7 @@ __all__ = [
     "read_layer",
     "read_parcels",
     "read_scheme",
+    "read_zones",
     "recommend",
     "repair_geometries",
     "shift_geometries",
@@ -85,6 +101,8 @@ __all__ = [
     "write_progress_excel",
     "write_progress_html",
     "zonal_stats",
+    "zone_summary",
+    "zones_from_frame",
 ]
 
 # rasterio takes a while to import: the raster functions load on first use (PEP 562).
