@@ -60,15 +60,20 @@ EXTENT = (380_000.0, 3_000_000.0, 440_000.0, 3_060_000.0)  # 60 km × 60 km in E
 
 
 def make_data(n: int, seed: int = 42) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """``n`` rotated rectangular parcels (30–150 m sides) and 30 zones: 16 tiling townships (Voronoi),
-    6 river/road belts (buffered polylines), 4 blocks (township unions ∩ discs), 4 parks."""
+    """``n`` rotated, surveyed-looking rectangular parcels (30–150 m sides, 18 vertices + closing one, as
+    bureau parcels have ~19) and 30 zones: 16 tiling townships (Voronoi), 6 river/road belts (buffered
+    polylines), 4 blocks (township unions ∩ discs), 4 parks."""
     rng = np.random.default_rng(seed)
     x0, y0, x1, y1 = EXTENT
     cx, cy = rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)
     w, h, a = rng.uniform(30, 150, n), rng.uniform(30, 150, n), rng.uniform(0, np.pi, n)
-    corners = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]], dtype=float) / 2
-    dx = corners[None, :, 0] * w[:, None]
-    dy = corners[None, :, 1] * h[:, None]
+    theta = np.linspace(0, 2 * np.pi, 18, endpoint=False) + np.pi / 18
+    # points on the rectangle's boundary seen from its centre, jittered by ~1 % like a survey
+    reach = np.minimum(
+        (w[:, None] / 2) / np.abs(np.cos(theta))[None, :], (h[:, None] / 2) / np.abs(np.sin(theta))[None, :]
+    ) * rng.uniform(0.99, 1.01, (n, 18))
+    dx = np.concatenate([reach * np.cos(theta), (reach * np.cos(theta))[:, :1]], axis=1)
+    dy = np.concatenate([reach * np.sin(theta), (reach * np.sin(theta))[:, :1]], axis=1)
     xs = cx[:, None] + dx * np.cos(a)[:, None] - dy * np.sin(a)[:, None]
     ys = cy[:, None] + dx * np.sin(a)[:, None] + dy * np.cos(a)[:, None]
     parcels = gpd.GeoDataFrame(
