@@ -76,14 +76,22 @@ def looks_mojibake(text: object) -> bool:
     return bool(_LATIN_RUN.search(text))
 
 
-def _dbf_text_bytes(dbf: Path) -> tuple[int, bytes]:
-    """Return the language-driver byte and the concatenated bytes of all character fields."""
-    data = dbf.read_bytes()
-    if len(data) < 32:
-        raise EncodingError(f"{dbf} is too short to be a DBF file")
-    n_records = int.from_bytes(data[4:8], "little")
-    header_len = int.from_bytes(data[8:10], "little")
-    record_len = int.from_bytes(data[10:12], "little")
+def _dbf_text_bytes(dbf: Path, *, max_bytes: int | None = None) -> tuple[int, bytes, bool]:
+    """Return the language-driver byte, the bytes of the character fields of the first records (whole
+    records, at most ``max_bytes`` of them) and whether that covers every record."""
+    with open(dbf, "rb") as fh:
+        head = fh.read(32)
+        if len(head) < 32:
+            raise EncodingError(f"{dbf} is too short to be a DBF file")
+        n_records = int.from_bytes(head[4:8], "little")
+        header_len = int.from_bytes(head[8:10], "little")
+        record_len = max(int.from_bytes(head[10:12], "little"), 1)
+        body_len = n_records * record_len
+        if max_bytes is not None:
+            body_len = min(body_len, max(max_bytes // record_len, 1) * record_len)
+        fh.seek(0)
+        data = fh.read(header_len + body_len)
+    complete = body_len >= n_records * record_len
     ldid = data[29]
     fields: list[tuple[int, int]] = []  # (offset in record, length) of C fields
     types: set[str] = set()
@@ -96,15 +104,15 @@ def _dbf_text_bytes(dbf: Path) -> tuple[int, bytes]:
             fields.append((offset, flen))
         offset += flen
         pos += 32
-    body = data[header_len : header_len + n_records * record_len]
+    body = data[header_len : header_len + body_len]
     if types <= set("CNFDL"):  # every other field is ASCII: the whole body can be checked at once
-        return ldid, body
+        return ldid, body, complete
     chunks = []
     for r in range(0, len(body), record_len):
         rec = body[r : r + record_len]
         for off, ln in fields:
             chunks.append(rec[off : off + ln].rstrip(b" \x00"))
-    return ldid, b"\n".join(chunks)
+    return ldid, b"\n".join(chunks), complete
 
 
 def _decodes(data: bytes, codec: str, *, limit: int) -> bool:
@@ -159,17 +167,17 @@ def detect_dbf_encoding(path: str | Path, /) -> tuple[str, str]:
             except LookupError:
                 break  # an unknown .cpg: fall through to the other evidence
             return name, "cpg"
-    ldid, text = _dbf_text_bytes(dbf)
+    # the first 16 MB of whole records decide, unless they are plain ASCII: then all records are read
+    ldid, text, complete = _dbf_text_bytes(dbf, max_bytes=16 * 2**20)
     if ldid in LDID_ENCODINGS:
         return LDID_ENCODINGS[ldid], "ldid"
+    if text.isascii() and not complete:
+        ldid, text, complete = _dbf_text_bytes(dbf)
     if text.isascii():
         return "utf-8", "ascii"
-    try:
-        text.decode("utf-8", errors="strict")
+    if _decodes(text, "utf-8", limit=len(text)):
         return "utf-8", "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if _decodes(text, "gb18030", limit=8 * 2**20):  # GB18030 takes almost any bytes: 8 MB decide
+    if _decodes(text, "gb18030", limit=len(text)):
         return "gb18030", "gb18030"
     raise EncodingError(
         f"{dbf.name}: text is neither UTF-8 nor GBK/GB18030; pass encoding='...' "

@@ -199,6 +199,13 @@ def validate(
     return report.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
+def _text(col: pd.Series) -> pd.Series:
+    """A column as stripped text (missing stays missing), without copying text columns needlessly."""
+    return (
+        col if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object else col.astype("str")
+    ).str.strip()
+
+
 def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
     if "parcel_id" not in g:
         return [
@@ -213,7 +220,7 @@ def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
             }
         ]
     recs: list[dict[str, Any]] = []
-    ids = g["parcel_id"].astype("string").str.strip()
+    ids = _text(g["parcel_id"])
     missing = ids.isna() | (ids == "")
     recs += _rows(
         g,
@@ -246,7 +253,7 @@ def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
         suggestion="宗地代码: 6位县代码+3位地籍区+3位地籍子区+2位特征码+5位顺序号",
     )
     if "unit_id" in g:
-        uid = g["unit_id"].astype("string").str.strip()
+        uid = _text(g["unit_id"])
         has = uid.notna() & (uid != "")
         good = uid.str.fullmatch(r"\d{12}[GJZ][ABSXCDEFHGWY]\d{5}[FLQW]\d{8}").fillna(False).astype(bool)
         recs += _rows(
@@ -309,7 +316,7 @@ def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
     if "landuse_code" not in g:
         return []
     codes = g["landuse_code"]
-    has = codes.notna() & (codes.astype("string").str.strip() != "")
+    has = codes.notna() & (_text(codes) != "")
     if "landuse_system" not in g:
         return _rows(
             g,
@@ -391,6 +398,20 @@ def _vocabulary_check(g: pd.DataFrame) -> list[dict[str, Any]]:
 _SUSPECT = re.compile("锟斤拷|烫烫烫|\ufffd|[\u00a1-\u00ff]{3,}")
 
 
+def _suspect_values(values: list[Any]) -> set[str]:
+    """The strings among ``values`` that contain a mojibake marker (RE2 in pyarrow when it can)."""
+    texts = [v for v in values if isinstance(v, str)]
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(texts, type=pa.string())
+        hit = pc.match_substring_regex(arr, "锟斤拷|烫烫烫|\\x{fffd}|[\\x{a1}-\\x{ff}]{3,}")
+        return set(pc.filter(arr, hit).to_pylist())
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return {t for t in texts if not t.isascii() and _SUSPECT.search(t)}
+
+
 def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
     recs: list[dict[str, Any]] = []
     for c in g.columns:
@@ -402,7 +423,7 @@ def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
             uniq = list(pd.unique(values.dropna()))
         except TypeError:  # object columns may hold lists (e.g. GeoJSON "center"): look at the strings only
             uniq = list({v for v in values if isinstance(v, str)})
-        suspects = {v for v in uniq if isinstance(v, str) and not v.isascii() and _SUSPECT.search(v)}
+        suspects = _suspect_values(uniq)
         if suspects:
             hit = values.isin(list(suspects))
             hit = hit & g[c].map(looks_mojibake)

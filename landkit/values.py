@@ -64,14 +64,18 @@ def parse_dates(values: Iterable[object], /) -> pd.Series:
         Aligned on the input index when ``values`` is a Series.
     """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    cache: dict[object, pd.Timestamp | None] = {}
-    for v in pd.unique(series.astype(object)):
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series.astype("datetime64[ns]")
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    parsed = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")  # last slot: missing
+    for k, v in enumerate(uniques):  # ledgers repeat the same dates: parse each distinct value once
         try:
-            cache[v] = _one_date(v)
+            ts = _one_date(v)
         except (ValueError, OverflowError, TypeError):
-            cache[v] = None
-    parsed = series.astype(object).map(cache)
-    out = pd.Series(pd.to_datetime(parsed.tolist()), index=series.index, dtype="datetime64[ns]")
+            ts = None
+        if ts is not None:
+            parsed[k] = ts.to_datetime64()
+    out = pd.Series(parsed[codes], index=series.index, dtype="datetime64[ns]")
     return out if isinstance(values, pd.Series) else out.reset_index(drop=True)
 
 
