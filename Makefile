@@ -1,6 +1,6 @@
 # Two commands do all the setup on a fresh Linux machine with Python >= 3.11:
 #   make demo   — create .venv, install landkit, run the main job on sample_data/ (outputs in out/)
-#   make test   — create .venv with the test extras and run the whole test suite
+#   make test   — create .venv with the test extras, lint (ruff, mypy) and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -58,7 +58,7 @@ demo: $(VENV)/.installed
 		--target-date 2024-12-31 --zones sample_data/zones/hongjiang.toml --scope 洪江高新区 --overwrite
 	@echo "demo outputs in $(OUT)/"
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules landkit tests
 
 lint: $(VENV)/.installed-test
@@ -68,6 +68,10 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_read.py
+	$(BIN)/python benchmarks/bench_zones.py --sizes 100000
+	$(BIN)/python benchmarks/bench_browse.py
+	$(BIN)/python benchmarks/bench_raster.py
+	$(BIN)/python benchmarks/bench_ledger.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
