@@ -21,10 +21,8 @@ def test_readme_opens_with_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = re.search(r"```sh\n(.*?)```", text, flags=re.S)
     assert first_block is not None
-    assert [line.split()[:2] for line in first_block.group(1).splitlines()] == [
-        ["make", "demo"],
-        ["make", "test"],
-    ]
+    commands = [line.split()[:2] for line in first_block.group(1).splitlines()]
+    assert commands == [["make", "demo"], ["make", "test"]]
 
 
 def test_jupyter_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,7 +32,7 @@ def test_jupyter_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     namespace: dict[str, object] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the sample files have no CRS on purpose: inference warns
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the README is ours
+        exec(compile(block, "README.md", "exec"), namespace)  # the README is ours
     parcels = namespace["parcels"]
     assert isinstance(parcels, pd.DataFrame)
     assert len(parcels) == 2000  # the three delivered layers together are the whole sample
