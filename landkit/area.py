@@ -9,7 +9,7 @@ data and measures there with vectorised shapely: this agrees with ``pyproj.Geod`
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -63,42 +63,88 @@ def geodesic_area(
     crs = pyproj.CRS.from_user_input(gs.crs)
     raw = np.asarray(gs.values)
     missing = pd.isna(raw)
-    if method == "laea" and crs.is_projected:
-        # Small parcels in a projected CRS: planar area / areal scale factor at the centroid. The scale
-        # varies by < 1e-9 across a parcel of a few km, so this equals the ellipsoidal area to ~1e-8.
-        bounds = shapely.bounds(raw)
-        extent = np.fmax(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])  # NaN for missing/empty
-        small = ~missing & (extent < 5000)
-        if small.any():
-            out = np.full(len(raw), np.nan)
-            out[small] = _scale_corrected_area(raw[small], crs)
-            rest = ~small & ~missing
-            if rest.any():
-                out[rest] = geodesic_area(gpd.GeoSeries(raw[rest], crs=crs)).to_numpy()
-            out[~small & ~rest & ~missing] = 0.0
-            return pd.Series(out, index=gs.index, name="area_m2")
-    geo = gs.to_crs(4490) if not crs.equals(pyproj.CRS.from_epsg(4490)) else gs
-    values = np.asarray(geo.values)
+    cm = _tm_central_meridian(crs) if method == "laea" else None
+    if cm is not None:
+        # Parcels in a Gauss-Krüger/UTM CRS: planar area over the areal scale factor at the centroid,
+        # where an a-priori bound on the error from edges being straight in the projection instead of
+        # geodesics is below 1e-7 (short edges near the central meridian); LAEA for the others.
+        empty = ~missing & shapely.is_empty(raw)  # is_empty(None) is False
+        present = np.flatnonzero(~missing & ~empty)
+        areas, ok = _tm_areas(raw[present], crs, cm) if len(present) else (np.zeros(0), np.zeros(0, bool))
+        out = np.where(empty, 0.0, np.nan)
+        out[present[ok]] = areas[ok]
+        rest = present[~ok]
+        if len(rest):
+            out[rest] = _laea_area(gpd.GeoSeries(raw[rest], crs=crs))
+        return pd.Series(out, index=gs.index, name="area_m2")
     if method == "geod":
+        geo = gs.to_crs(4490) if not crs.equals(pyproj.CRS.from_epsg(4490)) else gs
+        values = np.asarray(geo.values)
         geod = pyproj.Geod(ellps="GRS80")
         out = np.array(
             [np.nan if g is None else abs(geod.geometry_area_perimeter(g)[0]) for g in values],
             dtype=float,
         )
         return pd.Series(out, index=gs.index, name="area_m2")
+    return pd.Series(_laea_area(gs), index=gs.index, name="area_m2")
+
+
+def _laea_area(gs: gpd.GeoSeries) -> np.ndarray:
+    """Planar areas in a Lambert azimuthal equal-area projection on GRS80 centred on the data."""
+    crs = pyproj.CRS.from_user_input(gs.crs)
+    geo = gs.to_crs(4490) if not crs.equals(pyproj.CRS.from_epsg(4490)) else gs
+    values = np.asarray(geo.values)
+    missing = pd.isna(values)
     bounds = geo.total_bounds
     if not np.all(np.isfinite(bounds)):
-        return pd.Series(np.where(missing, np.nan, 0.0), index=gs.index, name="area_m2")
+        return np.where(missing, np.nan, 0.0)
     lon0 = (bounds[0] + bounds[2]) / 2
     lat0 = (bounds[1] + bounds[3]) / 2
     laea = pyproj.CRS.from_proj4(f"+proj=laea +lat_0={lat0} +lon_0={lon0} +ellps=GRS80 +units=m +no_defs")
     projected = geo.to_crs(laea)
     out = shapely.area(np.asarray(projected.values)).astype(float)
     out[missing] = np.nan
-    return pd.Series(out, index=gs.index, name="area_m2")
+    return np.asarray(out, dtype=float)
 
 
-def _scale_corrected_area(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+_EDGE_BOUND = 1e-7  # largest a-priori relative error accepted for the scale-factor method
+_R2 = 6_371_000.0**2
+
+
+def _tm_central_meridian(crs: pyproj.CRS) -> float | None:
+    """Central meridian of a Transverse Mercator (Gauss-Krüger, UTM) CRS, else None."""
+    if not crs.is_projected or crs.coordinate_operation is None:
+        return None
+    if "transverse mercator" not in crs.coordinate_operation.method_name.lower():
+        return None
+    for p in crs.coordinate_operation.params:
+        if p.name == "Longitude of natural origin":
+            return float(p.value)
+    return None
+
+
+def _tm_areas(geoms: np.ndarray, crs: pyproj.CRS, cm: float) -> tuple[np.ndarray, np.ndarray]:
+    """Scale-factor areas and where they are trusted.
+
+    A straight edge of length L in a Transverse Mercator plane, at distance E from the central
+    meridian, bows from the geodesic by a curvature of at most E/R²; the area between the two is at
+    most E·L³/(12 R²). Where the sum over a parcel's edges is below ``_EDGE_BOUND`` of its area the
+    scale-factor area is used.
+    """
+    planar = shapely.area(geoms)
+    coords, part = shapely.get_coordinates(geoms, return_index=True)
+    seg = np.hypot(np.diff(coords[:, 0]), np.diff(coords[:, 1]))
+    same = part[1:] == part[:-1]  # ring joins inside multi-part geometries count too: a safe overestimate
+    l3 = np.bincount(part[1:][same], weights=seg[same] ** 3, minlength=len(geoms))
+    areas, lon, lat = _scale_corrected_area(geoms, crs, with_lonlat=True)
+    east = np.abs(lon - cm) * np.cos(np.radians(lat)) * 111_320.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = east * l3 / (12.0 * _R2) / planar
+    ok = (planar == 0) | (bound < _EDGE_BOUND)
+    return areas, np.asarray(ok, dtype=bool)
+
+
+def _scale_corrected_area(geoms: np.ndarray, crs: pyproj.CRS, *, with_lonlat: bool = False) -> Any:
     planar = shapely.area(geoms)
     with np.errstate(invalid="ignore"):
         cent = shapely.centroid(geoms)
@@ -106,9 +152,9 @@ def _scale_corrected_area(geoms: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
     geodetic = crs.geodetic_crs or pyproj.CRS.from_epsg(4490)
     lon, lat = pyproj.Transformer.from_crs(crs, geodetic, always_xy=True).transform(x, y)
     scale = pyproj.Proj(crs).get_factors(lon, lat, errcheck=False).areal_scale
-    out = planar / np.asarray(scale, dtype=float)
+    out = np.asarray(planar / np.asarray(scale, dtype=float), dtype=float)
     out[planar == 0] = 0.0
-    return np.asarray(out, dtype=float)
+    return (out, np.asarray(lon), np.asarray(lat)) if with_lonlat else out
 
 
 def add_area_columns(gdf: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:

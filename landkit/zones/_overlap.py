@@ -156,6 +156,26 @@ def _transform(geoms: np.ndarray, src: pyproj.CRS, dst: pyproj.CRS) -> np.ndarra
     return shapely.transform(geoms, fn)
 
 
+def _areas(geoms: np.ndarray, work: pyproj.CRS, area_crs: pyproj.CRS) -> np.ndarray:
+    """Ellipsoidal areas (m²). In a Gauss-Krüger/UTM CRS, planar area over the areal scale factor wherever
+    the error bound of :mod:`landkit.area` allows (about 3× faster than reprojecting every vertex), and
+    the payload's equal-area ``area_crs`` elsewhere."""
+    from ..area import _tm_areas, _tm_central_meridian
+
+    cm = _tm_central_meridian(work)
+    if cm is None:
+        return np.asarray(shapely.area(_transform(geoms, work, area_crs)), dtype=float)
+    out = np.zeros(len(geoms))
+    idx = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    if len(idx):
+        areas, ok = _tm_areas(geoms[idx], work, cm)
+        out[idx[ok]] = areas[ok]
+        rest = idx[~ok]  # the fixed equal-area CRS of the payload: the same answer in every partition
+        if len(rest):
+            out[rest] = shapely.area(_transform(geoms[rest], work, area_crs))
+    return out
+
+
 @dataclass(frozen=True)
 class Overlaps:
     """Result of :func:`overlaps` for one chunk of parcels (positions are chunk-local)."""
@@ -181,7 +201,7 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
         arr = arr.copy()
         arr[invalid] = shapely.make_valid(arr[invalid], method="structure", keep_collapsed=False)
     work_geoms = _transform(arr, src, work)
-    parcel_area = shapely.area(_transform(work_geoms, work, area_crs))
+    parcel_area = _areas(work_geoms, work, area_crs)
     parcel_area[missing] = np.nan
     empty = np.flatnonzero(missing | ~(parcel_area > 0))
 
@@ -194,7 +214,7 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
     edge = np.flatnonzero(~inside)
     if len(edge):
         pieces = shapely.intersection(work_geoms[parcel_idx[edge]], zones[zone_idx[edge]])
-        area[edge] = shapely.area(_transform(pieces, work, area_crs))
+        area[edge] = _areas(pieces, work, area_crs)
     keep = area > 0
     zone_idx, parcel_idx, area = zone_idx[keep], parcel_idx[keep], area[keep]
 
