@@ -164,7 +164,19 @@ def write_progress_excel(
 
     Examples
     --------
-    >>> write_progress_excel(progress, "out/清零进度.xlsx")  # doctest: +SKIP
+    >>> import geopandas as gpd, pandas as pd, pathlib, tempfile
+    >>> from shapely.geometry import box
+    >>> from landkit.ledger import Ledger
+    >>> reg = gpd.GeoDataFrame(
+    ...     {"parcel_id": ["431281101001GB00001"], "status": ["identified"], "categories": ["idle"]},
+    ...     geometry=[box(400000, 3010000, 400100, 3010100)], crs=4546)
+    >>> ledger = Ledger(pathlib.Path(tempfile.mkdtemp()) / "ledger.gpkg")
+    >>> _ = ledger.record(reg, as_of="2024-03-31", source="县局台账")
+    >>> _ = ledger.record(reg.assign(status="revitalized"), as_of="2024-06-30", source="县局台账")
+    >>> p = ledger.progress(baseline="2024-03-31", target_date="2024-12-31")
+    >>> out = write_progress_excel(p, pathlib.Path(tempfile.mkdtemp()) / "清零进度.xlsx")
+    >>> pd.ExcelFile(out).sheet_names[:2]
+    ['说明', '进度汇总']
     """
     tables = progress_tables(progress, changes=changes)
     with (
