@@ -175,7 +175,7 @@ def write_progress_excel(
     >>> _ = ledger.record(reg.assign(status="revitalized"), as_of="2024-06-30", source="县局台账")
     >>> p = ledger.progress(baseline="2024-03-31", target_date="2024-12-31")
     >>> out = write_progress_excel(p, pathlib.Path(tempfile.mkdtemp()) / "清零进度.xlsx")
-    >>> pd.ExcelFile(out).sheet_names[:2]
+    >>> list(pd.read_excel(out, sheet_name=None))[:2]
     ['说明', '进度汇总']
     """
     tables = progress_tables(progress, changes=changes)
