@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import click
 import geopandas as gpd
@@ -28,12 +27,9 @@ log = logging.getLogger(__name__)
 
 
 def _read_parcels(path: Path, layer: str | None) -> gpd.GeoDataFrame:
-    try:
-        from ..io import read_parcels
-    except ImportError:  # the reader is optional while the package grows
-        kwargs: dict[str, Any] = {"layer": layer} if layer else {}
-        return gpd.read_file(path, **kwargs)
-    return read_parcels(path, layer=layer) if layer else read_parcels(path)
+    from ..io import read_parcels
+
+    return read_parcels(path, layer=layer)
 
 
 def read_zone_layer(path: Path) -> gpd.GeoDataFrame:
@@ -79,6 +75,11 @@ def command() -> None:
     help="public: allow-listed fields only; internal: every field.",
 )
 @click.option(
+    "--fields",
+    default=None,
+    help="Custom profile: comma-separated fields to publish (replaces --profile), e.g. parcel_id,name.",
+)
+@click.option(
     "--basemap",
     type=click.Choice(["tianditu", "gaode", "osm", "none"]),
     default="tianditu",
@@ -109,6 +110,7 @@ def browse(
     output: Path,
     layer: str | None,
     profile: str,
+    fields: str | None,
     basemap: str,
     tianditu_token: str | None,
     zones_path: Path | None,
@@ -123,11 +125,12 @@ def browse(
     check_output(output, overwrite=overwrite)
     frame = _read_parcels(parcels, layer)
     zones = read_zone_layer(zones_path) if zones_path is not None else None
+    chosen: str | list[str] = [f.strip() for f in fields.split(",") if f.strip()] if fields else profile
     out = write_browse_map(
         frame,
         output,
         zones=zones,
-        profile=profile,
+        profile=chosen,
         basemap=basemap,
         tianditu_token=tianditu_token,
         title=title,
