@@ -435,30 +435,11 @@ def canonicalise(
         col = gdf[name]
         if kind == "date":
             parsed = parse_dates(col)
-            bad = col.notna() & (col.astype(str).str.strip() != "") & parsed.isna()
-            for idx in gdf.index[bad]:
-                _problem(
-                    problems,
-                    idx,
-                    name,
-                    "unparseable_date",
-                    "warning",
-                    f"{src}={col[idx]!r} is not a date",
-                    "write dates as 2023-05-01 or 2023年5月1日",
-                )
+            _report_unparsed(problems, col, parsed, name=name, src=src, what="date")
             gdf[name] = parsed
         elif kind == "float":
             parsed = parse_numbers(col)
-            bad = col.notna() & (col.astype(str).str.strip() != "") & parsed.isna()
-            for idx in gdf.index[bad]:
-                _problem(
-                    problems,
-                    idx,
-                    name,
-                    "unparseable_number",
-                    "warning",
-                    f"{src}={col[idx]!r} is not a number",
-                )
+            _report_unparsed(problems, col, parsed, name=name, src=src, what="number")
             unit = hm.units.get(src) or ("m2" if src == name else None)
             if name in _AREA_FIELDS:
                 parsed = _area_to_m2(
@@ -517,6 +498,18 @@ def canonicalise(
     out = gpd.GeoDataFrame(gdf[ordered + extra], geometry=gdf.geometry, crs=gdf.crs)
     out.attrs["landkit"] = meta
     return out
+
+
+def _report_unparsed(
+    problems: list[dict[str, Any]], raw: pd.Series, parsed: pd.Series, *, name: str, src: str, what: str
+) -> None:
+    """One ``unparseable_<what>`` warning per non-empty value that did not parse (the row is kept)."""
+    bad = raw.notna() & (raw.astype(str).str.strip() != "") & parsed.isna()
+    hint = "write dates as 2023-05-01 or 2023年5月1日" if what == "date" else ""
+    for idx in raw.index[bad]:
+        _problem(
+            problems, idx, name, f"unparseable_{what}", "warning", f"{src}={raw[idx]!r} is not a {what}", hint
+        )
 
 
 def _map_unique(col: pd.Series, fn: Any) -> pd.Series:
