@@ -502,9 +502,12 @@ def _dem(base: dict[str, gpd.GeoDataFrame], path: Path, rng: np.random.Generator
     ridge = base["xuefeng_ridge"].to_crs(_GK).geometry.iloc[0]
     d_river = shapely.distance(river, pts).reshape(gy.shape)
     d_ridge = shapely.distance(ridge, pts).reshape(gy.shape)
-    elev = 175 + 420 * (1 - np.exp(-d_river / 6000)) + 1200 * np.exp(-((d_ridge / 9000) ** 2))
+    elev = 175 + 420 * (1 - np.exp(-d_river / 6000)) + 1080 * np.exp(-((d_ridge / 9000) ** 2))
     hills = 1 - np.exp(-d_river / 2500)  # the valley floor stays near the river's level
     elev += hills * 60 * (1 + np.sin(gx / 3100) * np.cos(gy / 2700)) + rng.normal(0, 3, gy.shape)
+    # 雪峰山 is steep: gullies and spurs a few hundred metres apart near the ridge (slopes over 25°)
+    mountain = np.exp(-((d_ridge / 12000) ** 2))
+    elev += mountain * 160 * np.sin(gx / 230 + 2 * np.sin(gy / 900)) * np.cos(gy / 310)
     inside = shapely.contains_xy(county.geometry.iloc[0].buffer(2000), gx, gy)
     data = np.where(inside, np.round(elev), -32768).astype("int16")
     path.parent.mkdir(parents=True, exist_ok=True)
