@@ -504,9 +504,12 @@ def _report_unparsed(
     problems: list[dict[str, Any]], raw: pd.Series, parsed: pd.Series, *, name: str, src: str, what: str
 ) -> None:
     """One ``unparseable_<what>`` warning per non-empty value that did not parse (the row is kept)."""
-    bad = raw.notna() & (raw.astype(str).str.strip() != "") & parsed.isna()
+    if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        return  # already typed: nothing can have failed
+    failed = raw[raw.notna() & parsed.isna()]
+    failed = failed[failed.astype(str).str.strip() != ""]
     hint = "write dates as 2023-05-01 or 2023年5月1日" if what == "date" else ""
-    for idx in raw.index[bad]:
+    for idx in failed.index:
         _problem(
             problems, idx, name, f"unparseable_{what}", "warning", f"{src}={raw[idx]!r} is not a {what}", hint
         )
