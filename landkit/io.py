@@ -612,32 +612,27 @@ def combine_parcels(*frames: gpd.GeoDataFrame, to_crs: Any = None) -> gpd.GeoDat
     target = pyproj.CRS.from_user_input(to_crs) if to_crs is not None else frames[0].crs
     parts = []
     problems: list[dict[str, Any]] = []
-    for k, f in enumerate(frames):
+    for f in frames:
         g = f.to_crs(target) if (f.crs is not None and target is not None and not f.crs.equals(target)) else f
-        g = g.copy()
-        g["_layer"] = k
-        g["_row"] = g.index
-        parts.append(g)
+        parts.append(pd.DataFrame(g).rename(columns={g.geometry.name: "geometry"}))
         problems.extend(f.attrs.get("landkit", {}).get("problems", []))
     allp = pd.concat(parts, ignore_index=True)
-    if "parcel_id" not in allp:
-        allp["parcel_id"] = None
+    for col in ("parcel_id", "categories"):
+        if col not in allp:
+            allp[col] = None
     keyed = allp[allp["parcel_id"].notna()]
     loose = allp[allp["parcel_id"].isna()]
-    if "categories" not in allp:
-        allp["categories"] = None
-    merged_cats = keyed.groupby("parcel_id", sort=False)["categories"].agg(
-        lambda s: join_categories(set().union(*[split_categories(v) for v in s]))
-    )
-    first = keyed.groupby("parcel_id", sort=False).first()
-    first["categories"] = merged_cats
-    geoms = keyed.groupby("parcel_id", sort=False)["geometry"].first()
-    first = first.reset_index()
-    out = gpd.GeoDataFrame(first.drop(columns=["geometry"]), geometry=geoms.values, crs=target)
-    out = pd.concat([out, loose], ignore_index=True)
-    out = gpd.GeoDataFrame(out.drop(columns=["_layer", "_row"]), geometry="geometry", crs=target)
-    out.attrs["landkit"] = {"problems": problems, "source": "combined"}
-    return out
+    first = keyed.groupby("parcel_id", sort=False).first()  # first non-empty value of every column
+    repeated = keyed[keyed["parcel_id"].duplicated(keep=False)]  # only these need their tags merged
+    if len(repeated):
+        tags = repeated.groupby("parcel_id", sort=False)["categories"].agg(
+            lambda s: join_categories(set().union(*[split_categories(v) for v in s]))
+        )
+        first.loc[tags.index, "categories"] = tags
+    out = pd.concat([first.reset_index(), loose], ignore_index=True)
+    combined = gpd.GeoDataFrame(out, geometry="geometry", crs=target)
+    combined.attrs["landkit"] = {"problems": problems, "source": "combined"}
+    return combined
 
 
 def write_parcels(
