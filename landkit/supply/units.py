@@ -220,7 +220,7 @@ def read_units(
     --------
     >>> u = read_units("sample_data/supply/units.xlsx")
     >>> len(u), u["building"].nunique()
-    (200, 8)
+    (196, 8)
     """
     p = Path(path)
     if not p.exists():
