@@ -283,6 +283,7 @@ FIELDS.update(
                 kind="date",
                 aliases=("空置起始日期", "空置日期", "空置时间", "KZRQ"),
             ),
+            _F("utilities", "配套设施", aliases=("配套", "配套设施", "基础设施", "PTSS")),
             _F(
                 "arrears_yuan",
                 "欠缴租金(元)",
