@@ -26,7 +26,9 @@ from landkit.supply import Demand, match
 ZONES = ["甲区", "乙区", "丙区", "丁区", "标厂一期"]
 
 
-def _data(n_parcels: int, n_units: int, n_demands: int, seed: int = 7) -> tuple[list[Demand], gpd.GeoDataFrame, pd.DataFrame]:
+def _data(
+    n_parcels: int, n_units: int, n_demands: int, seed: int = 7
+) -> tuple[list[Demand], gpd.GeoDataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     x = rng.uniform(380_000, 420_000, n_parcels)
     y = rng.uniform(2_990_000, 3_030_000, n_parcels)
@@ -52,21 +54,38 @@ def _data(n_parcels: int, n_units: int, n_demands: int, seed: int = 7) -> tuple[
             "storey_height_m": rng.choice([4.5, 6.0, 8.0], n_units),
             "floor_load_kn_m2": rng.choice([5.0, 8.0, 30.0], n_units),
             "rent_yuan_m2_month": rng.uniform(6, 16, n_units),
-            "available_from": pd.Timestamp("2024-12-31") + pd.to_timedelta(rng.integers(0, 900, n_units), "D"),
+            "available_from": pd.Timestamp("2024-12-31")
+            + pd.to_timedelta(rng.integers(0, 900, n_units), "D"),
         }
     )
     demands = []
     for k in range(n_demands):
         if k % 4 == 3:
             lo = float(rng.choice([300, 800, 1500]))
-            demands.append(Demand(id=f"D{k}", floor_m2_min=lo, floor_m2_max=lo * 2, max_rent_m2_month=12,
-                                  min_storey_height_m=float(rng.choice([4.0, 6.0])), zones=("标厂一期",),
-                                  wanted_by=dt.date(2025, 12, 31)))
+            demands.append(
+                Demand(
+                    id=f"D{k}",
+                    floor_m2_min=lo,
+                    floor_m2_max=lo * 2,
+                    max_rent_m2_month=12,
+                    min_storey_height_m=float(rng.choice([4.0, 6.0])),
+                    zones=("标厂一期",),
+                    wanted_by=dt.date(2025, 12, 31),
+                )
+            )
         else:
             lo = float(rng.choice([10, 30, 50, 80]))
-            demands.append(Demand(id=f"D{k}", area_mu_min=lo, area_mu_max=lo * 1.8, landuse=("1001",),
-                                  zones=tuple(rng.choice(ZONES[:-1], 2, replace=False)), max_unit_price=30,
-                                  max_slope_deg=float(rng.choice([10, 15, 25]))))
+            demands.append(
+                Demand(
+                    id=f"D{k}",
+                    area_mu_min=lo,
+                    area_mu_max=lo * 1.8,
+                    landuse=("1001",),
+                    zones=tuple(rng.choice(ZONES[:-1], 2, replace=False)),
+                    max_unit_price=30,
+                    max_slope_deg=float(rng.choice([10, 15, 25])),
+                )
+            )
     return demands, parcels, units
 
 
@@ -124,15 +143,25 @@ def main() -> int:
     peer_s = time.perf_counter() - t0
     ok = all(set(m.loc[m["demand_id"] == d.id, "offer_id"]) == peer[d.id] for d in peer_ds)
     figures = {
-        "demands": args.demands, "parcels": args.parcels, "units": args.units, "pairs_passing": int(len(m)),
-        "match_best_s": round(min(times), 3), "goal_s": 5.0,
+        "demands": args.demands,
+        "parcels": args.parcels,
+        "units": args.units,
+        "pairs_passing": len(m),
+        "match_best_s": round(min(times), 3),
+        "goal_s": 5.0,
         "row_wise_s_per_demand": round(peer_s / len(peer_ds), 3),
         "row_wise_s_for_all_demands_estimated": round(peer_s / len(peer_ds) * args.demands, 1),
-        "peer_demands_compared": len(peer_ds), "equal_pass_sets": ok,
+        "peer_demands_compared": len(peer_ds),
+        "equal_pass_sets": ok,
     }
     out = {
-        "benchmark": "supply", "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
+        "benchmark": "supply",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
         "figures": figures,
     }
     path = Path(__file__).with_name("results") / "supply.json"

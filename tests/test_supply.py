@@ -56,7 +56,12 @@ def register(tmp_path: Path) -> Path:
 
 def test_read_units_maps_headers_and_reports(register: Path) -> None:
     u = read_units(register)
-    assert u["unit_id"].tolist() == ["标厂一期-1#-101", "标厂一期-1#-201", "标厂一期-2#-101", "标厂一期-2#-102"]
+    assert u["unit_id"].tolist() == [
+        "标厂一期-1#-101",
+        "标厂一期-1#-201",
+        "标厂一期-2#-101",
+        "标厂一期-2#-102",
+    ]
     assert u["floor_area_m2"].tolist() == [1200.0, 800.0, 1000.0, 600.0]
     assert u["rent_yuan_m2_month"].tolist() == [10.0, 8.0, 12.0, 9.0]  # 元/m²·年 ÷ 12
     assert u.loc[0, "lease_end"] == pd.Timestamp("2025-03-31")
@@ -121,7 +126,9 @@ def _parcels() -> gpd.GeoDataFrame:
 
 
 def test_only_match_fails_one_hard_filter() -> None:
-    d = Demand(id="D", area_mu_min=30, area_mu_max=42, landuse=("1001",), max_slope_deg=15, zones=("洪江高新区",))
+    d = Demand(
+        id="D", area_mu_min=30, area_mu_max=42, landuse=("1001",), max_slope_deg=15, zones=("洪江高新区",)
+    )
     m = match(d, parcels=_parcels(), keep_excluded=True).set_index("offer_id")
     assert not (~m["excluded"]).any()
     assert m.loc["P1", "excluded_reasons"] == "平均坡度 22.0°, 超过 15°"
@@ -131,7 +138,9 @@ def test_only_match_fails_one_hard_filter() -> None:
 def test_unjudged_criteria_are_counted() -> None:
     d = Demand(id="D", area_mu_min=30, area_mu_max=60, max_slope_deg=15, utilities=("电力",))
     m = match(d, parcels=_parcels(), keep_excluded=True)
-    counts = dict(zip(m.attrs["unjudged"]["criterion"], m.attrs["unjudged"]["offers_not_judged"], strict=True))
+    counts = dict(
+        zip(m.attrs["unjudged"]["criterion"], m.attrs["unjudged"]["offers_not_judged"], strict=True)
+    )
     assert counts == {"坡度": 1, "配套": 3}  # P2 has no slope; no parcel carries utilities
     r = recommend(_parcels().drop(columns="slope_mean_deg"), d)
     assert r.attrs["unjudged"].set_index("criterion").loc["坡度", "offers_not_judged"] == 3
@@ -210,7 +219,15 @@ def _hand_events() -> pd.DataFrame:
             "lead": ["x", "x", "x", "y", "y", "z", "z"],
             "stage": ["推介", "看地", "签约", "推介", "意向登记", "推介", "放弃"],
             "date": pd.to_datetime(
-                ["2024-01-01", "2024-01-11", "2024-03-01", "2024-02-01", "2024-02-21", "2024-03-01", "2024-03-05"]
+                [
+                    "2024-01-01",
+                    "2024-01-11",
+                    "2024-03-01",
+                    "2024-02-01",
+                    "2024-02-21",
+                    "2024-03-01",
+                    "2024-03-05",
+                ]
             ),
             "note": [None] * 6 + ["价格超出预算"],
             "industry": ["电子", "电子", "电子", "食品", "食品", None, None],
@@ -229,7 +246,8 @@ def test_funnel_counted_by_hand(tmp_path: Path) -> None:
     stalled = rep["停滞线索"]
     assert stalled["供给编号"].tolist() == ["A", "B"]  # C is closed (放弃)
     xlsx, page = write_pipeline_report(rep, tmp_path / "pipe")
-    assert xlsx.exists() and "<svg" in page.read_text(encoding="utf-8")
+    assert xlsx.exists()
+    assert "<svg" in page.read_text(encoding="utf-8")
     with pytest.raises(OutputExistsError):
         write_pipeline_report(rep, tmp_path / "pipe")
 
@@ -251,8 +269,15 @@ def test_pipeline_is_append_only(tmp_path: Path, backend: str) -> None:
     try:
         p = Pipeline(loc, schema=schema)
         for row in _hand_events().itertuples(index=False):
-            p.add(row.offer_id, row.lead, row.stage, row.date, note=row.note, industry=row.industry,
-                  source_firm=row.source_firm)
+            p.add(
+                row.offer_id,
+                row.lead,
+                row.stage,
+                row.date,
+                note=row.note,
+                industry=row.industry,
+                source_firm=row.source_firm,
+            )
         again = Pipeline(loc, schema=schema).events()
         assert len(again) == 7
         assert pipeline_report(again, as_of="2024-06-30")["漏斗"]["到达供给数"].tolist() == [3, 2, 1, 1, 1, 0]

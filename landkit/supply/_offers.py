@@ -93,8 +93,8 @@ def landuse_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
                 g = None
         guide_u.append(g)
         name_u.append(landuse_name(g, system="guide2023") if g else None)
-    guide = np.array(guide_u + [None], dtype=object)[codes]
-    return guide, np.array(name_u + [None], dtype=object)[codes]
+    guide = np.array([*guide_u, None], dtype=object)[codes]
+    return guide, np.array([*name_u, None], dtype=object)[codes]
 
 
 def zone_tokens(frame: pd.DataFrame, extra: list[str] = ()) -> list[list[str]]:  # type: ignore[assignment]
@@ -187,7 +187,7 @@ def build_offers(parcels: pd.DataFrame | None, units: pd.DataFrame | None, *, as
         np.asarray(uf.index if uf is not None else [], dtype=object),
     ]
     ids = np.where(pd.isna(ids), index.astype(str), ids)
-    size = np.r_[area_mu(parcels) if n_p else np.empty(0), _col(uf, "floor_area_m2", n_u)]
+    size = np.r_[area_mu(parcels) if n_p else np.empty(0), _col(uf, "floor_area_m2", n_u)]  # type: ignore
     guide, luname = landuse_arrays(both) if n else (np.empty(0, object), np.empty(0, object))
     zones, zone_m = _membership(zone_tokens(both, ["park"]) if n else [])
     price = _col(both, "asking_price", n)

@@ -109,7 +109,7 @@ def exit_candidates(
     occ = units[state["state"] != "vacant"].copy()
     arrears = pd.to_numeric(occ["arrears_yuan"], errors="coerce") if "arrears_yuan" in occ else 0.0
     occ["_arrears"] = arrears
-    occ["_lease_end"] = pd.to_datetime(occ.get("lease_end"), errors="coerce")
+    occ["_lease_end"] = pd.to_datetime(occ.get("lease_end"), errors="coerce")  # type: ignore
     g = occ.groupby("tenant", sort=True)
     per = pd.DataFrame(
         {
@@ -168,7 +168,7 @@ def supply_units(
         else vacant & False
     )
     out = units[vacant | leaving].copy()
-    lease_end = pd.to_datetime(out.get("lease_end"), errors="coerce")
+    lease_end = pd.to_datetime(out.get("lease_end"), errors="coerce")  # type: ignore
     start = np.where(vacant[out.index], np.datetime64(day.to_datetime64()), lease_end.to_numpy())
     out["available_from"] = pd.to_datetime(start)
     out["offer_source"] = np.where(vacant[out.index], "空置", "腾笼换鸟")

@@ -36,7 +36,9 @@ def offer_lists(matched: pd.DataFrame, /) -> pd.DataFrame:
     return m[cols].rename(columns=MATCH_COLUMNS).reset_index(drop=True)
 
 
-def write_match_workbook(matched: pd.DataFrame, path: str | os.PathLike[str], /, *, overwrite: bool = False) -> Path:
+def write_match_workbook(
+    matched: pd.DataFrame, path: str | os.PathLike[str], /, *, overwrite: bool = False
+) -> Path:
     """Write 为您推荐 (per demand), 意向需求 (per offer) and 无法判断的条件 sheets to one .xlsx."""
     from .._sheets import write_workbook
 

@@ -52,7 +52,7 @@ _GPKG_DDL = [
     """CREATE TRIGGER IF NOT EXISTS supply_pipeline_no_delete BEFORE DELETE ON supply_pipeline
        BEGIN SELECT RAISE(ABORT, 'supply_pipeline is append-only'); END""",
     """INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
-       VALUES ('supply_pipeline', 'attributes', 'supply_pipeline', 'landkit: 二次招商 pipeline events', NULL)""",
+       VALUES ('supply_pipeline', 'attributes', 'supply_pipeline', '二次招商 pipeline', NULL)""",
 ]
 _PG_DDL = [
     """CREATE TABLE IF NOT EXISTS {schema}.supply_pipeline (event_id serial PRIMARY KEY,
@@ -62,7 +62,8 @@ _PG_DDL = [
        BEGIN RAISE EXCEPTION 'supply_pipeline is append-only'; END $$ LANGUAGE plpgsql""",
     "DROP TRIGGER IF EXISTS supply_pipeline_append_only ON {schema}.supply_pipeline",
     """CREATE TRIGGER supply_pipeline_append_only BEFORE UPDATE OR DELETE OR TRUNCATE
-       ON {schema}.supply_pipeline FOR EACH STATEMENT EXECUTE FUNCTION {schema}.supply_pipeline_append_only()""",
+       ON {schema}.supply_pipeline FOR EACH STATEMENT
+       EXECUTE FUNCTION {schema}.supply_pipeline_append_only()""",
 ]
 _COLS = EVENT_COLUMNS[1:]
 
@@ -108,13 +109,13 @@ class Pipeline:
         self._store: Any = ledger._store
         self._repr = repr(ledger).replace("Ledger(", "Pipeline(", 1)
         if self.backend == "gpkg":
-            with self._store._write() as con:
+            with self._store._write() as con:  # type: ignore
                 for stmt in _GPKG_DDL:
                     con.execute(stmt)
         else:
-            with self._store._write() as cur:
+            with self._store._write() as cur:  # type: ignore
                 for stmt in _PG_DDL:
-                    cur.execute(self._store._q(stmt))
+                    cur.execute(self._store._q(stmt))  # type: ignore
 
     def __repr__(self) -> str:
         return self._repr
@@ -189,7 +190,8 @@ class Pipeline:
         with self._store._write() as cur:
             cur.execute(
                 self._store._q(
-                    f"INSERT INTO {{schema}}.supply_pipeline ({', '.join(_COLS)}) VALUES ({marks}) RETURNING event_id"
+                    f"INSERT INTO {{schema}}.supply_pipeline ({', '.join(_COLS)})"
+                    f" VALUES ({marks}) RETURNING event_id"
                 ),
                 row,
             )

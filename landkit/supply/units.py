@@ -170,7 +170,7 @@ def _check_units(units: pd.DataFrame, problems: list[dict[str, Any]]) -> None:
             "unit_id",
             "duplicate_id",
             "error",
-            f"unit {units.at[idx, 'unit_id']} appears more than once",
+            f"unit {units.at[idx, 'unit_id']} appears more than once",  # type: ignore
             "give each unit its own 单元号",
         )
     both = units["tenant"].notna() & units["vacant_since"].notna()
@@ -181,7 +181,7 @@ def _check_units(units: pd.DataFrame, problems: list[dict[str, Any]]) -> None:
             "vacant_since",
             "tenant_and_vacant",
             "warning",
-            f"unit {units.at[idx, 'unit_id']} has a tenant and a 空置起始日期; vacancy is decided by 承租企业",
+            f"unit {units.at[idx, 'unit_id']} has a tenant and a 空置起始日期; 承租企业 decides",  # type: ignore
             "clear one of the two cells",
         )
     for name in ("floor_area_m2", "rent_yuan_m2_month", "storey_height_m", "floor_load_kn_m2"):

@@ -37,7 +37,7 @@ VACANCY_COLUMNS: dict[str, str] = {
 
 def _as_date(as_of: object) -> pd.Timestamp:
     try:
-        ts = pd.Timestamp(as_of)
+        ts = pd.Timestamp(as_of)  # type: ignore
     except (TypeError, ValueError) as exc:
         raise DataFormatError(f"as_of {as_of!r} is not a date; write 2024-12-31") from exc
     if pd.isna(ts):
@@ -69,9 +69,9 @@ def unit_state(units: pd.DataFrame, /, *, as_of: str | dt.date) -> pd.DataFrame:
     day = _as_date(as_of)
     tenant = units["tenant"].astype(object)
     has_tenant = tenant.notna() & (tenant.astype(str).str.strip() != "")
-    move_in = pd.to_datetime(units.get("move_in_date"), errors="coerce")
-    lease_end = pd.to_datetime(units.get("lease_end"), errors="coerce")
-    since = pd.to_datetime(units.get("vacant_since"), errors="coerce")
+    move_in = pd.to_datetime(units.get("move_in_date"), errors="coerce")  # type: ignore
+    lease_end = pd.to_datetime(units.get("lease_end"), errors="coerce")  # type: ignore
+    since = pd.to_datetime(units.get("vacant_since"), errors="coerce")  # type: ignore
     if not isinstance(move_in, pd.Series):
         move_in = pd.Series(pd.NaT, index=units.index)
     if not isinstance(lease_end, pd.Series):
@@ -111,7 +111,8 @@ def vacancy(units: pd.DataFrame, /, *, as_of: str | dt.date) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> u = pd.DataFrame({"park": "P", "building": ["1", "1", "2"], "floor_area_m2": [100.0, 300.0, 200.0],
-    ...                   "tenant": [None, "甲", "乙"], "vacant_since": pd.to_datetime(["2024-06-30", None, None]),
+    ...                   "tenant": [None, "甲", "乙"],
+    ...                   "vacant_since": pd.to_datetime(["2024-06-30", None, None]),
     ...                   "lease_end": pd.NaT, "move_in_date": pd.NaT})
     >>> v = vacancy(u, as_of="2024-12-31")
     >>> v[["level", "building", "vacant_area_m2", "vacancy_rate"]].values.tolist()
