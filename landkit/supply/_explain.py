@@ -13,7 +13,7 @@ from ._offers import Offers
 from .demands import Demand
 
 if TYPE_CHECKING:
-    from .match import _Crit
+    from ._criteria import Crit
 
 __all__ = ["assemble"]
 
@@ -209,7 +209,7 @@ def _scores(
 
 
 def _excluded_text(
-    ds: Sequence[Demand], o: Offers, crits: list[_Crit], di: np.ndarray, oi: np.ndarray
+    ds: Sequence[Demand], o: Offers, crits: list[Crit], di: np.ndarray, oi: np.ndarray
 ) -> np.ndarray:
     """Why each pair fails, criterion by criterion (a Python loop: only for ``keep_excluded``)."""
     _, area_bad = _area_text(ds, o, di, oi)
@@ -248,7 +248,7 @@ def _excluded_text(
     for p, (k, j) in enumerate(zip(di, oi, strict=True)):
         why = []
         for c in crits:
-            if c.fail[k, j]:
+            if c.fails(k, j):
                 why.append(area_bad[p] if c.name in ("面积", "建筑面积") else words[c.name](ds[k], j))
         out.append("; ".join(why))
     return np.array(out, dtype=object)
@@ -257,7 +257,7 @@ def _excluded_text(
 def assemble(
     ds: Sequence[Demand],
     o: Offers,
-    crits: list[_Crit],
+    crits: list[Crit],
     wanted: np.ndarray,
     dist: dict[str, list[np.ndarray | None]],
     *,
@@ -266,9 +266,9 @@ def assemble(
     keep_excluded: bool,
 ) -> pd.DataFrame:
     """The long match table: pairs, scores, reasons, ranks (best first within each demand)."""
-    fail = np.zeros_like(wanted)
-    for c in crits:
-        fail |= c.fail
+    from ._criteria import failing
+
+    fail = failing(crits, wanted.shape)
     di, oi = np.nonzero(wanted if keep_excluded else wanted & ~fail)
     excluded = fail[di, oi]
     area_ok, _ = _area_text(ds, o, di, oi)
