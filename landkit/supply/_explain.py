@@ -28,28 +28,20 @@ def _fmt_m(v: float) -> str:
 
 def _join(pieces: Sequence[np.ndarray], n: int) -> np.ndarray:
     """Join per-pair text pieces with "; ", skipping empty ones."""
-    out = np.full(n, "", dtype=object)
-    for p in pieces:
-        out = np.where(p == "", out, np.where(out == "", p, out + "; " + p))
-    return out
+    if not pieces:
+        return np.full(n, "", dtype=object)
+    return np.array(["; ".join([p for p in row if p]) for row in zip(*pieces, strict=True)], dtype=object)
 
 
-def _texts(values: np.ndarray, fmt: Callable[[float], str]) -> np.ndarray:
-    return np.array(["" if np.isnan(v) else fmt(v) for v in values], dtype=object)
+def _texts(values: np.ndarray, fmt: Callable[[float], str], oi: np.ndarray) -> np.ndarray:
+    """``fmt`` of each pair's offer value ("" when missing), formatted once per distinct offer."""
+    uniq, inv = np.unique(oi, return_inverse=True)
+    text = np.array(["" if v != v else fmt(v) for v in values[uniq].tolist()], dtype=object)
+    return text[inv] if len(oi) else np.empty(0, dtype=object)
 
 
 def _dem(ds: Sequence[Demand], attr: str) -> np.ndarray:
     return np.array([np.nan if getattr(d, attr) is None else float(getattr(d, attr)) for d in ds])
-
-
-def _size_text(o: Offers) -> np.ndarray:
-    return np.array(
-        [
-            "" if np.isnan(a) else (f"建筑面积 {a:.0f} m²" if u else f"面积 {_fmt_mu(a)} 亩")
-            for a, u in zip(o.size, o.is_unit, strict=True)
-        ],
-        dtype=object,
-    )
 
 
 def _ranges(ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,25 +51,39 @@ def _ranges(ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray) -> 
     return lo, hi
 
 
-def _area_text(
-    ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(reason when within, exclusion text) per pair."""
+def _size_texts(o: Offers, oi: np.ndarray) -> np.ndarray:
+    land = _texts(o.size, lambda a: f"面积 {_fmt_mu(a)} 亩", oi)
+    floor = _texts(o.size, lambda a: f"建筑面积 {a:.0f} m²", oi)
+    return np.where(o.is_unit[oi], floor, land)
+
+
+def _suffix(ds: Sequence[Demand], lo: str, hi: str, word: str) -> np.ndarray:
+    out = []
+    for d in ds:
+        a, b = getattr(d, lo), getattr(d, hi)
+        out.append(f", 在需求 {a:g}–{b:g} {word}内" if a is not None and b is not None else "")
+    return np.array(out, dtype=object)
+
+
+def _area_text(ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray) -> np.ndarray:
+    """The size reason of each (passing) pair."""
+    land = _suffix(ds, "area_mu_min", "area_mu_max", "亩")[di]
+    floor = _suffix(ds, "floor_m2_min", "floor_m2_max", "m²")[di]
+    text = _size_texts(o, oi)
+    return np.where(text == "", "", text + np.where(o.is_unit[oi], floor, land))
+
+
+def _area_bad(ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray) -> np.ndarray:
+    """Why each (excluded) pair fails the size range."""
     lo, hi = _ranges(ds, o, di, oi)
     size, word = o.size[oi], np.where(o.is_unit[oi], " m²", " 亩")
-    text = _size_text(o)[oi]
-    g = (
-        np.array([f"{v:g}" for v in np.nan_to_num(lo)], dtype=object),
-        np.array([f"{v:g}" for v in np.nan_to_num(hi)], dtype=object),
-    )
-    both = ~np.isnan(lo) & ~np.isnan(hi)
-    ok = np.where(both, text + ", 在需求 " + g[0] + "–" + g[1] + word + "内", text)
-    stated = ~np.isnan(lo) | ~np.isnan(hi)
+    text = _size_texts(o, oi)
+    g_lo = np.array([f"{v:g}" for v in np.nan_to_num(lo).tolist()], dtype=object)
+    g_hi = np.array([f"{v:g}" for v in np.nan_to_num(hi).tolist()], dtype=object)
     bad = np.where(
-        size < lo, text + ", 小于 " + g[0] + word, np.where(size > hi, text + ", 大于 " + g[1] + word, "")
+        size < lo, text + ", 小于 " + g_lo + word, np.where(size > hi, text + ", 大于 " + g_hi + word, "")
     )
-    bad = np.where(np.isnan(size) & stated, "面积未知", bad)
-    return ok, bad
+    return np.where(np.isnan(size) & (~np.isnan(lo) | ~np.isnan(hi)), "面积未知", bad)
 
 
 def _zone_text(ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray) -> np.ndarray:
@@ -97,39 +103,35 @@ def _zone_text(ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray) 
 
 def _price_text(ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray) -> np.ndarray:
     unit = o.is_unit[oi]
-    land = np.array(
-        [
-            "" if np.isnan(p) else f"挂牌总价 {p:.0f} 万元 ({u:.1f} 万元/亩)"
-            for p, u in zip(o.price, o.unit_price, strict=True)
-        ],
-        dtype=object,
-    )
-    rent = _texts(o.rent, lambda r: f"租金 {r:g} 元/m²·月")
+    total = _texts(o.price, lambda p: f"挂牌总价 {p:.0f} 万元", oi)
+    per_mu = _texts(o.unit_price, lambda u: f" ({u:.1f} 万元/亩)", oi)
+    land = np.where(total == "", "", total + np.where(per_mu == "", " (nan 万元/亩)", per_mu))
+    rent = _texts(o.rent, lambda r: f"租金 {r:g} 元/m²·月", oi)
     limits = ~np.isnan(_dem(ds, "max_total_price")) | ~np.isnan(_dem(ds, "max_unit_price"))
     pending = np.where(unit, ~np.isnan(_dem(ds, "max_rent_m2_month"))[di], limits[di])
-    text = np.where(unit, rent[oi], land[oi])
+    text = np.where(unit, rent, land)
     return np.where((text == "") & pending, np.where(unit, "租金待定", "挂牌价待定"), text)
 
 
 def _other_text(ds: Sequence[Demand], o: Offers, di: np.ndarray, oi: np.ndarray) -> list[np.ndarray]:
     unit = o.is_unit[oi]
-    slope = np.where(np.isnan(o.slope), "坡度未知", _texts(o.slope, lambda s: f"平均坡度 {s:.1f}°"))[oi]
-    slope = np.where(unit | (not o.has_slope), "", slope)
-    storey = np.where(unit, _texts(o.storey, lambda h: f"层高 {h:.1f} 米")[oi], "")
-    load = np.where(unit, _texts(o.load, lambda v: f"荷载 {v:g} kN/m²")[oi], "")
+    slope = _texts(o.slope, lambda v: f"平均坡度 {v:.1f}°", oi)
+    slope = np.where(unit | (not o.has_slope), "", np.where(slope == "", "坡度未知", slope))
+    storey = np.where(unit, _texts(o.storey, lambda h: f"层高 {h:.1f} 米", oi), "")
+    load = np.where(unit, _texts(o.load, lambda v: f"荷载 {v:g} kN/m²", oi), "")
     util = np.full(len(di), "", dtype=object)
     avail = np.full(len(di), "", dtype=object)
-    day = pd.to_datetime(o.available).strftime("%Y-%m-%d").to_numpy(dtype=object)
     for k, d in enumerate(ds):
+        if not d.utilities and d.wanted_by is None:
+            continue
         sel = np.flatnonzero(di == k)
         if d.utilities:
             known = o.util_known[oi[sel]]
             util[sel] = np.where(known, "配套" + "、".join(d.utilities) + "齐全", "配套情况未知")
         if d.wanted_by is not None:
-            av = day[oi[sel]]
-            avail[sel] = np.where(
-                ~unit[sel], "", np.where(pd.isna(av), "可入驻日期未知", "可于 " + av.astype(str) + " 入驻")
-            )
+            av = pd.to_datetime(o.available[oi[sel]]).strftime("%Y-%m-%d").to_numpy(dtype=object)
+            text = np.where(pd.isna(av), "可入驻日期未知", "可于 " + av.astype(str) + " 入驻")
+            avail[sel] = np.where(~unit[sel], "", text)
     return [slope, storey, load, util, avail]
 
 
@@ -212,7 +214,7 @@ def _excluded_text(
     ds: Sequence[Demand], o: Offers, crits: list[Crit], di: np.ndarray, oi: np.ndarray
 ) -> np.ndarray:
     """Why each pair fails, criterion by criterion (a Python loop: only for ``keep_excluded``)."""
-    _, area_bad = _area_text(ds, o, di, oi)
+    area_bad = _area_bad(ds, o, di, oi)
     day = pd.to_datetime(o.available)
     words: dict[str, Callable[[Demand, int], str]] = {
         "用途": lambda d, j: (
@@ -271,8 +273,9 @@ def assemble(
     fail = failing(crits, wanted.shape)
     di, oi = np.nonzero(wanted if keep_excluded else wanted & ~fail)
     excluded = fail[di, oi]
-    area_ok, _ = _area_text(ds, o, di, oi)
-    luname = np.array(["" if v is None else str(v) for v in o.luname], dtype=object)[oi]
+    area_ok = _area_text(ds, o, di, oi)
+    names = o.luname[oi]
+    luname = np.where(pd.isna(names), "", names)
     dtexts, dvals, dpresent = _dist_text(ds, dist, di, oi)
     pieces = [area_ok, luname, _zone_text(ds, o, di, oi), _price_text(ds, o, di, oi)]
     others = _other_text(ds, o, di, oi)

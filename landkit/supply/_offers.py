@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,46 +77,50 @@ def area_mu(parcels: pd.DataFrame) -> np.ndarray:
     return np.full(len(parcels), np.nan)
 
 
+def _text_codes(col: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Factorize a text column; missing and blank values get code -1."""
+    obj = col.astype(object)
+    obj = obj.where(obj.notna() & (obj.astype(str).str.strip() != ""), None)
+    codes, uniq = pd.factorize(obj, use_na_sentinel=True)
+    return codes, [str(u) for u in uniq]
+
+
 def landuse_arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(2023-guide code, display name) per row through the crosswalk, once per distinct pair."""
     from ..landuse import landuse_name, to_guide2023
 
-    cols = frame.reindex(columns=["landuse_code", "landuse_system"]).astype(object)
-    text = cols.map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(text.fillna("\0")))
-    guide_u, name_u = [], []
-    for code, system in uniques:
+    n = len(frame)
+    if "landuse_code" not in frame or "landuse_system" not in frame:
+        return np.full(n, None, dtype=object), np.full(n, None, dtype=object)
+    c_codes, c_uniq = _text_codes(frame["landuse_code"])
+    s_codes, s_uniq = _text_codes(frame["landuse_system"])
+    pair = np.where((c_codes < 0) | (s_codes < 0), -1, c_codes * (len(s_uniq) + 1) + s_codes)
+    codes, uniq = pd.factorize(pair)
+    guide_u: list[str | None] = []
+    name_u: list[str | None] = []
+    for key in uniq:
         g = None
-        if code != "\0" and system != "\0" and system.strip():
+        if key >= 0:
             try:
-                g = to_guide2023(code, system=system)
+                g = to_guide2023(c_uniq[key // (len(s_uniq) + 1)], system=s_uniq[key % (len(s_uniq) + 1)])
             except ValueError:
                 g = None
         guide_u.append(g)
         name_u.append(landuse_name(g, system="guide2023") if g else None)
-    guide = np.array([*guide_u, None], dtype=object)[codes]
-    return guide, np.array([*name_u, None], dtype=object)[codes]
+    return np.array(guide_u, dtype=object)[codes], np.array(name_u, dtype=object)[codes]
 
 
-def zone_tokens(frame: pd.DataFrame, extra: list[str] = ()) -> list[list[str]]:  # type: ignore[assignment]
-    """Zone names per row: ``zone_*`` values (not shares/splits), township, and ``extra`` columns."""
+def zone_membership(frame: pd.DataFrame, extra: Sequence[str] = ()) -> tuple[list[str], np.ndarray]:
+    """Zone names and a (rows, names) bool matrix from ``zone_*`` columns, township and ``extra``."""
     cols = [c for c in frame.columns if c.startswith("zone_") and not c.endswith(_ZONE_SUFFIXES)]
     cols += [c for c in ("township", *extra) if c in frame]
-    if not cols:
-        return [[] for _ in range(len(frame))]
-    sub = frame[cols].astype(object).to_numpy()
-    return [
-        [str(v) for v in row if v is not None and not (isinstance(v, float) and math.isnan(v))] for row in sub
-    ]
-
-
-def _membership(tokens: list[list[str]]) -> tuple[list[str], np.ndarray]:
-    vocab = sorted({t for row in tokens for t in row})
+    per_col = [_text_codes(frame[c]) for c in cols]
+    vocab = sorted({u for _, uniq in per_col for u in uniq})
     pos = {t: i for i, t in enumerate(vocab)}
-    m = np.zeros((len(tokens), len(vocab)), dtype=bool)
-    rows = [i for i, row in enumerate(tokens) for _ in row]
-    cols = [pos[t] for row in tokens for t in row]
-    m[rows, cols] = True
+    m = np.zeros((len(frame), len(vocab)), dtype=bool)
+    for codes, uniq in per_col:
+        has = codes >= 0
+        m[np.flatnonzero(has), np.array([pos[u] for u in uniq], dtype=int)[codes[has]]] = True
     return vocab, m
 
 
@@ -150,15 +155,17 @@ def _units_frame(units: pd.DataFrame, parcels: pd.DataFrame | None) -> pd.DataFr
     return frame
 
 
-def _utilities(frame: pd.DataFrame | None, n: int) -> tuple[list[list[str]], np.ndarray]:
+def _utilities(frame: pd.DataFrame | None, n: int) -> tuple[list[str], np.ndarray, np.ndarray]:
     if frame is None or "utilities" not in frame:
-        return [[] for _ in range(n)], np.zeros(n, dtype=bool)
-    col = frame["utilities"].astype(object)
-    known = col.notna().to_numpy()
-    tokens = [
-        pd.Series([v]).str.split(_UTIL_SPLIT, regex=True).iloc[0] if isinstance(v, str) else [] for v in col
-    ]
-    return [[t for t in row if t] for row in tokens], known
+        return [], np.zeros((n, 0), dtype=bool), np.zeros(n, dtype=bool)
+    codes, uniq = _text_codes(frame["utilities"])
+    tokens = [[t for t in re.split(_UTIL_SPLIT, u) if t] for u in uniq]
+    vocab = sorted({t for row in tokens for t in row})
+    pos = {t: i for i, t in enumerate(vocab)}
+    per_value = np.zeros((len(uniq) + 1, len(vocab)), dtype=bool)  # last row: missing
+    for i, row in enumerate(tokens):
+        per_value[i, [pos[t] for t in row]] = True
+    return vocab, per_value[codes], codes >= 0
 
 
 def build_offers(parcels: pd.DataFrame | None, units: pd.DataFrame | None, *, as_of: pd.Timestamp) -> Offers:
@@ -188,12 +195,11 @@ def build_offers(parcels: pd.DataFrame | None, units: pd.DataFrame | None, *, as
     ]
     ids = np.where(pd.isna(ids), index.astype(str), ids)
     size = np.r_[area_mu(parcels) if n_p else np.empty(0), _col(uf, "floor_area_m2", n_u)]  # type: ignore
-    guide, luname = landuse_arrays(both) if n else (np.empty(0, object), np.empty(0, object))
-    zones, zone_m = _membership(zone_tokens(both, ["park"]) if n else [])
+    guide, luname = landuse_arrays(both)
+    zones, zone_m = zone_membership(both, ["park"])
     price = _col(both, "asking_price", n)
     price[is_unit] = np.nan
-    util_tokens, util_known = _utilities(both, n)
-    utilities, util_m = _membership(util_tokens)
+    utilities, util_m, util_known = _utilities(both if n else None, n)
     avail = np.full(n, np.datetime64(as_of.to_datetime64()), dtype="datetime64[ns]")
     if "available_from" in both:
         avail[is_unit] = pd.to_datetime(both["available_from"], errors="coerce").to_numpy()[is_unit]
