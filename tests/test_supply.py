@@ -304,3 +304,15 @@ def test_pipeline_is_append_only(tmp_path: Path, backend: str) -> None:
 
             with psycopg.connect(loc, autocommit=True) as con:
                 con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def test_committed_supply_sample_is_the_generator_output(tmp_path: Path) -> None:
+    from landkit.supply._sample import write_supply_sample
+
+    parcels = gpd.read_file(ROOT / "sample_data" / "parcels.gpkg")
+    fresh = write_supply_sample(tmp_path, parcels)
+    committed = ROOT / "sample_data" / "supply"
+    a, b = read_units(fresh / "units.xlsx"), read_units(committed / "units.xlsx")
+    pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
+    for name in ("tenants.csv", "events.csv", "tenant_grading.toml", "demands/D07.toml", "demands/D25.toml"):
+        assert (fresh / name).read_text(encoding="utf-8") == (committed / name).read_text(encoding="utf-8")

@@ -172,7 +172,8 @@ def write_supply_sample(root: Path, parcels: pd.DataFrame, /, *, seed: int = 431
     industrial = parcels[
         parcels["landuse_code"].astype(str).str.startswith("1001") & (parcels["township"] == "黔城镇")
     ]
-    ids = industrial["parcel_id"].astype(str).tolist()[:4]
+    ids = (industrial["parcel_id"].astype(str).tolist() or [None])[:4]
+    ids = [ids[k % len(ids)] for k in range(4)]
     units, firms = _units(rng, ids, as_of)
     from .._sheets import write_workbook
 
