@@ -45,7 +45,7 @@ def _units(
             for k in range(1, per_floor + 1):
                 vacant = rng.random() < 0.22
                 start = as_of - dt.timedelta(days=int(rng.integers(200, 1500)))
-                end = start + dt.timedelta(days=365 * int(rng.integers(2, 6)))
+                end = start + dt.timedelta(days=365 * int(rng.integers(3, 9)))
                 rows.append(
                     {
                         "园区": PARK,
@@ -64,8 +64,8 @@ def _units(
                         "空置起始日期": f"{as_of - dt.timedelta(days=int(rng.integers(30, 900))):%Y-%m-%d}"
                         if vacant
                         else None,
-                        "欠缴租金": float(rng.choice([0, 0, 0, 0, 0, 0, 0, 0, 18000, 42000]))
-                        if not vacant
+                        "欠缴租金": float(rng.choice([18000, 42000]))
+                        if (not vacant and rng.random() < 0.04)
                         else 0.0,
                         "宗地代码": parcel_ids[(b - 1) // 2],
                         "配套": "、".join(_UTILS[: 5 if b <= 4 else 6]),
