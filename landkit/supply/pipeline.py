@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,7 @@ import pandas as pd
 from ..errors import ConfigError, LedgerError
 from .demands import closest
 
-__all__ = ["EVENT_COLUMNS", "STAGES", "Pipeline"]
+__all__ = ["EVENT_COLUMNS", "STAGES", "Pipeline", "stage_key"]
 
 #: Stages in order → Chinese labels (``dropped`` closes a lead at any stage).
 STAGES: dict[str, str] = {
@@ -102,36 +103,22 @@ class Pipeline:
     """
 
     def __init__(self, location: str | os.PathLike[str], /, *, schema: str = "public") -> None:
-        from ..ledger import Ledger
-
-        ledger = Ledger(location, schema=schema)
-        self.backend = ledger.backend
-        self._store: Any = ledger._store
-        self._repr = repr(ledger).replace("Ledger(", "Pipeline(", 1)
-        if self.backend == "gpkg":
-            with self._store._write() as con:  # type: ignore
-                for stmt in _GPKG_DDL:
-                    con.execute(stmt)
-        else:
-            with self._store._write() as cur:  # type: ignore
-                for stmt in _PG_DDL:
-                    cur.execute(self._store._q(stmt))  # type: ignore
+        self.backend, self._store, shown = open_store(location, schema)
+        self._repr = shown.replace("Ledger(", "Pipeline(", 1)
+        run_ddl(self.backend, self._store, _GPKG_DDL, _PG_DDL)
 
     def __repr__(self) -> str:
         return self._repr
 
     def events(self) -> pd.DataFrame:
         """Every event in the order recorded (``date`` as datetime64)."""
-        query = f"SELECT {', '.join(EVENT_COLUMNS)} FROM {{t}} ORDER BY event_id"
-        if self.backend == "gpkg":
-            with self._store._read() as con:
-                rows = con.execute(query.format(t="supply_pipeline")).fetchall()
-        else:
-            with self._store._connect() as con:
-                rows = con.execute(self._store._q(query.format(t="{schema}.supply_pipeline"))).fetchall()
+        rows = select(self.backend, self._store, "supply_pipeline", EVENT_COLUMNS, "event_id")
         out = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
         out["date"] = pd.to_datetime(out["date"].astype(str) if len(out) else out["date"])
-        out["recorded_at"] = out["recorded_at"].astype(str)
+        out["recorded_at"] = [
+            v.astimezone(dt.UTC).isoformat(timespec="seconds") if isinstance(v, dt.datetime) else str(v)
+            for v in out["recorded_at"]
+        ]
         return out
 
     def add(
@@ -178,24 +165,53 @@ class Pipeline:
             source_firm,
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
-        return self._insert(row)
+        insert(self.backend, self._store, "supply_pipeline", _COLS, [row])
+        ev = self.events()
+        mine = ev[(ev["offer_id"] == row[0]) & (ev["lead"] == row[1]) & (ev["recorded_at"] == row[-1])]
+        return int(mine["event_id"].max())
 
-    def _insert(self, row: tuple[Any, ...]) -> int:
-        if self.backend == "gpkg":
-            marks = ", ".join("?" for _ in _COLS)
-            with self._store._write() as con:
-                cur = con.execute(f"INSERT INTO supply_pipeline ({', '.join(_COLS)}) VALUES ({marks})", row)
-                return int(cur.lastrowid)
-        marks = ", ".join("%s" for _ in _COLS)
-        with self._store._write() as cur:
-            cur.execute(
-                self._store._q(
-                    f"INSERT INTO {{schema}}.supply_pipeline ({', '.join(_COLS)})"
-                    f" VALUES ({marks}) RETURNING event_id"
-                ),
-                row,
-            )
-            got = cur.fetchone()
-        if got is None:  # pragma: no cover - RETURNING always yields a row
-            raise LedgerError("the pipeline event was not stored")
-        return int(got[0])
+
+def open_store(location: str | os.PathLike[str], schema: str) -> tuple[str, Any, str]:
+    """(backend, ledger store, repr) of the ledger at ``location`` (created when missing)."""
+    from ..ledger import Ledger
+
+    ledger = Ledger(location, schema=schema)
+    return ledger.backend, ledger._store, repr(ledger)
+
+
+def run_ddl(backend: str, store: Any, gpkg: Sequence[str], pg: Sequence[str]) -> None:
+    """Create tables/triggers in the store (idempotent statements)."""
+    if backend == "gpkg":
+        with store._write() as con:
+            for stmt in gpkg:
+                con.execute(stmt)
+    else:
+        with store._write() as cur:
+            for stmt in pg:
+                cur.execute(store._q(stmt))
+
+
+def select(backend: str, store: Any, table: str, columns: Sequence[str], order: str) -> list[tuple[Any, ...]]:
+    """All rows of ``table`` (a constant name, never user input)."""
+    query = f"SELECT {', '.join(columns)} FROM {{t}} ORDER BY {order}"
+    if backend == "gpkg":
+        with store._read() as con:
+            return list(con.execute(query.format(t=table)).fetchall())
+    with store._connect() as con:
+        return list(con.execute(store._q(query.format(t="{schema}." + table))).fetchall())
+
+
+def insert(
+    backend: str, store: Any, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert rows into ``table`` (a constant name) in one transaction, parameterised."""
+    if backend == "gpkg":
+        marks = ", ".join("?" for _ in columns)
+        with store._write() as con:
+            con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        return
+    marks = ", ".join("%s" for _ in columns)
+    with store._write() as cur:
+        cur.executemany(
+            store._q(f"INSERT INTO {{schema}}.{table} ({', '.join(columns)}) VALUES ({marks})"), rows
+        )
