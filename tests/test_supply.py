@@ -316,3 +316,41 @@ def test_committed_supply_sample_is_the_generator_output(tmp_path: Path) -> None
     pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
     for name in ("tenants.csv", "events.csv", "tenant_grading.toml", "demands/D07.toml", "demands/D25.toml"):
         assert (fresh / name).read_text(encoding="utf-8") == (committed / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("backend", ["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
+def test_floor_space_clear_down_reconciles(register: Path, tmp_path: Path, backend: str) -> None:
+    from landkit.errors import SnapshotExistsError
+    from landkit.supply.space_ledger import SpaceLedger
+
+    spots = {b: (loc, schema) for b, loc, schema in _pipeline_spots(tmp_path)}
+    if backend not in spots:
+        pytest.skip("LANDKIT_TEST_PG_URL is not set")
+    loc, schema = spots[backend]
+    u = read_units(register)  # 1#-201 and 2#-102 vacant
+    try:
+        led = SpaceLedger(loc, schema=schema)
+        led.record(u, as_of="2023-12-31")
+        q2 = u.copy()
+        q2.loc[1, "tenant"] = "丙公司"  # 1#-201 let
+        q2.loc[2, "tenant"] = None  # 2#-101 becomes vacant (新增)
+        led.record(q2, as_of="2024-06-30")
+        q4 = q2.drop(index=3)  # 2#-102 disappears from the register
+        led.record(q4, as_of="2024-12-31")
+        with pytest.raises(SnapshotExistsError):
+            led.record(q4, as_of="2024-12-31")
+        with pytest.raises(ConfigError, match="empty"):
+            led.record(q4.iloc[:0], as_of="2024-11-30")
+        with pytest.raises(ConfigError, match="future"):
+            led.record(q4, as_of="2099-01-01")
+        p = led.progress(baseline="2023-12-31", as_of="2024-12-31").set_index("item")
+        assert p["units"].to_dict() == {"基期": 2, "新增": 1, "未清零": 1, "已清零": 1, "消失待核实": 1}
+        assert p.loc["基期", "floor_area_m2"] == 800.0 + 600.0
+        lhs = p.loc[["基期", "新增"], "floor_area_m2"].sum()
+        assert lhs == p.loc[["未清零", "已清零", "消失待核实"], "floor_area_m2"].sum()
+    finally:
+        if backend == "postgis":
+            import psycopg
+
+            with psycopg.connect(loc, autocommit=True) as con:
+                con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

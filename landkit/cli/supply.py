@@ -42,8 +42,14 @@ def _xlsx(output: Path, overwrite: bool) -> None:
 @click.argument("units", type=click.Path(exists=True, path_type=Path))
 @click.option("--as-of", required=True, type=_DATE, help="Day the vacancy is taken on (YYYY-MM-DD).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=".xlsx")
+@click.option(
+    "--record", "ledger", help="Also append the units' state to this ledger (.gpkg or postgresql://)."
+)
+@click.option("--schema", default="public", show_default=True, help="PostGIS schema of --record.")
 @overwrite_option
-def vacancy_cmd(units: Path, as_of: object, output: Path, overwrite: bool) -> None:
+def vacancy_cmd(
+    units: Path, as_of: object, output: Path, ledger: str | None, schema: str, overwrite: bool
+) -> None:
     """空置厂房: vacant floor area and rate per building and park."""
     from .._sheets import write_workbook
     from ..supply import UNIT_STATES, VACANCY_COLUMNS, read_units, unit_state, vacancy
@@ -60,6 +66,11 @@ def vacancy_cmd(units: Path, as_of: object, output: Path, overwrite: bool) -> No
     write_workbook(
         output, {"空置汇总": table.rename(columns=VACANCY_COLUMNS), "单元状态": per_unit}, overwrite=overwrite
     )
+    if ledger is not None:
+        from ..supply import SpaceLedger
+
+        n = SpaceLedger(ledger, schema=schema).record(u, as_of=day)
+        log.info("recorded %d unit(s) on %s", n, day)
     park = table[table["level"] == "园区"]
     for row in park.itertuples(index=False):
         click.echo(f"{row.park}: 空置 {row.vacant_area_m2:,.0f} m², 空置率 {row.vacancy_rate:.1%}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import ConfigError, LedgerError
+from ..errors import ConfigError
 from .demands import closest
 
 __all__ = ["EVENT_COLUMNS", "STAGES", "Pipeline", "stage_key"]
