@@ -78,7 +78,7 @@ def _landuse(demands: Sequence[Demand], o: Offers, rows: np.ndarray, cols: slice
     codes, uniq = pd.factorize(pd.Series(o.guide[cols], dtype=object), use_na_sentinel=True)
     table = np.zeros((len(idx), len(uniq) + 1), dtype=bool)  # last column: unknown code
     for i, k in enumerate(idx):
-        d = demands[k]
+        d = demands[int(k)]
         wanted = [
             c if d.landuse_system == "guide2023" else (to_guide2023(c, system=d.landuse_system) or c)
             for c in d.landuse
@@ -94,7 +94,7 @@ def _zones(demands: Sequence[Demand], o: Offers, cols: slice) -> Crit:
     pos = {z: i for i, z in enumerate(o.zones)}
     want = np.zeros((len(idx), len(o.zones)), dtype=np.float32)
     for i, k in enumerate(idx):
-        for z in demands[k].zones:
+        for z in demands[int(k)].zones:
             want[i, pos[z]] = 1.0
     block = o.zone_m[cols].T.astype(np.float32)
     inside = (want @ block) > 0 if len(o.zones) else np.zeros((len(idx), cols.stop - cols.start), dtype=bool)
@@ -106,7 +106,7 @@ def _status(demands: Sequence[Demand], o: Offers, rows: np.ndarray, cols: slice)
     codes, uniq = pd.factorize(pd.Series(o.status[cols], dtype=object), use_na_sentinel=True)
     table = np.zeros((len(idx), len(uniq) + 1), dtype=bool)
     for i, k in enumerate(idx):
-        d = demands[k]
+        d = demands[int(k)]
         allowed = set(d.statuses) if d.statuses else set(STATUSES) - set(CLEARED_STATUSES)
         table[i, :-1] = [u not in allowed for u in uniq]
     return Crit("状态", idx, cols, table[:, codes], np.zeros(len(codes), dtype=bool))
@@ -131,7 +131,7 @@ def _utilities(demands: Sequence[Demand], o: Offers, cols: slice) -> Crit:
     n = cols.stop - cols.start
     fail = np.zeros((len(idx), n), dtype=bool)
     for i, k in enumerate(idx):
-        for u in demands[k].utilities:
+        for u in demands[int(k)].utilities:
             fail[i] |= ~o.util_m[cols, pos[u]] if u in pos else True
     unknown = ~o.util_known[cols]
     return Crit("配套", idx, cols, fail & ~unknown[None, :], unknown)
@@ -200,7 +200,7 @@ def unjudged(demands: Sequence[Demand], crits: Sequence[Crit], o: Offers) -> pd.
             if n:
                 counts[(int(k), c.name)] = counts.get((int(k), c.name), 0) + n
     rows = [
-        {"demand_id": demands[k].id, "criterion": name, "offers_not_judged": n}
+        {"demand_id": demands[int(k)].id, "criterion": name, "offers_not_judged": n}
         for (k, name), n in sorted(counts.items())
     ]
     return pd.DataFrame(rows, columns=["demand_id", "criterion", "offers_not_judged"])

@@ -34,7 +34,7 @@ def _name(rng: np.random.Generator, trade: str) -> str:
 
 
 def _units(
-    rng: np.random.Generator, parcel_ids: list[str], as_of: dt.date
+    rng: np.random.Generator, parcel_ids: list[str | None], as_of: dt.date
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     tenants = sorted({_name(rng, str(rng.choice(_TRADE))) for _ in range(60)})[:36]
     rows = []
@@ -172,7 +172,7 @@ def write_supply_sample(root: Path, parcels: pd.DataFrame, /, *, seed: int = 431
     industrial = parcels[
         parcels["landuse_code"].astype(str).str.startswith("1001") & (parcels["township"] == "黔城镇")
     ]
-    ids = (industrial["parcel_id"].astype(str).tolist() or [None])[:4]
+    ids: list[str | None] = [*industrial["parcel_id"].astype(str).tolist()[:4]] or [None]
     ids = [ids[k % len(ids)] for k in range(4)]
     units, firms = _units(rng, ids, as_of)
     from .._sheets import write_workbook
