@@ -56,6 +56,13 @@ demo: $(VENV)/.installed
 		--zones sample_data/zones/hongjiang.toml --scope 洪江高新区
 	$(BIN)/landkit track report --ledger $(OUT)/ledger.gpkg -o $(OUT)/clear_down --baseline 2023-12-31 \
 		--target-date 2024-12-31 --zones sample_data/zones/hongjiang.toml --scope 洪江高新区 --overwrite
+	$(BIN)/landkit supply vacancy sample_data/supply/units.xlsx --as-of 2024-12-31 --record $(OUT)/ledger.gpkg \
+		-o $(OUT)/supply_vacancy.xlsx --overwrite
+	$(BIN)/landkit supply match sample_data/supply/demands --parcels sample_data/parcels.gpkg \
+		--units sample_data/supply/units.xlsx --zones sample_data/zones/hongjiang.toml --as-of 2024-12-31 \
+		-o $(OUT)/supply_push_lists.xlsx --overwrite
+	$(BIN)/landkit supply pipeline $(OUT)/ledger.gpkg --load sample_data/supply/events.csv --as-of 2024-12-31 \
+		-o $(OUT)/supply_pipeline --overwrite
 	@echo "demo outputs in $(OUT)/"
 
 test: $(VENV)/.installed-test lint
@@ -72,6 +79,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_browse.py
 	$(BIN)/python benchmarks/bench_raster.py
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_supply.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -121,7 +121,7 @@ def _price(demands: Sequence[Demand], o: Offers, land: np.ndarray, lb: slice) ->
     over_total = price > np.nan_to_num(total_cap[idx], nan=np.inf)[:, None]
     over_unit = ~over_total & (unit > np.nan_to_num(unit_cap[idx], nan=np.inf)[:, None])
     pending = np.isnan(o.price[lb])
-    total = Crit("挂牌总价", idx, lb, over_total | (pending[None, :] & require[idx][:, None]), pending)
+    total = Crit("挂牌价", idx, lb, over_total | (pending[None, :] & require[idx][:, None]), pending)
     return [total, Crit("单价", idx, lb, over_unit, np.zeros_like(pending))]
 
 
