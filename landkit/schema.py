@@ -264,10 +264,13 @@ FIELDS.update(
                 "lease_start",
                 "租期起",
                 kind="date",
-                aliases=("租期起", "租期开始", "租赁开始日期", "起租日期"),
+                aliases=("租期起", "租期开始", "租赁开始日期", "起租日期", "ZQQ"),
             ),
             _F(
-                "lease_end", "租期止", kind="date", aliases=("租期止", "租期结束", "租赁结束日期", "到期日期")
+                "lease_end",
+                "租期止",
+                kind="date",
+                aliases=("租期止", "租期结束", "租赁结束日期", "到期日期", "ZQZ"),
             ),
             _F(
                 "rent_yuan_m2_month",
@@ -289,7 +292,7 @@ FIELDS.update(
                 "欠缴租金(元)",
                 kind="float",
                 unit="元",
-                aliases=("欠缴租金", "欠租", "欠费金额"),
+                aliases=("欠缴租金", "欠租", "欠费金额", "QJZJ"),
             ),
         ]
     }

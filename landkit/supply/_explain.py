@@ -224,7 +224,7 @@ def _excluded_text(
         ),
         "片区": lambda d, j: "不在需求片区内",
         "状态": lambda d, j: f"状态为{STATUSES.get(o.status[j], o.status[j])}",
-        "挂牌总价": lambda d, j: (
+        "挂牌价": lambda d, j: (
             "挂牌价待定"
             if np.isnan(o.price[j])
             else f"挂牌总价 {o.price[j]:.0f} 万元, 超过 {d.max_total_price:g} 万元"
