@@ -52,6 +52,9 @@ LONG_COLUMNS = ("parcel", "zone_id", "zone_name", "kind", "overlap_m2", "overlap
 _OUTSIDE_TOL = 1e-9
 #: Cells per side of the coarse grid that pre-classifies parcels per zone (0: no grid).
 _GRID_CELLS = 64
+#: Above this many zones the grid costs more to build than it saves (e.g. approval batches as
+#: zones); the join then goes straight to the prepared predicates. Results do not depend on it.
+_GRID_MAX_ZONES = 256
 
 
 class ZoneJoinWarning(LandkitWarning):
@@ -127,7 +130,8 @@ def make_payload(
     # private copies: preparing is in place, and the caller's geometries may be in use elsewhere
     everything = shapely.from_wkb(shapely.to_wkb(np.asarray([*arr, *unions], dtype=object)))
     shapely.prepare(everything)
-    grid_params, grid_states = _zone_grids(everything, _GRID_CELLS)
+    cells = _GRID_CELLS if len(table) <= _GRID_MAX_ZONES else 0
+    grid_params, grid_states = _zone_grids(everything, cells)
     return Payload(
         parcels_crs=src.to_wkt(),
         work_crs=work.to_wkt(),
