@@ -239,7 +239,9 @@ def _sheets(report: IndicatorReport) -> dict[str, pd.DataFrame]:
     names = {"township": "乡镇", "park": "园区"}
     for key, table in report.by_area.items():
         sheets[f"批而未供_按{names.get(key, key)}"] = to_chinese(table, area_labels)
-    sheets["供地率"] = to_chinese(report.supply_rate.table, RATE_LABELS).fillna({"批准年度": "考核期合计"})
+    rates = to_chinese(report.supply_rate.table, RATE_LABELS)
+    rates["批准年度"] = rates["批准年度"].astype(object).fillna("考核期合计")
+    sheets["供地率"] = rates
     sheets["供后监管"] = to_chinese(report.watch, WATCH_LABELS)
     sheets["供后监管汇总"] = report.watch_counts.reset_index()
     for kind, d in report.disposal.items():
