@@ -7,16 +7,20 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..errors import DataFormatError
 from ..rules.dates import to_date
 
 __all__ = ["as_day", "last_day", "on_or_before"]
 
 
 def as_day(value: object, /, *, what: str = "as_of") -> dt.date:
-    """A date from ``value`` (date, ISO text, Timestamp), or ``ValueError`` naming ``what``."""
-    day = to_date(value)
+    """A date from ``value`` (date, ISO text, Timestamp), or :class:`DataFormatError` naming ``what``."""
+    try:
+        day = to_date(value)
+    except (ValueError, TypeError):
+        day = None
     if day is None:
-        raise ValueError(f"{what} must be a date such as 2024-12-31, not {value!r}")
+        raise DataFormatError(f"{what} must be a date such as 2024-12-31, not {value!r}")
     return day
 
 

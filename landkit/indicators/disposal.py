@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import DataFormatError
 from ..ledger.history import ancestors, parents_map
 from ..schema import CLEARED_STATUSES, has_category
 from ..units import MU_M2
@@ -83,7 +84,7 @@ def _snapshots(ledger: Any, day: dt.date) -> pd.DataFrame:
         snap.insert(0, "as_of", d)
         frames.append(snap)
     if not frames:
-        raise ValueError(f"the ledger holds no snapshot on or before {day}")
+        raise DataFormatError(f"the ledger holds no snapshot on or before {day}")
     return pd.concat(frames, ignore_index=True)
 
 
@@ -241,12 +242,12 @@ def disposal_rates(
         kind = "闲置土地"
     elif cohort == "approval_year":
         if supplies is None:
-            raise ValueError("cohort='approval_year' needs supplies= (the supply records)")
+            raise DataFormatError("cohort='approval_year' needs supplies= (the supply records)")
         members = _unsupplied_members(source, supplies, day)
         flows = pd.DataFrame(columns=list(FLOW_LABELS))
         kind = "批而未供"
     else:
-        raise ValueError(f"cohort must be 'identified_year' or 'approval_year', not {cohort!r}")
+        raise DataFormatError(f"cohort must be 'identified_year' or 'approval_year', not {cohort!r}")
     return Disposal(
         cohorts=_cohort_table(members),
         flows=flows,

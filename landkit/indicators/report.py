@@ -169,8 +169,8 @@ def _rate_chart(rate: SupplyRate) -> str:
     colors = ["#1565c0" if w else "#90a4ae" for w in t["in_window"]]
     ax.bar(t["approval_year"].astype(int).astype(str), 100 * t["supply_rate"], color=colors)
     ax.axhline(100 * rate.threshold, color="#c62828", linestyle="--", linewidth=1)
-    ax.set_ylabel("供地率 (%)", fontfamily=_FONTS)
-    ax.set_title("各批准年度供地率（深色为考核期，虚线为考核线）", fontfamily=_FONTS, fontsize=10)
+    ax.set_ylabel("供地率 (%)", fontfamily=_cjk_font())
+    ax.set_title("各批准年度供地率（深色为考核期，虚线为考核线）", fontfamily=_cjk_font(), fontsize=10)
     ax.set_ylim(0, 100)
     return _figure_svg(fig)
 
@@ -181,13 +181,21 @@ def _watch_chart(counts: pd.Series) -> str:
     fig = Figure(figsize=(6.4, 2.6))
     ax = fig.add_subplot()
     ax.barh(list(counts.index), counts.to_numpy(), color="#ef6c00")
-    ax.set_yticks(range(len(counts)), list(counts.index), fontfamily=_FONTS)
-    ax.set_xlabel("宗数", fontfamily=_FONTS)
-    ax.set_title("供后监管状态", fontfamily=_FONTS, fontsize=10)
+    ax.set_yticks(range(len(counts)), list(counts.index), fontfamily=_cjk_font())
+    ax.set_xlabel("宗数", fontfamily=_cjk_font())
+    ax.set_title("供后监管状态", fontfamily=_cjk_font(), fontsize=10)
     return _figure_svg(fig)
 
 
-_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "Microsoft YaHei", "DejaVu Sans"]
+_CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
+
+
+def _cjk_font() -> str:
+    """The first installed CJK font family (charts draw Chinese labels), else matplotlib's default."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in _CJK_FONTS if f in installed), "DejaVu Sans")
 
 
 def _summary_html(report: IndicatorReport) -> str:
@@ -258,6 +266,7 @@ def _page(report: IndicatorReport) -> str:
     parts.append(f'<img alt="供地率" src="data:image/svg+xml;base64,{_rate_chart(report.supply_rate)}">')
     counts = report.watch["watch_status"].value_counts().reindex(list(WATCH_STATUSES)).fillna(0)
     parts.append(f'<img alt="供后监管" src="data:image/svg+xml;base64,{_watch_chart(counts)}">')
+    parts.append("<p>逐批次的批而未供和逐宗的供后监管明细见同名工作簿（批供用指标.xlsx）。</p>")
     for name, table in _sheets(report).items():
         if name in ("批而未供", "供后监管"):
             continue
