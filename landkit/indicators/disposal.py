@@ -174,7 +174,7 @@ def _flows(members: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
 
 def _unsupplied_members(batches: Any, supplies: Any, day: dt.date) -> pd.DataFrame:
     """Per batch: approval-year cohort, approved area, area supplied per method (precedence order)."""
-    base = unsupplied(batches, supplies, as_of=day)
+    base = unsupplied(batches, supplies, as_of=day, geometry=False)
     members = pd.DataFrame(
         {"cohort": base["approval_year"].astype(str) + "年", "stock_m2": base["approved_m2"]}
     )
@@ -184,7 +184,7 @@ def _unsupplied_members(batches: Any, supplies: Any, day: dt.date) -> pd.DataFra
     parts = []
     for k in range(1, len(SUPPLY_METHODS) + 1):
         chosen = supplies[supplies["supply_method"].isin(SUPPLY_METHODS[:k]).to_numpy()]
-        upto = unsupplied(batches, chosen, as_of=day)["supplied_m2"].to_numpy()
+        upto = unsupplied(batches, chosen, as_of=day, geometry=False)["supplied_m2"].to_numpy()
         part = members[["cohort"]].copy()
         part["stock_m2"], part["outstanding_m2"] = 0.0, 0.0
         part["disposed_m2"], part["route"] = upto - done, SUPPLY_METHODS[k - 1]

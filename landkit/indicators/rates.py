@@ -112,7 +112,7 @@ def supply_rate(
     day = as_day(as_of)
     settings = load_settings(config)["supply_rate"]
     years = window_years_of(day, window_years=int(window_years or settings["window_years"]))
-    per = unsupplied(batches, supplies, as_of=day)
+    per = unsupplied(batches, supplies, as_of=day, geometry=False)
     table = (
         per.groupby("approval_year")
         .agg(

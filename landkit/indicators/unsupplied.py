@@ -100,8 +100,12 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     labels = _components(len(polys), i[inner], j[inner])
     counts = np.bincount(labels, minlength=len(polys))
     single = counts[labels] == 1
-    merged = [shapely.union_all(polys[labels == k]) for k in np.flatnonzero(counts > 1)]
-    parts = np.concatenate([polys[single], shapely.get_parts(np.asarray(merged, dtype=object))])
+    # each cluster of overlapping plots as one multipolygon; the "structure" repair unions its parts
+    order = np.flatnonzero(~single)
+    order = order[np.argsort(labels[order], kind="stable")]
+    clusters = shapely.multipolygons(polys[order], indices=np.unique(labels[order], return_inverse=True)[1])
+    merged = shapely.make_valid(clusters, method="structure")
+    parts = np.concatenate([polys[single], shapely.get_parts(merged)])
     parts = parts[shapely.get_type_id(parts) == 3] if len(parts) else parts
     return gpd.GeoDataFrame(geometry=parts, crs=supplies.crs)
 
@@ -127,8 +131,10 @@ def _remainders(batches: gpd.GeoDataFrame, pieces: gpd.GeoDataFrame) -> np.ndarr
     b_idx, p_idx = b_idx[order], p_idx[order]
     hit = np.unique(b_idx)
     groups = shapely.multipolygons(pieces.geometry.to_numpy()[p_idx], indices=np.searchsorted(hit, b_idx))
-    # pieces may share edges (neighbouring plots): make_valid dissolves them into one valid shape
-    out[hit] = shapely.difference(geoms[hit], shapely.make_valid(groups))
+    # pieces may share edges (neighbouring plots): the "structure" repair dissolves those groups
+    bad = ~shapely.is_valid(groups)
+    groups[bad] = shapely.make_valid(groups[bad], method="structure")
+    out[hit] = shapely.difference(geoms[hit], groups)
     return out
 
 
@@ -138,7 +144,8 @@ def unsupplied(
     /,
     *,
     as_of: object,
-) -> gpd.GeoDataFrame:
+    geometry: bool = True,
+) -> gpd.GeoDataFrame | pd.DataFrame:
     """批而未供 per approval batch as of a date: approved, supplied, unsupplied area and geometry.
 
     Parameters
@@ -149,6 +156,9 @@ def unsupplied(
         Supply records (:func:`read_supplies`) with ``contract_date`` and polygons.
     as_of : date or str
         Supplies signed on or before this day count; batches approved after it are left out.
+    geometry : bool, default True
+        Compute the unsupplied geometry (a GeoDataFrame); ``False`` returns the figures only as a
+        DataFrame, which is faster (the rates and disposal tables use it).
 
     Returns
     -------
@@ -206,4 +216,6 @@ def unsupplied(
         out[f"{col}_ha"] = out[f"{col}_m2"] / HA_M2
     out["supply_share"] = np.where(approved > 0, supplied / np.where(approved > 0, approved, 1), np.nan)
     out["n_supplies"] = n_pieces
+    if not geometry:
+        return out
     return gpd.GeoDataFrame(out, geometry=_remainders(kept, pieces), crs=kept.crs)
