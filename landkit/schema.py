@@ -238,7 +238,13 @@ FIELDS: dict[str, Field] = {
         _F("approval_authority", "批准机关", aliases=("批准机关", "PZJG")),
         _F("farmland_m2", "农用地面积", kind="float", unit="m2", aliases=("农用地", "农用地面积", "NYDMJ")),
         _F("cropland_m2", "耕地面积", kind="float", unit="m2", aliases=("耕地", "耕地面积", "GDMJ")),
-        _F("unused_land_m2", "未利用地面积", kind="float", unit="m2", aliases=("未利用地", "未利用地面积", "WLYDMJ")),
+        _F(
+            "unused_land_m2",
+            "未利用地面积",
+            kind="float",
+            unit="m2",
+            aliases=("未利用地", "未利用地面积", "WLYDMJ"),
+        ),
         _F("supervision_no", "电子监管号", aliases=("电子监管号", "监管号", "DZJGH")),
         _F(
             "agreed_delivery_date",

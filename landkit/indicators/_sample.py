@@ -43,8 +43,10 @@ def _batch_shapes(parcels: gpd.GeoDataFrame, groups: list[pd.Index], rng: np.ran
     taken = shapely.Polygon()
     shapes = []
     for idx in groups:
-        grown = shapely.buffer(parcels.geometry.loc[idx].to_numpy(), float(rng.uniform(4, 20)), quad_segs=2)
-        shape = shapely.make_valid(shapely.union_all(grown).difference(taken))
+        grown = shapely.buffer(
+            parcels.geometry.loc[idx].to_numpy(), float(rng.uniform(4, 20)), join_style="mitre"
+        )
+        shape = shapely.make_valid(shapely.simplify(shapely.union_all(grown), 2.0).difference(taken))
         parts = [p for p in shapely.get_parts(shape) if p.geom_type == "Polygon" and p.area > 500]
         shapes.append(shapely.MultiPolygon(parts) if len(parts) > 1 else (parts[0] if parts else None))
         if parts:
