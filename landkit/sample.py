@@ -771,9 +771,6 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
         pd.DataFrame(pts).to_excel(xw, sheet_name="界址点", index=False)
 
 
-from .supply._sample import write_supply_sample  # noqa: E402 (issue 13: supply sample)
-
-
 def build_sample(
     path: str | Path, /, *, n_parcels: int = 2000, seed: int = 431281, overwrite: bool = False
 ) -> Path:
@@ -835,6 +832,8 @@ def build_sample(
     public = parcels.drop(columns=["in_park"])
     public.to_file(root / "parcels.gpkg", layer="parcels", driver="GPKG")
     _write_delivered(public, root / "delivered")
+    from .supply._sample import write_supply_sample
+
     write_supply_sample(root, public, seed=seed)  # supply/ (issue 13)
     (root / "snapshots").mkdir(exist_ok=True)
     for date, snap in snaps.items():
