@@ -15,7 +15,8 @@ from landkit.supply import read_demand, read_demands
 def test_excel_sheet_equals_toml(tmp_path: Path) -> None:
     (tmp_path / "D1.toml").write_text(
         'id = "D1"\nname = "厂房"\nwanted_by = "2025-06-30"\n[floor_m2]\nmin = 800\nmax = 2400\n'
-        '[zones]\nany = ["标厂一期"]\n[building]\nmin_storey_height_m = 8\n[utilities]\nneed = ["给水", "电力"]\n',
+        '[zones]\nany = ["标厂一期"]\n[building]\nmin_storey_height_m = 8\n'
+        '[utilities]\nneed = ["给水", "电力"]\n',
         encoding="utf-8",
     )
     sheet = pd.DataFrame(
