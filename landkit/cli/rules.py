@@ -28,25 +28,12 @@ from ..rules.grading import GRADE_COLUMNS, grade_per_mu
 from ..rules.idle import IDLE_COLUMNS, assess_idle
 from ..rules.procedure import PROCEDURE_COLUMNS, procedure_deadlines
 from ..schema import label
-from .options import check_output, overwrite_option
+from .options import check_output, layer_option, overwrite_option, read_table_input
 
-__all__ = ["command", "read_table", "write_table"]
+__all__ = ["command", "write_table"]
 
 log = logging.getLogger(__name__)
 _ID_COLUMNS = ("parcel_id", "name")
-
-
-def read_table(path: Path, *, layer: str | None = None) -> pd.DataFrame:
-    """Read parcels or a plain table: CSV/XLSX with pandas, anything else with
-    :func:`landkit.io.read_parcels`."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, encoding="utf-8-sig")
-    if suffix in (".xlsx", ".xls") and layer is None:
-        return pd.read_excel(path)
-    from ..io import read_parcels
-
-    return read_parcels(path, layer=layer) if layer else read_parcels(path)
 
 
 def write_table(
@@ -98,7 +85,6 @@ _out_opt = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output .csv, .xlsx or .gpkg; CSV on stdout if omitted.",
 )
-_layer_opt = click.option("--layer", default=None, help="Layer of the input to read.")
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -123,7 +109,7 @@ def command() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Holiday calendar TOML: period ends on rest days move to the next working day.",
 )
-@_layer_opt
+@layer_option
 @_out_opt
 @overwrite_option
 def idle_command(
@@ -136,7 +122,7 @@ def idle_command(
 ) -> None:
     """闲置土地认定: which parcels are idle under 53号令, since when, fee or recovery, next step."""
     check_output(output, overwrite=overwrite)
-    frame = read_table(parcels, layer=layer)
+    frame = read_table_input(parcels, layer=layer)
     result = assess_idle(frame, as_of=as_of, holidays=holidays)
     counts = result["idle_basis"].value_counts()
     log.info("idle: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -160,7 +146,7 @@ def deadlines_command(
 ) -> None:
     """程序期限: the 30-day windows of the idle-land procedure, moved past statutory holidays."""
     check_output(output, overwrite=overwrite)
-    frame = read_table(events)
+    frame = read_table_input(events)
     for col in (event_column, date_column):
         if col not in frame.columns:
             raise DataFormatError(
@@ -181,7 +167,7 @@ def deadlines_command(
     show_default=True,
     help="Criteria TOML (e.g. sample_data/criteria/hongjiang_2024_example.toml) or a bundled version name.",
 )
-@_layer_opt
+@layer_option
 @_out_opt
 @overwrite_option
 def efficiency_command(
@@ -189,7 +175,7 @@ def efficiency_command(
 ) -> None:
     """低效用地认定: low-efficiency industrial land with reasons and the criteria version."""
     check_output(output, overwrite=overwrite)
-    frame = read_table(parcels, layer=layer)
+    frame = read_table_input(parcels, layer=layer)
     result = assess_efficiency(frame, criteria=criteria)
     log.info("low efficiency: %d of %d", int(result["low_efficiency"].fillna(False).sum()), len(result))
     write_table(frame, result, output, labels=EFFICIENCY_COLUMNS, overwrite=overwrite, sheet="低效用地认定")
@@ -203,13 +189,13 @@ def efficiency_command(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Grading scheme TOML (e.g. sample_data/criteria/per_mu_2024_example.toml).",
 )
-@_layer_opt
+@layer_option
 @_out_opt
 @overwrite_option
 def grade_command(firms: Path, scheme: Path, layer: str | None, output: Path | None, overwrite: bool) -> None:
     """亩均效益评价: A/B/C/D grades from a weighted per-mu score."""
     check_output(output, overwrite=overwrite)
-    frame = read_table(firms, layer=layer)
+    frame = read_table_input(firms, layer=layer)
     result = grade_per_mu(frame, scheme=scheme)
     keep: tuple[str, ...] = ("parcel_id", "user_unit", "name")
     write_table(

@@ -28,7 +28,7 @@ import geopandas as gpd
 
 from ..errors import DataFormatError, LedgerError
 from ..schema import CLEARED_STATUSES
-from .options import check_output, overwrite_option
+from .options import check_output, layer_option, overwrite_option, read_parcel_input
 
 __all__ = ["EXIT_BEHIND", "command"]
 
@@ -168,16 +168,15 @@ def command() -> None:
 @ledger_option
 @click.option("--source", required=True, help="Where the register came from (office, letter number, file).")
 @click.option("--note", help="Free text stored with the snapshot.")
-@click.option("--layer", help="Layer or sheet of FILE.")
+@layer_option
 @click.option("--revise", is_flag=True, help="Store a new version of an existing date (the old one is kept).")
 def record(
     file: Path, as_of: dt.date, ledger: str, source: str, note: str | None, layer: str | None, revise: bool
 ) -> None:
     """Validate FILE and record it as the register of --as-of (nothing is written if refused)."""
-    from ..io import read_parcels
     from ..ledger import Ledger
 
-    parcels = read_parcels(file, layer=layer) if layer else read_parcels(file)
+    parcels = read_parcel_input(file, layer=layer)
     rec = Ledger(ledger).record(parcels, as_of=as_of, source=source, note=note, revise=revise)
     click.echo(f"recorded {rec.as_of} version {rec.version}: {rec.n_parcels} parcels, {rec.area_mu:.2f} 亩")
 
