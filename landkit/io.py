@@ -32,7 +32,7 @@ import shapely
 from . import _tabular
 from ._atomic import atomic_path
 from .area import geodesic_area
-from .crs import HONGJIANG_EXTENT, check_datum, infer_crs
+from .crs import check_datum, infer_crs
 from .encoding import detect_dbf_encoding
 from .errors import CRSMismatchError, DataFormatError, OutputExistsError
 from .headers import map_headers, short_name
@@ -119,7 +119,7 @@ def read_layer(
     layer: str | int | None = None,
     encoding: str | None = None,
     crs: Any = None,
-    region: Sequence[float] = HONGJIANG_EXTENT,
+    region: Sequence[float] | None = None,
     geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one layer of a vector file or ledger as stored (no header mapping).
@@ -135,8 +135,9 @@ def read_layer(
     crs : CRS, optional
         CRS of data that carries none (a shapefile without .prj, a ledger's X/Y). A file that
         states a different CRS is refused rather than silently overridden.
-    region : (min lon, min lat, max lon, max lat)
-        Where the data should lie; used to infer a missing CRS (default 洪江市).
+    region : (min lon, min lat, max lon, max lat), optional
+        Where the data should lie; used to infer a missing CRS (default: the current county
+        profile's extent, see :mod:`landkit.profile`).
     geometry_from : path or GeoDataFrame, optional
         For a ledger without coordinates: a layer whose geometries are joined on 宗地代码.
 
@@ -288,7 +289,7 @@ def _read_feature_array(p: Path, meta: dict[str, Any]) -> gpd.GeoDataFrame:
 
 
 def _resolve_crs(
-    gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float], meta: dict[str, Any], name: str
+    gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float] | None, meta: dict[str, Any], name: str
 ) -> gpd.GeoDataFrame:
     if gdf.crs is not None:
         if crs is not None and not pyproj.CRS.from_user_input(crs).equals(gdf.crs):
@@ -329,7 +330,7 @@ def read_parcels(
     area_unit: str | None = None,
     landuse_system: str | None = None,
     geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
-    region: Sequence[float] = HONGJIANG_EXTENT,
+    region: Sequence[float] | None = None,
     strict: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read a parcel layer into the canonical parcel table.
@@ -358,8 +359,9 @@ def read_parcels(
         (``guide2023``, ``gbt21010_2017``, ``sandiao``, ``gb50137``).
     geometry_from : path or GeoDataFrame, optional
         Geometry layer to join on 宗地代码 for a ledger without coordinates.
-    region : (min lon, min lat, max lon, max lat)
-        Expected extent (CRS inference and the outside-extent check).
+    region : (min lon, min lat, max lon, max lat), optional
+        Expected extent (CRS inference and the outside-extent check); default: the current
+        county profile (:func:`landkit.profile.current`), its boundary for the extent check.
     strict : bool
         Raise :class:`ValidationError` when validation finds errors.
 
@@ -388,7 +390,7 @@ def read_parcels(
     gdf = canonicalise(
         raw, category=category, field_map=field_map, area_unit=area_unit, landuse_system=landuse_system
     )
-    gdf.attrs["landkit"] = meta | {"region": tuple(region)}
+    gdf.attrs["landkit"] = meta | ({"region": tuple(region)} if region is not None else {})
     if strict:
         from .validate import raise_on_errors, validate
 

@@ -145,7 +145,8 @@ def test_synthetic_parcels_areas_match_pyproj_geod():
     np.testing.assert_allclose(g["area_m2"], ref, rtol=1e-5, atol=0.06)
     c = shapely.centroid(np.asarray(g.geometry.values))
     lon, lat = pd.Series(shapely.get_x(c)), pd.Series(shapely.get_y(c))
-    assert lon.between(109.54, 110.46).all() and lat.between(26.99, 27.46).all()
+    assert lon.between(109.54, 110.46).all()
+    assert lat.between(26.99, 27.46).all()
 
 
 def test_synthetic_parcels_for_another_county():
@@ -159,11 +160,13 @@ def test_synthetic_parcels_for_another_county():
         crs=4547,
     )
     assert g.crs.to_epsg() == 4547
-    assert g["parcel_id"].str.startswith("420117").all() and set(g["township"]) == {"甲镇"}
+    assert g["parcel_id"].str.startswith("420117").all()
+    assert set(g["township"]) == {"甲镇"}
     back = shapely.centroid(np.asarray(g.to_crs(4490).geometry.values))
     assert ((shapely.get_x(back) > 113.99) & (shapely.get_x(back) < 114.51)).all()
     text = g.drop(columns="geometry").astype(str).to_csv()
-    assert "洪江" not in text and "431281" not in text
+    assert "洪江" not in text
+    assert "431281" not in text
 
 
 def test_area_api_matches_geodesic_area_and_the_overlay_uses_it():
@@ -174,7 +177,8 @@ def test_area_api_matches_geodesic_area_and_the_overlay_uses_it():
     empty = area_m2_array(np.array([None, shapely.Polygon()]), pyproj.CRS(4546), fallback=lambda s: s)
     assert empty.tolist() == [0.0, 0.0]
     text = (ROOT / "landkit" / "zones" / "_overlap.py").read_text("utf-8")
-    assert "_tm_areas" not in text and "area_m2_array" in text
+    assert "_tm_areas" not in text
+    assert "area_m2_array" in text
 
 
 def test_dependency_floors_exclude_known_cves():

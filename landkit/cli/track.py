@@ -263,14 +263,14 @@ def changes(ledger: str, from_date: dt.date, to_date: dt.date) -> None:
     "--target-date", "target_date", callback=_date, help="Deadline (default: 31 Dec of the last snapshot)."
 )
 @_progress_options
-@click.option("--title", default="闲置低效用地清零进度", show_default=True, help="Report title.")
+@click.option("--title", default=None, help="Report title (default: <county>闲置低效用地清零进度).")
 @overwrite_option
 def report(
     ledger: str,
     output: Path,
     baseline: dt.date | None,
     target_date: dt.date | None,
-    title: str,
+    title: str | None,
     overwrite: bool,
     **kw: Any,
 ) -> None:
