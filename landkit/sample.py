@@ -590,98 +590,110 @@ def _dem(base: dict[str, gpd.GeoDataFrame], path: Path, rng: np.random.Generator
         dst.write(data, 1)
 
 
+_SNAPSHOT_COLUMNS = (
+    "parcel_id", "unit_id", "name", "categories", "status", "holder", "township", "village", "landuse_code",
+    "landuse_system", "construction_status", "disposal_method", "responsible_unit", "previous_ids",
+    "declared_area_m2", "geometry",
+)  # fmt: skip
+_METHODS = {
+    "revitalized": ("二次招商", "腾笼换鸟", "企业自行开发"),
+    "recovered": ("无偿收回", "协议有偿收回"),
+    "disposed": ("置换", "转让"),
+}
+
+
 def _snapshots(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
     """Quarterly registers of idle/low-efficiency land: the park clears down through 2024."""
     reg = parcels[parcels["categories"].str.contains("idle|low_efficiency")].copy()
     reg["status"] = reg["status"].replace({"for_sale": "identified"})
+    clear_q, split_src, vanished = _clearing_plan(reg, rng)
+    closing = {i: str(rng.choice(sorted(CLEARED_STATUSES), p=[0.2, 0.2, 0.6])) for i in reg.index}
+    # newly found idle land in the park during 2024
+    new_found = parcels[(~parcels.index.isin(reg.index)) & parcels["in_park"]].index.to_numpy()[:6]
+    found_q = dict(zip(new_found, [2, 2, 3, 3, 3, 4], strict=False))
+    snaps: dict[str, gpd.GeoDataFrame] = {}
+    for q, date in enumerate(_SNAPSHOT_DATES):
+        snap = _register_at(q, reg, parcels, vanished=vanished, found_q=found_q)
+        snap["status"] = _statuses_at(q, snap, clear_q, closing)
+        snap["disposal_method"] = [
+            str(rng.choice(_METHODS[s])) if s in _METHODS else None for s in snap["status"]
+        ]
+        snap["implement_date"] = pd.to_datetime(
+            pd.Series([date if s in _METHODS else None for s in snap["status"]], index=snap.index)
+        )
+        if q >= 2:  # one park parcel split in two, with lineage
+            snap = _split_in_two(snap, split_src, crs=parcels.crs)
+        snap = gpd.GeoDataFrame(
+            snap[[*_SNAPSHOT_COLUMNS, "implement_date"]], geometry="geometry", crs=parcels.crs
+        )
+        snaps[date] = add_area_columns(snap.reset_index(drop=True))
+    return snaps
+
+
+def _clearing_plan(reg: gpd.GeoDataFrame, rng: np.random.Generator) -> tuple[pd.Series, int, int]:
+    """Quarter each parcel is cleared in (``len(dates)``: never), the park parcel that will be split,
+    and the parcel that vanishes from the register after the first quarter."""
     park = reg.index[reg["in_park"]].to_numpy()
     others = reg.index[~reg["in_park"]].to_numpy()
     n_dates = len(_SNAPSHOT_DATES)
-    clear_q = pd.Series(n_dates, index=reg.index)  # quarter index when cleared (n_dates = never)
-    # park: clear almost everything over 4 quarters, a few stragglers remain
-    order = rng.permutation(park)
-    stragglers = order[:4]
-    rest = order[4:]
+    clear_q = pd.Series(n_dates, index=reg.index)
+    order = rng.permutation(park)  # the park clears almost everything over 4 quarters; 4 stragglers remain
+    stragglers, rest = order[:4], order[4:]
     clear_q.loc[rest] = rng.choice([1, 2, 3, 4], size=len(rest), p=[0.15, 0.25, 0.3, 0.3])
     clear_q.loc[stragglers] = n_dates
     clear_q.loc[others] = np.where(
         rng.random(len(others)) < 0.3, rng.integers(1, n_dates, len(others)), n_dates
     )
-    methods = {
-        "revitalized": ("二次招商", "腾笼换鸟", "企业自行开发"),
-        "recovered": ("无偿收回", "协议有偿收回"),
-        "disposed": ("置换", "转让"),
-    }
-    closing = {i: str(rng.choice(sorted(CLEARED_STATUSES), p=[0.2, 0.2, 0.6])) for i in reg.index}
-    # newly found idle land in the park during 2024
-    new_found = parcels[(~parcels.index.isin(reg.index)) & parcels["in_park"]].index.to_numpy()[:6]
-    found_q = dict(zip(new_found, [2, 2, 3, 3, 3, 4], strict=False))
-    split_src = int(rest[0])
-    vanished = int(others[0])
-    snaps: dict[str, gpd.GeoDataFrame] = {}
-    cols = [
-        "parcel_id",
-        "unit_id",
-        "name",
-        "categories",
-        "status",
-        "holder",
-        "township",
-        "village",
-        "landuse_code",
-        "landuse_system",
-        "construction_status",
-        "disposal_method",
-        "responsible_unit",
-        "previous_ids",
-        "declared_area_m2",
-        "geometry",
+    return clear_q, int(rest[0]), int(others[0])
+
+
+def _register_at(
+    q: int, reg: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, *, vanished: int, found_q: dict[Any, int]
+) -> gpd.GeoDataFrame:
+    """The register's rows at quarter ``q``: one parcel gone after the first, newly found idle land added."""
+    snap = reg.copy()
+    if q >= 1:
+        snap = snap.drop(index=[vanished])
+    for pid, fq in found_q.items():
+        if q >= fq:
+            row = parcels.loc[[pid]].copy()
+            row["categories"] = "idle"
+            row["status"] = "identified" if q < fq + 2 else "in_disposal"
+            snap = pd.concat([snap, row])
+    return snap
+
+
+def _statuses_at(q: int, snap: gpd.GeoDataFrame, clear_q: pd.Series, closing: dict[Any, str]) -> pd.Series:
+    """Cleared parcels take their closing status; those cleared next quarter are in disposal."""
+    st = snap["status"].copy()
+    cq = clear_q.reindex(snap.index).fillna(len(_SNAPSHOT_DATES))
+    for idx in snap.index:
+        if cq[idx] <= q:
+            st[idx] = closing[idx]
+        elif cq[idx] == q + 1 and st[idx] == "identified":
+            st[idx] = "in_disposal"
+    return st
+
+
+def _split_in_two(snap: gpd.GeoDataFrame, src_idx: int, *, crs: Any) -> gpd.GeoDataFrame:
+    """Replace parcel ``src_idx`` by its west and east halves, new codes recording the old one."""
+    src = snap.loc[src_idx]
+    g = src.geometry
+    minx, miny, maxx, maxy = g.bounds
+    mid = (minx + maxx) / 2
+    halves = [
+        g.intersection(shapely.box(minx - 1, miny - 1, mid, maxy + 1)),
+        g.intersection(shapely.box(mid, miny - 1, maxx + 1, maxy + 1)),
     ]
-    for q, date in enumerate(_SNAPSHOT_DATES):
-        snap = reg.copy()
-        if q >= 1:
-            snap = snap.drop(index=[vanished])
-        for pid, fq in found_q.items():
-            if q >= fq:
-                row = parcels.loc[[pid]].copy()
-                row["categories"] = "idle"
-                row["status"] = "identified" if q < fq + 2 else "in_disposal"
-                snap = pd.concat([snap, row])
-        st = snap["status"].copy()
-        cq = clear_q.reindex(snap.index).fillna(n_dates)
-        for idx in snap.index:
-            if cq[idx] <= q:
-                st[idx] = closing[idx]
-            elif cq[idx] == q + 1 and st[idx] == "identified":
-                st[idx] = "in_disposal"
-        snap["status"] = st
-        snap["disposal_method"] = [
-            str(rng.choice(methods[s])) if s in methods else None for s in snap["status"]
-        ]
-        snap["implement_date"] = pd.to_datetime(
-            pd.Series([date if s in methods else None for s in snap["status"]], index=snap.index)
-        )
-        if q >= 2:  # one park parcel split in two, with lineage
-            src = snap.loc[split_src]
-            g = src.geometry
-            minx, miny, maxx, maxy = g.bounds
-            mid = (minx + maxx) / 2
-            halves = [
-                g.intersection(shapely.box(minx - 1, miny - 1, mid, maxy + 1)),
-                g.intersection(shapely.box(mid, miny - 1, maxx + 1, maxy + 1)),
-            ]
-            new_rows = []
-            for k, half in enumerate(halves):
-                r = src.copy()
-                r["parcel_id"] = src["parcel_id"][:-5] + f"{90001 + k:05d}"
-                r["unit_id"] = r["parcel_id"] + "W00000000"
-                r["previous_ids"] = src["parcel_id"]
-                r["geometry"] = half
-                new_rows.append(r)
-            snap = pd.concat([snap.drop(index=[split_src]), gpd.GeoDataFrame(new_rows, crs=parcels.crs)])
-        snap = gpd.GeoDataFrame(snap[[*cols, "implement_date"]], geometry="geometry", crs=parcels.crs)
-        snaps[date] = add_area_columns(snap.reset_index(drop=True))
-    return snaps
+    new_rows = []
+    for k, half in enumerate(halves):
+        r = src.copy()
+        r["parcel_id"] = src["parcel_id"][:-5] + f"{90001 + k:05d}"
+        r["unit_id"] = r["parcel_id"] + "W00000000"
+        r["previous_ids"] = src["parcel_id"]
+        r["geometry"] = half
+        new_rows.append(r)
+    return pd.concat([snap.drop(index=[src_idx]), gpd.GeoDataFrame(new_rows, crs=crs)])
 
 
 _SHP_HEADERS = {  # canonical → pinyin initials (DBF names ≤ 10 bytes), as a county system exports them
