@@ -297,3 +297,38 @@ def test_boundary_without_crs_is_refused(tmp_path):
     g.to_file(tmp_path / "b.gpkg")  # a layer without CRS, as some exports are
     with pytest.raises(ConfigError, match="no CRS"):
         init_project(tmp_path / "p", code="431202", boundary=tmp_path / "b.gpkg", name="x")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_cli_takes_zones_and_holidays_from_the_project_profile(tmp_path):
+    sample = ROOT / "sample_data"
+    body = XINWU_PROFILE + (
+        f'[zones]\nconfig = "{(sample / "zones" / "hongjiang.toml").as_posix()}"\n'
+        f'[rules]\nholidays = ["{(sample / "holidays" / "china_2024.toml").as_posix()}"]\n'
+    )
+    write_profile(tmp_path, body)  # the working folder is tmp_path: this is the project's profile
+    runner = CliRunner()
+    parcels = str(sample / "parcels.gpkg")
+    explicit = runner.invoke(
+        cli, ["zones", "join", parcels, "--zones", str(sample / "zones" / "hongjiang.toml"), "-o", "a.csv"]
+    )
+    implicit = runner.invoke(cli, ["zones", "join", parcels, "-o", "b.csv"])
+    assert explicit.exit_code == 0, explicit.output
+    assert implicit.exit_code == 0, implicit.output
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    events = str(sample / "procedure" / "events_2024.csv")
+    holidays = str(sample / "holidays" / "china_2024.toml")
+    explicit = runner.invoke(cli, ["rules", "deadlines", events, "--holidays", holidays, "-o", "a2.csv"])
+    implicit = runner.invoke(cli, ["rules", "deadlines", events, "-o", "b2.csv"])
+    assert implicit.exit_code == 0, implicit.output
+    assert (tmp_path / "a2.csv").read_bytes() == (tmp_path / "b2.csv").read_bytes()
+
+
+def test_cli_without_zones_anywhere_says_so(tmp_path):
+    write_profile(tmp_path, XINWU_PROFILE)
+    r = CliRunner().invoke(cli, ["zones", "join", str(ROOT / "sample_data" / "parcels.gpkg"), "-o", "x.csv"])
+    assert r.exit_code == 2
+    assert "pass --zones: the 新吴区 profile" in r.output
+    assert not (tmp_path / "x.csv").exists()

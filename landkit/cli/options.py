@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import OutputExistsError
+from ..errors import ConfigError, OutputExistsError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_output",
     "echo_table",
+    "from_profile",
     "layer_option",
     "output_option",
     "overwrite_option",
@@ -45,6 +46,27 @@ def check_output(path: Path | None, *, overwrite: bool) -> None:
 def echo_table(rows: Any) -> None:
     """Print a DataFrame as plain text on stdout."""
     click.echo(rows.to_string())
+
+
+def from_profile(value: Path | None, /, *, setting: str, option: str) -> Path:
+    """``value`` if the option was given, else the county profile's ``setting`` (``zones``, ``holidays``).
+
+    A one-line error names the option and the profile when neither gives a file.
+    """
+    if value is not None:
+        return value
+    from ..profile import current
+
+    profile = current()
+    found = getattr(profile, setting)
+    paths = found if isinstance(found, tuple) else (found,) if found is not None else ()
+    if len(paths) != 1 or not Path(paths[0]).exists():
+        where = f"{profile.name} profile ({profile.source})"
+        state = (
+            "names several" if len(paths) > 1 else "has none" if not paths else f"names {paths[0]}, missing"
+        )
+        raise ConfigError(f"pass {option}: the {where} {state}")
+    return Path(paths[0])
 
 
 def read_parcel_input(

@@ -28,7 +28,7 @@ from ..rules.grading import GRADE_COLUMNS, grade_per_mu
 from ..rules.idle import IDLE_COLUMNS, assess_idle
 from ..rules.procedure import PROCEDURE_COLUMNS, procedure_deadlines
 from ..schema import label
-from .options import check_output, layer_option, overwrite_option, read_table_input
+from .options import check_output, from_profile, layer_option, overwrite_option, read_table_input
 
 __all__ = ["command", "write_table"]
 
@@ -134,18 +134,23 @@ def idle_command(
 @click.option(
     "--holidays",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="Holiday calendar TOML (e.g. sample_data/holidays/china_2024.toml).",
+    help="Holiday calendar TOML (e.g. sample_data/holidays/china_2024.toml); default: the county profile's.",
 )
 @click.option("--event-column", default="event", show_default=True, help="Column naming the procedure event.")
 @click.option("--date-column", default="date", show_default=True, help="Column with the date served.")
 @_out_opt
 @overwrite_option
 def deadlines_command(
-    events: Path, holidays: Path, event_column: str, date_column: str, output: Path | None, overwrite: bool
+    events: Path,
+    holidays: Path | None,
+    event_column: str,
+    date_column: str,
+    output: Path | None,
+    overwrite: bool,
 ) -> None:
     """程序期限: the 30-day windows of the idle-land procedure, moved past statutory holidays."""
     check_output(output, overwrite=overwrite)
+    holidays = from_profile(holidays, setting="holidays", option="--holidays")
     frame = read_table_input(events)
     for col in (event_column, date_column):
         if col not in frame.columns:

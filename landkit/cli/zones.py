@@ -21,7 +21,7 @@ from .._atomic import atomic_path
 from ..errors import DataFormatError
 from ..schema import label
 from ..zones import JOIN_LABELS, SUMMARY_LABELS, join_zones, read_zones, zone_summary
-from .options import check_output, layer_option, overwrite_option, read_parcel_input
+from .options import check_output, from_profile, layer_option, overwrite_option, read_parcel_input
 
 __all__ = ["command", "write_table"]
 
@@ -57,9 +57,8 @@ _parcels_arg = click.argument("parcels", type=click.Path(exists=True, dir_okay=T
 _zones_opt = click.option(
     "--zones",
     "zones_path",
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Zone config (TOML).",
+    help="Zone config (TOML); default: the county profile's [zones] config.",
 )
 _kind_opt = click.option("--kind", "kinds", multiple=True, help="Only this zone kind (repeatable).")
 _out_opt = click.option(
@@ -80,12 +79,17 @@ _out_opt = click.option(
 @_out_opt
 @overwrite_option
 def join_cmd(
-    parcels: Path, zones_path: Path, layer: str | None, kinds: tuple[str, ...], output: Path, overwrite: bool
+    parcels: Path,
+    zones_path: Path | None,
+    layer: str | None,
+    kinds: tuple[str, ...],
+    output: Path,
+    overwrite: bool,
 ) -> None:
     """Write the long parcel × zone table (overlap 平方米/亩 and share) of PARCELS."""
     check_output(output, overwrite=overwrite)
     gdf = read_parcel_input(parcels, layer=layer, index_by_id=True)
-    zones = read_zones(zones_path, crs=gdf.crs)
+    zones = read_zones(from_profile(zones_path, setting="zones", option="--zones"), crs=gdf.crs)
     table = join_zones(gdf, zones, kinds=kinds or None, progress=len(gdf) > PROGRESS_THRESHOLD)
     write_table(table, output, labels=JOIN_LABELS, overwrite=overwrite)
     click.echo(f"{len(table)} rows ({len(gdf)} parcels × {len(zones)} zones) → {output}")
@@ -101,7 +105,7 @@ def join_cmd(
 @overwrite_option
 def summary_cmd(
     parcels: Path,
-    zones_path: Path,
+    zones_path: Path | None,
     layer: str | None,
     kinds: tuple[str, ...],
     by: tuple[str, ...],
@@ -114,7 +118,7 @@ def summary_cmd(
     missing = [c for c in by if c not in gdf.columns]
     if missing:
         raise DataFormatError(f"{parcels.name} has no column(s) {', '.join(missing)} for --by")
-    zones = read_zones(zones_path, crs=gdf.crs)
+    zones = read_zones(from_profile(zones_path, setting="zones", option="--zones"), crs=gdf.crs)
     table = zone_summary(
         gdf, zones, by=list(by) or None, kinds=kinds or None, progress=len(gdf) > PROGRESS_THRESHOLD
     )
