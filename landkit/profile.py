@@ -100,11 +100,12 @@ class Profile:
         from pyproj import Transformer
 
         to_m = Transformer.from_crs(4490, laea, always_xy=True)
-        zone = shapely.transform(self.area(), lambda xy: np.column_stack(to_m.transform(xy[:, 0], xy[:, 1])))
+        dense = shapely.segmentize(self.area(), 0.01)  # edges stay true to the boundary once projected
+        zone = shapely.transform(dense, lambda xy: np.column_stack(to_m.transform(xy[:, 0], xy[:, 1])))
         zone = zone.buffer(tol) if tol > 0 else zone
         shapely.prepare(zone)
         x, y = to_m.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        inside = shapely.contains_xy(zone, x, y) | shapely.intersects_xy(zone, x, y)
+        inside = shapely.intersects_xy(zone, x, y)
         return bool(inside) if np.ndim(inside) == 0 else inside
 
     def elsewhere(self, lon: float, lat: float, /, *, n: int) -> str:
