@@ -844,7 +844,7 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
 
 
 #: Files and folders :func:`build_sample` writes (and replaces with ``overwrite=True``).
-GENERATED = ("hongjiang_base.gpkg", "parcels.gpkg", "delivered", "snapshots", "dem", "photos")
+GENERATED = ("hongjiang_base.gpkg", "parcels.gpkg", "delivered", "snapshots", "dem", "photos", "indicators")
 
 
 def build_sample(
@@ -887,6 +887,7 @@ def build_sample(
     _write_delivered(public, root / "delivered")
     _write_snapshots(snaps, root / "snapshots")
     _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
+    _write_indicators(root, seed=seed)
     log.info("sample written to %s", root)
     return root
 
@@ -926,6 +927,12 @@ def _write_parcels(parcels: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
     public = parcels.drop(columns=["in_park"])
     public.to_file(path, layer="parcels", driver="GPKG")
     return public
+
+
+def _write_indicators(root: Path, *, seed: int) -> None:
+    from .indicators._sample import write_indicator_sample
+
+    write_indicator_sample(root, parcels=gpd.read_file(root / "parcels.gpkg"), seed=seed)
 
 
 def _write_snapshots(snaps: dict[str, gpd.GeoDataFrame], folder: Path) -> None:

@@ -90,6 +90,9 @@ def test_packaged_configs_load_through_the_one_loader():
     assert settings()["colors"]["idle"].startswith("#")
     assert load_statute()["idle"]["developed_area_share"] == "1/3"
     assert read_criteria()["meta"]["version"] == "national-2008"
+    from landkit.indicators._config import load_settings
+
+    assert load_settings()["supply_rate"]["window_years"] == 5
 
 
 def test_no_module_parses_toml_itself():

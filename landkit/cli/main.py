@@ -23,7 +23,18 @@ __all__ = ["SUBCOMMANDS", "cli"]
 
 #: Subcommand modules (``landkit.cli.<name>``), each exposing ``command``. To add a subcommand,
 #: write ``landkit/cli/<name>.py`` with a ``command`` and append its name here.
-SUBCOMMANDS = ("validate", "sample", "zones", "map", "track", "rules", "recommend", "raster", "init")
+SUBCOMMANDS = (
+    "validate",
+    "sample",
+    "zones",
+    "map",
+    "track",
+    "rules",
+    "recommend",
+    "raster",
+    "indicators",
+    "init",
+)
 
 
 class _Group(click.Group):
