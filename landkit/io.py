@@ -31,21 +31,12 @@ import shapely
 
 from . import _tabular
 from ._atomic import atomic_path
-from .area import geodesic_area
+from ._canonical import canonicalise
 from .crs import HONGJIANG_EXTENT, check_datum, infer_crs
 from .encoding import detect_dbf_encoding
 from .errors import CRSMismatchError, DataFormatError, OutputExistsError
-from .headers import map_headers, short_name
-from .schema import (
-    CONSTRUCTION_STATUSES,
-    FIELDS,
-    STATUSES,
-    join_categories,
-    split_categories,
-    to_chinese_labels,
-)
-from .units import HA_M2, MU_M2, UNIT_ALIASES
-from .values import parse_dates, parse_numbers
+from .headers import short_name
+from .schema import FIELDS, join_categories, split_categories, to_chinese_labels
 
 __all__ = ["canonicalise", "combine_parcels", "read_layer", "read_parcels", "write_parcels"]
 
@@ -61,30 +52,6 @@ _VECTOR = {
     ".fgb": "FlatGeobuf",
 }
 _TABULAR = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
-_AREA_FIELDS = (
-    "declared_area_m2",
-    "approved_area_m2",
-    "built_area_m2",
-    "floor_area_m2",
-    "tall_storey_floor_area_m2",
-)
-_MONEY_FIELDS = tuple(n for n, f in FIELDS.items() if f.unit == "万元")
-_STATUS_BY_LABEL = {v: k for k, v in STATUSES.items()} | {
-    "已盘活利用": "revitalized",
-    "在售": "for_sale",
-    "招商": "for_sale",
-    "处置完成": "disposed",
-}
-_CONSTRUCTION_BY_LABEL = {v: k for k, v in CONSTRUCTION_STATUSES.items()} | {
-    "未开工": "not_started",
-    "停工": "stalled",
-    "停建": "stalled",
-    "已开工未竣工": "under_construction",
-    "已建成": "completed",
-    "竣工": "completed",
-}
-
-
 def _problem(
     problems: list[dict[str, Any]],
     row: Any,
@@ -394,193 +361,6 @@ def read_parcels(
 
         raise_on_errors(validate(gdf, region=region), what=Path(path).name)
     return gdf
-
-
-def canonicalise(
-    raw: gpd.GeoDataFrame,
-    /,
-    *,
-    category: str | Sequence[str] | None = None,
-    field_map: Mapping[str, str] | None = None,
-    area_unit: str | None = None,
-    landuse_system: str | None = None,
-) -> gpd.GeoDataFrame:
-    """Map headers and parse values of a raw layer into the canonical vocabulary.
-
-    Used by :func:`read_parcels`; public for data already in memory.
-    """
-    meta = _meta(raw)
-    problems: list[dict[str, Any]] = meta["problems"]
-    hm = map_headers([c for c in raw.columns if c != raw.geometry.name], field_map=field_map)
-    meta["header_map"] = dict(hm.mapping)
-    for src, dst in hm.duplicates.items():
-        _problem(
-            problems,
-            None,
-            src,
-            "duplicate_header",
-            "warning",
-            f"column {src!r} also matches {dst!r}, which another column already fills; kept as {src!r}",
-            "pass field_map= to choose",
-        )
-    geom = raw.geometry
-    gdf = gpd.GeoDataFrame(
-        raw.drop(columns=[raw.geometry.name]).rename(columns=hm.mapping), geometry=geom.values, crs=raw.crs
-    )
-    gdf.index = raw.index
-    geo_area = geodesic_area(gdf)
-    for name in [c for c in gdf.columns if c in FIELDS and c != "geometry"]:
-        kind = FIELDS[name].kind
-        src = next((s for s, d in hm.mapping.items() if d == name), name)
-        col = gdf[name]
-        if kind == "date":
-            parsed = parse_dates(col)
-            _report_unparsed(problems, col, parsed, name=name, src=src, what="date")
-            gdf[name] = parsed
-        elif kind == "float":
-            parsed = parse_numbers(col)
-            _report_unparsed(problems, col, parsed, name=name, src=src, what="number")
-            unit = hm.units.get(src) or ("m2" if src == name else None)
-            if name in _AREA_FIELDS:
-                parsed = _area_to_m2(
-                    parsed, name=name, src=src, unit=unit or area_unit, geo_area=geo_area, problems=problems
-                )
-            elif name in _MONEY_FIELDS and unit in ("元", "yuan"):
-                parsed = parsed / 1e4
-            gdf[name] = parsed
-        elif kind == "tags":
-            gdf[name] = _map_unique(col, lambda v: join_categories(split_categories(v)) or None)
-        else:
-            text = (col if col.dtype == "str" else col.astype("str")).str.strip()
-            gdf[name] = text.where(text != "")
-    if "status" in gdf:
-        gdf["status"] = _map_unique(
-            gdf["status"], lambda v: _STATUS_BY_LABEL.get(v, v) if isinstance(v, str) else v
-        )
-    if "construction_status" in gdf:
-        gdf["construction_status"] = _map_unique(
-            gdf["construction_status"],
-            lambda v: _CONSTRUCTION_BY_LABEL.get(v, v) if isinstance(v, str) else v,
-        )
-    if "landuse_code" in gdf:
-        gdf["landuse_code"] = _map_unique(
-            gdf["landuse_code"],
-            lambda v: v[:-2] if isinstance(v, str) and v.endswith(".0") and v[:-2].isdigit() else v,
-        )
-        if landuse_system is not None:
-            from .landuse import normalise_system
-
-            system = normalise_system(landuse_system)
-            if "landuse_system" not in gdf:
-                gdf["landuse_system"] = system
-            else:
-                gdf["landuse_system"] = gdf["landuse_system"].fillna(system)
-        if "landuse_system" in gdf:
-            from .landuse import normalise_system
-
-            gdf["landuse_system"] = _map_unique(
-                gdf["landuse_system"],
-                lambda v: _safe_system(v, normalise_system) if isinstance(v, str) else v,
-            )
-    tags = split_categories(",".join([category] if isinstance(category, str) else list(category or [])))
-    if tags:
-        existing = (
-            gdf["categories"] if "categories" in gdf else pd.Series(None, index=gdf.index, dtype=object)
-        )
-        gdf["categories"] = _map_unique(
-            existing, lambda v: join_categories(set(split_categories(v)) | set(tags))
-        )
-    gdf["area_m2"] = geo_area
-    gdf["area_mu"] = geo_area / MU_M2
-    gdf["area_ha"] = geo_area / HA_M2
-    ordered = [c for c in FIELDS if c in gdf.columns and c != "geometry"]
-    extra = [c for c in gdf.columns if c not in FIELDS]
-    out = gpd.GeoDataFrame(gdf[ordered + extra], geometry=gdf.geometry, crs=gdf.crs)
-    out.attrs["landkit"] = meta
-    return out
-
-
-def _report_unparsed(
-    problems: list[dict[str, Any]], raw: pd.Series, parsed: pd.Series, *, name: str, src: str, what: str
-) -> None:
-    """One ``unparseable_<what>`` warning per non-empty value that did not parse (the row is kept)."""
-    if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        return  # already typed: nothing can have failed
-    failed = raw[raw.notna() & parsed.isna()]
-    failed = failed[failed.astype(str).str.strip() != ""]
-    hint = "write dates as 2023-05-01 or 2023年5月1日" if what == "date" else ""
-    for idx in failed.index:
-        _problem(
-            problems, idx, name, f"unparseable_{what}", "warning", f"{src}={raw[idx]!r} is not a {what}", hint
-        )
-
-
-def _map_unique(col: pd.Series, fn: Any) -> pd.Series:
-    """Apply ``fn`` once per distinct value (registers repeat the same few values many times)."""
-    obj = col.astype(object)
-    isna = obj.isna().to_numpy()
-    table = {v: fn(v) for v in pd.unique(obj[~isna])}
-    out = obj.map(table).astype(object)
-    out[isna] = fn(None)
-    return out
-
-
-def _safe_system(value: str, fn: Any) -> str:
-    try:
-        return str(fn(value))
-    except ValueError:
-        return value
-
-
-def _area_to_m2(
-    values: pd.Series,
-    *,
-    name: str,
-    src: str,
-    unit: str | None,
-    geo_area: pd.Series,
-    problems: list[dict[str, Any]],
-) -> pd.Series:
-    if unit is not None:
-        key = UNIT_ALIASES.get(str(unit).strip().lower())
-        if key is None:
-            _problem(
-                problems,
-                None,
-                name,
-                "unknown_unit",
-                "warning",
-                f"{src}: unit {unit!r} not understood; taken as m²",
-            )
-            return values
-        return values * {"m2": 1.0, "mu": MU_M2, "ha": HA_M2}[key]
-    if name in ("declared_area_m2", "approved_area_m2"):
-        ok = values.notna() & (geo_area > 0) & (values > 0)
-        if ok.sum() >= 1:
-            ratio = float(np.median(values[ok] / geo_area[ok]))
-            for key, factor, label in (("m2", 1.0, "平方米"), ("mu", MU_M2, "亩"), ("ha", HA_M2, "公顷")):
-                if 0.7 < ratio * factor < 1.4:
-                    if key != "m2":
-                        _problem(
-                            problems,
-                            None,
-                            name,
-                            "area_unit_inferred",
-                            "info",
-                            f"{src}: no unit stated; values match the geometry in {label}",
-                            "state the unit in the header, e.g. 面积(亩), or pass area_unit=",
-                        )
-                    return values * factor
-    _problem(
-        problems,
-        None,
-        name,
-        "area_unit_assumed",
-        "info",
-        f"{src}: no unit stated; taken as m²",
-        "state the unit in the header or pass area_unit=",
-    )
-    return values
 
 
 def combine_parcels(*frames: gpd.GeoDataFrame, to_crs: Any = None) -> gpd.GeoDataFrame:

@@ -41,7 +41,7 @@ from .values import check_parcel_id, check_unit_id
 
 __all__ = ["PROBLEMS", "REPORT_COLUMNS", "raise_on_errors", "repair_geometries", "summarise", "validate"]
 
-REPORT_COLUMNS = ["row", "parcel_id", "field", "problem", "severity", "detail", "suggestion"]
+REPORT_COLUMNS = ["row", "parcel_id", "field", "value", "problem", "severity", "detail", "suggestion"]
 
 #: Problem code → Chinese description (used for report headers and Excel output).
 PROBLEMS: dict[str, str] = {
@@ -77,6 +77,19 @@ PROBLEMS: dict[str, str] = {
     "no_boundary_points": "界址点不足",
     "no_geometry_match": "未匹配到图形",
     "unknown_unit": "面积单位无法识别",
+    "imprecise_date": "日期不精确(仅到年或月)",
+    "ambiguous_date": "日期有歧义",
+    "ambiguous_number": "数值有歧义(小数逗号或千分位错误)",
+    "number_range": "数值为区间",
+    "unit_mismatch": "单位与该列不符",
+    "source_area_kept": "源数据面积已保留为登记面积",
+    "bad_coordinates": "坐标为空或无法识别",
+    "title_rows_skipped": "已跳过表头上方的标题行",
+    "gcj02_converted": "已由火星坐标转换",
+    "truncated_file": "文件被截断",
+    "improbable_text": "文字不像正常中文(疑似编码错误)",
+    "mixed_encoding": "同一文件混用编码",
+    "duplicate_in_layer": "同一图层内宗地代码重复",
 }
 
 
@@ -292,24 +305,29 @@ def _extent_check(g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float]
 
 
 def _area_check(g: gpd.GeoDataFrame, polys: np.ndarray, tol: float) -> list[dict[str, Any]]:
-    if "declared_area_m2" not in g or g.crs is None:
+    """Compare every stated area (the declared one, a source area_m2 kept beside it) with the geometry."""
+    stated = [c for c in ("declared_area_m2", "source_area_m2") if c in g]
+    if not stated or g.crs is None:
         return []
     area = g["area_m2"] if "area_m2" in g else geodesic_area(g)
-    declared = pd.to_numeric(g["declared_area_m2"], errors="coerce")
-    rel = (declared - area).abs() / area.where(area > 0)
-    bad = polys & (rel > tol).fillna(False).to_numpy()
-    return _rows(
-        g,
-        bad,
-        field="declared_area_m2",
-        problem="area_mismatch",
-        severity="warning",
-        detail=lambda i: (
-            f"declared {declared[i] / MU_M2:.2f} 亩 vs geometry {area[i] / MU_M2:.2f} 亩 "
-            f"({(declared[i] - area[i]) / area[i]:+.1%})"
-        ),
-        suggestion="check the declared area's unit or the boundary",
-    )
+    recs: list[dict[str, Any]] = []
+    for col in stated:
+        declared = pd.to_numeric(g[col], errors="coerce")
+        rel = (declared - area).abs() / area.where(area > 0)
+        bad = polys & (rel > tol).fillna(False).to_numpy()
+        recs += _rows(
+            g,
+            bad,
+            field=col,
+            problem="area_mismatch",
+            severity="warning",
+            detail=lambda i, d=declared: (
+                f"stated {d[i] / MU_M2:.2f} 亩 vs geometry {area[i] / MU_M2:.2f} 亩 "
+                f"({(d[i] - area[i]) / area[i]:+.1%})"
+            ),
+            suggestion="check the stated area's unit or the boundary",
+        )
+    return recs
 
 
 def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
