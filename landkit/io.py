@@ -32,9 +32,11 @@ import shapely
 from . import _tabular
 from ._atomic import atomic_path
 from ._canonical import canonicalise
-from .crs import HONGJIANG_EXTENT, check_datum, infer_crs
+from ._problems import add_problem
+from ._readcrs import resolve_crs
+from .crs import HONGJIANG_EXTENT
 from .encoding import detect_dbf_encoding
-from .errors import CRSMismatchError, DataFormatError, OutputExistsError
+from .errors import DataFormatError, OutputExistsError
 from .headers import short_name
 from .schema import FIELDS, join_categories, split_categories, to_chinese_labels
 
@@ -52,31 +54,6 @@ _VECTOR = {
     ".fgb": "FlatGeobuf",
 }
 _TABULAR = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
-def _problem(
-    problems: list[dict[str, Any]],
-    row: Any,
-    field: str,
-    problem: str,
-    severity: str,
-    detail: str,
-    suggestion: str = "",
-) -> None:
-    problems.append(
-        {
-            "row": row,
-            "field": field,
-            "problem": problem,
-            "severity": severity,
-            "detail": detail,
-            "suggestion": suggestion,
-        }
-    )
-
-
-def _meta(gdf: pd.DataFrame) -> dict[str, Any]:
-    meta = gdf.attrs.setdefault("landkit", {})
-    meta.setdefault("problems", [])
-    return meta
 
 
 def read_layer(
@@ -88,6 +65,7 @@ def read_layer(
     crs: Any = None,
     region: Sequence[float] = HONGJIANG_EXTENT,
     geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
+    header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one layer of a vector file or ledger as stored (no header mapping).
 
@@ -101,11 +79,16 @@ def read_layer(
         Text encoding; detected when omitted (.cpg → DBF code-page byte → UTF-8 → GB18030).
     crs : CRS, optional
         CRS of data that carries none (a shapefile without .prj, a ledger's X/Y). A file that
-        states a different CRS is refused rather than silently overridden.
+        states a different CRS is refused rather than silently overridden. ``"GCJ-02"`` or
+        ``"BD-09"`` (lon/lat from web maps: DataV, 高德, 百度) converts the coordinates to
+        CGCS2000 (EPSG:4490) and reports it.
     region : (min lon, min lat, max lon, max lat)
         Where the data should lie; used to infer a missing CRS (default 洪江市).
     geometry_from : path or GeoDataFrame, optional
         For a ledger without coordinates: a layer whose geometries are joined on 宗地代码.
+    header_row : int, optional
+        Excel/CSV: the row (numbered from 1, as Excel shows it) that holds the headers. By
+        default the first row with at least two known headers; title rows above it are skipped.
 
     Returns
     -------
@@ -132,7 +115,12 @@ def read_layer(
     problems: list[dict[str, Any]] = []
     meta: dict[str, Any] = {"source": str(p), "problems": problems}
     if suffix in _TABULAR:
-        gdf = _tabular.read_table(p, layer=layer, encoding=encoding, geometry_from=geometry_from, meta=meta)
+        geo = read_layer(geometry_from) if isinstance(geometry_from, str | os.PathLike) else geometry_from
+        gdf = _tabular.read_table(
+            p, layer=layer, encoding=encoding, geometry_from=geo, meta=meta, header_row=header_row
+        )
+    elif header_row is not None:
+        raise DataFormatError(f"{p.name}: header_row= applies to Excel/CSV ledgers only")
     elif suffix in _VECTOR or p.is_dir():
         gdf = _read_vector(p, layer=layer, encoding=encoding, meta=meta)
     else:
@@ -140,7 +128,7 @@ def read_layer(
             f"{p.name}: unsupported format {suffix or '(none)'}; use .shp, .gpkg, .gdb, .geojson, .xlsx "
             "or .csv (MapGIS and CAD files must be converted first)"
         )
-    gdf = _resolve_crs(gdf, crs=crs, region=region, meta=meta, name=p.name)
+    gdf = resolve_crs(gdf, crs=crs, region=region, meta=meta, name=p.name)
     gdf.attrs["landkit"] = meta
     return gdf
 
@@ -161,7 +149,7 @@ def _read_vector(
             encoding, how = detect_dbf_encoding(p)
             meta["encoding"] = encoding
             meta["encoding_detected_by"] = how
-            _problem(
+            add_problem(
                 meta["problems"],
                 None,
                 "",
@@ -242,7 +230,7 @@ def _read_feature_array(p: Path, meta: dict[str, Any]) -> gpd.GeoDataFrame:
         raise DataFormatError(f"{p.name}: not valid JSON ({exc})") from None
     if not all(isinstance(f, dict) and f.get("type") == "Feature" for f in features):
         raise DataFormatError(f"{p.name}: a JSON array, but not of GeoJSON Features")
-    _problem(
+    add_problem(
         meta["problems"],
         None,
         "",
@@ -252,36 +240,6 @@ def _read_feature_array(p: Path, meta: dict[str, Any]) -> gpd.GeoDataFrame:
     )
     gdf = gpd.GeoDataFrame.from_features(features, crs=4326)
     return gdf
-
-
-def _resolve_crs(
-    gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float], meta: dict[str, Any], name: str
-) -> gpd.GeoDataFrame:
-    if gdf.crs is not None:
-        if crs is not None and not pyproj.CRS.from_user_input(crs).equals(gdf.crs):
-            raise CRSMismatchError(
-                f"{name} states {gdf.crs.name} but crs={crs!r} was given; "
-                "read without crs= and call .to_crs(...)"
-            )
-        check_datum(gdf.crs)
-        return gdf
-    if crs is not None:
-        check_datum(crs)
-        return gdf.set_crs(crs)
-    geoms = gdf.geometry
-    bounds = geoms[~(geoms.isna() | geoms.is_empty)].total_bounds if len(gdf) else [np.nan] * 4
-    inferred = infer_crs(bounds, region=region)
-    meta["crs_inferred"] = inferred.to_epsg()
-    _problem(
-        meta["problems"],
-        None,
-        "geometry",
-        "crs_inferred",
-        "info",
-        f"no CRS in the file; inferred EPSG:{inferred.to_epsg()} ({inferred.name}) from coordinates",
-        "pass crs='EPSG:xxxx' to override",
-    )
-    return gdf.set_crs(inferred)
 
 
 def read_parcels(
@@ -298,6 +256,7 @@ def read_parcels(
     geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
     region: Sequence[float] = HONGJIANG_EXTENT,
     strict: bool = False,
+    header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a parcel layer into the canonical parcel table.
 
@@ -329,6 +288,8 @@ def read_parcels(
         Expected extent (CRS inference and the outside-extent check).
     strict : bool
         Raise :class:`ValidationError` when validation finds errors.
+    header_row : int, optional
+        Excel/CSV header row, numbered from 1 (see :func:`read_layer`).
 
     Returns
     -------
@@ -349,9 +310,15 @@ def read_parcels(
     True
     """
     raw = read_layer(
-        path, layer=layer, encoding=encoding, crs=crs, region=region, geometry_from=geometry_from
+        path,
+        layer=layer,
+        encoding=encoding,
+        crs=crs,
+        region=region,
+        geometry_from=geometry_from,
+        header_row=header_row,
     )
-    meta = _meta(raw)
+    meta = raw.attrs["landkit"]
     gdf = canonicalise(
         raw, category=category, field_map=field_map, area_unit=area_unit, landuse_system=landuse_system
     )
