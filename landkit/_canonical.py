@@ -220,10 +220,11 @@ def _parse_number_field(
     values = q["value"]
     if name in AREA_FIELDS:
         bare = ~q["explicit"]
+        known = unit_of(unit)
         factor = (
-            unit_of(unit)[1]
-            if unit is not None
-            else _infer_area_factor(  # type: ignore[index]
+            known[1]
+            if known is not None
+            else _infer_area_factor(
                 values.where(bare), name=name, src=src, geo_area=geo_area, problems=problems
             )
         )
@@ -241,7 +242,7 @@ def _report_numbers(
         code, cell = str(codes[k]), raw.iloc[k]
         where = f" ({unit})" if code == "unit_mismatch" and unit else ""
         add_problem(
-            problems, raw.index[k], name, code, "warning", f"{src}={cell!r} {PROBLEM_TEXT[code]}{where}",
+            problems, raw.index[int(k)], name, code, "warning", f"{src}={cell!r} {PROBLEM_TEXT[code]}{where}",
             _NUMBER_HINT[code], value=cell,
         )  # fmt: skip
 

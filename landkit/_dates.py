@@ -125,7 +125,7 @@ def parse_dates_precision(values: Iterable[object], /) -> tuple[pd.Series, pd.Se
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         dates = series.astype("datetime64[ns]")
-        precision = pd.Series(np.where(dates.notna(), DAY, None), index=series.index, dtype="string")
+        precision = pd.Series(DAY, index=series.index, dtype="string").where(dates.notna())
         return dates, precision, pd.Series(False, index=series.index)
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
     parsed = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")  # last slot: missing

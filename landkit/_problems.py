@@ -44,7 +44,7 @@ def add_problem(
 def problems_of(frame: pd.DataFrame, /) -> list[dict[str, Any]]:
     """The (mutable) list of read problems a frame carries, created empty when it has none."""
     meta = frame.attrs.setdefault(KEY, {})
-    return meta.setdefault("problems", [])  # type: ignore[no-any-return]
+    return meta.setdefault("problems", [])
 
 
 def set_problems(frame: pd.DataFrame, problems: list[dict[str, Any]], /) -> Any:

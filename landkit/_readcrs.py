@@ -55,7 +55,7 @@ def _as_crs(crs: Any, *, name: str) -> pyproj.CRS:
 
 def _looks_like(bounds: np.ndarray, region: Sequence[float]) -> str:
     try:
-        crs = infer_crs(bounds, region=region, warn=False)
+        crs = infer_crs(tuple(float(v) for v in bounds), region=region, warn=False)
     except CRSInferenceError:
         return "no CGCS2000 system landkit can name"
     return f"EPSG:{crs.to_epsg()} ({crs.name})"
@@ -108,7 +108,7 @@ def _from_web_datum(
 
 
 def _infer(gdf: gpd.GeoDataFrame, *, region: Sequence[float], meta: dict[str, Any]) -> gpd.GeoDataFrame:
-    inferred = infer_crs(_bounds(gdf), region=region)
+    inferred = infer_crs(tuple(float(v) for v in _bounds(gdf)), region=region)
     meta["crs_inferred"] = inferred.to_epsg()
     add_problem(
         meta["problems"], None, "geometry", "crs_inferred", "info",

@@ -78,7 +78,8 @@ def _with_header(
     else:
         h = next((k for k in range(min(len(grid), 30)) if _known_cells(list(grid.iloc[k])) >= 2), 0)
     if h > 0 and header_row is None:
-        skipped = " / ".join(str(v) for v in grid.iloc[:h].stack().tolist())[:80]
+        cells = grid.iloc[:h].to_numpy().ravel().tolist()
+        skipped = " / ".join(str(v) for v in cells if v is not None and v == v)[:80]
         meta["problems"].append(
             {
                 "row": None,
@@ -262,7 +263,7 @@ def _coordinates(
         for k in np.flatnonzero(bad):
             cells = f"{xname}={frame[xname].iloc[k]!r}, {yname}={frame[yname].iloc[k]!r}"
             _problem(
-                meta, frame.index[k], "bad_coordinates", "error", f"{cells}: not a coordinate pair",
+                meta, frame.index[int(k)], "bad_coordinates", "error", f"{cells}: not a coordinate pair",
                 "fill both coordinates with plain numbers", cells,
             )  # fmt: skip
     if bad.all():

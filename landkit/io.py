@@ -26,19 +26,19 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from . import _tabular
 from ._atomic import atomic_path
 from ._canonical import canonicalise
+from ._combine import combine_parcels
 from ._problems import add_problem
 from ._readcrs import resolve_crs
 from .crs import HONGJIANG_EXTENT
 from .encoding import detect_dbf_encoding
 from .errors import DataFormatError, OutputExistsError
 from .headers import short_name
-from .schema import FIELDS, join_categories, split_categories, to_chinese_labels
+from .schema import FIELDS, to_chinese_labels
 
 __all__ = ["canonicalise", "combine_parcels", "read_layer", "read_parcels", "write_parcels"]
 
@@ -328,58 +328,6 @@ def read_parcels(
 
         raise_on_errors(validate(gdf, region=region), what=Path(path).name)
     return gdf
-
-
-def combine_parcels(*frames: gpd.GeoDataFrame, to_crs: Any = None) -> gpd.GeoDataFrame:
-    """Combine parcel layers of different categories into one table, keeping every tag.
-
-    Parcels with the same ``parcel_id`` in several layers become one row whose categories
-    are the union (a parcel can be idle **and** mortgaged); other fields take the first
-    non-empty value in argument order. Rows without a parcel id are kept as they are.
-
-    Parameters
-    ----------
-    *frames : GeoDataFrame
-        Canonical parcel tables (from :func:`read_parcels`).
-    to_crs : CRS, optional
-        CRS of the result (default: the first frame's); others are reprojected to it.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> a = gpd.GeoDataFrame({"parcel_id": ["431281101001GB00001"], "categories": ["idle"]},
-    ...                      geometry=[box(0, 0, 1, 1)], crs=4546)
-    >>> b = a.assign(categories="mortgaged")
-    >>> combine_parcels(a, b)["categories"].tolist()
-    ['idle,mortgaged']
-    """
-    if not frames:
-        raise ValueError("combine_parcels needs at least one frame")
-    target = pyproj.CRS.from_user_input(to_crs) if to_crs is not None else frames[0].crs
-    parts = []
-    problems: list[dict[str, Any]] = []
-    for f in frames:
-        g = f.to_crs(target) if (f.crs is not None and target is not None and not f.crs.equals(target)) else f
-        parts.append(pd.DataFrame(g).rename(columns={g.geometry.name: "geometry"}))
-        problems.extend(f.attrs.get("landkit", {}).get("problems", []))
-    allp = pd.concat(parts, ignore_index=True)
-    for col in ("parcel_id", "categories"):
-        if col not in allp:
-            allp[col] = None
-    keyed = allp[allp["parcel_id"].notna()]
-    loose = allp[allp["parcel_id"].isna()]
-    first = keyed.groupby("parcel_id", sort=False).first()  # first non-empty value of every column
-    repeated = keyed[keyed["parcel_id"].duplicated(keep=False)]  # only these need their tags merged
-    if len(repeated):
-        tags = repeated.groupby("parcel_id", sort=False)["categories"].agg(
-            lambda s: join_categories(set().union(*[split_categories(v) for v in s]))
-        )
-        first.loc[tags.index, "categories"] = tags
-    out = pd.concat([first.reset_index(), loose], ignore_index=True)
-    combined = gpd.GeoDataFrame(out, geometry="geometry", crs=target)
-    combined.attrs["landkit"] = {"problems": problems, "source": "combined"}
-    return combined
 
 
 def write_parcels(
