@@ -56,7 +56,10 @@ def _carry_problems(
     for k, f in enumerate(frames):
         for p in f.attrs.get("landkit", {}).get("problems", []):
             row = p.get("row")
-            problems.append({**p, "row": origin.get((k, row)) if row is not None else None})
+            if row is None:
+                problems.append(dict(p))
+            elif (k, row) in origin:  # problems of rows not passed in (a slice) stay behind
+                problems.append({**p, "row": origin[(k, row)]})
     return problems
 
 

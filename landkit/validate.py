@@ -143,8 +143,11 @@ def validate(
     pid = (
         parcels["parcel_id"] if "parcel_id" in parcels else pd.Series(None, index=parcels.index, dtype=object)
     )
+    present_rows = set(parcels.index)
     for p in meta.get("problems", []):
         row = p.get("row")
+        if row is not None and row not in present_rows:
+            continue  # a row sliced away: its problem left with it
         recs.append({**p, "parcel_id": pid.get(row) if row is not None else None})
     geoms = np.asarray(parcels.geometry.values)
     null = pd.isna(geoms)
