@@ -102,12 +102,13 @@ def test_ledger_dates_precision_column_and_report(tmp_path: Path) -> None:
     assert imprecise.loc[0, "severity"] == "warning"
     assert (imprecise["suggestion"] == "需要精确到日").all()
     bad = report[report["problem"] == "unparseable_date"]
-    assert bad["row"].tolist() == [4] and bad["value"].tolist() == ["45047"]
+    assert bad["row"].tolist() == [4]
+    assert bad["value"].tolist() == ["45047"]
 
 
 def test_exact_dates_add_no_precision_column(tmp_path: Path) -> None:
     path = _ledger(tmp_path, {**_xy(2), "约定动工日期": ["2023-05-01", "二〇二三年五月一日"]})
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="EPSG:4525"):
         gdf = landkit.read_parcels(path)
     assert precision_column("agreed_start_date") not in gdf.columns
     assert (gdf["agreed_start_date"] == pd.Timestamp("2023-05-01")).all()
@@ -162,17 +163,22 @@ def test_numbers_in_a_ledger_convert_and_report(tmp_path: Path) -> None:
     path = _ledger(
         tmp_path, {**_xy(6), "面积(平方米)": areas, "总投资(万元)": ["1.2亿元", "3000元", 12, "", "", ""]}
     )
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="EPSG:4525"):
         gdf = landkit.read_parcels(path)
     got = gdf["declared_area_m2"].tolist()
-    assert got[0] == pytest.approx(50 * MU_M2) and got[1] == pytest.approx(3.5 * HA_M2)
-    assert got[2] == 12000.0 and got[5] == 1234.5
-    assert np.isnan(got[3]) and np.isnan(got[4])
+    assert got[0] == pytest.approx(50 * MU_M2)
+    assert got[1] == pytest.approx(3.5 * HA_M2)
+    assert got[2] == 12000.0
+    assert got[5] == 1234.5
+    assert np.isnan(got[3])
+    assert np.isnan(got[4])
     assert gdf["total_investment"].tolist()[:3] == pytest.approx([12000.0, 0.3, 12.0])
     report = landkit.validate(gdf)
     rows = report[report["field"] == "declared_area_m2"].set_index("row")
-    assert rows.loc[3, "problem"] == "number_range" and rows.loc[3, "value"] == "50~60"
-    assert rows.loc[4, "problem"] == "ambiguous_number" and rows.loc[4, "value"] == "12,5"
+    assert rows.loc[3, "problem"] == "number_range"
+    assert rows.loc[3, "value"] == "50~60"
+    assert rows.loc[4, "problem"] == "ambiguous_number"
+    assert rows.loc[4, "value"] == "12,5"
 
 
 def test_bare_area_column_with_unit_cells(tmp_path: Path) -> None:
@@ -191,13 +197,13 @@ def test_bare_area_column_with_unit_cells(tmp_path: Path) -> None:
 
 def test_title_rows_above_the_header(tmp_path: Path) -> None:
     path = _ledger(tmp_path, {**_xy(2), "土地使用权人": ["甲公司", "乙公司"]}, title=True)
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="EPSG:4525"):
         gdf = landkit.read_parcels(path)
     assert gdf["holder"].tolist() == ["甲公司", "乙公司"]
     assert gdf.geometry.y.tolist() == [3010050.0, 3010150.0]
     report = landkit.validate(gdf)
     assert "title_rows_skipped" in set(report["problem"])
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="EPSG:4525"):
         again = landkit.read_parcels(path, header_row=3)
     assert again["holder"].tolist() == ["甲公司", "乙公司"]
     with pytest.raises(DataFormatError, match="no geometry"):
@@ -209,7 +215,7 @@ def test_title_rows_in_csv(tmp_path: Path) -> None:
     path.write_text(
         "洪江市闲置土地台账（2024年）\n\n宗地代码,X,Y\n431281101001GB00001,3010050,37400050\n", encoding="gbk"
     )
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="EPSG:4525"):
         gdf = landkit.read_parcels(path)
     assert gdf["parcel_id"].tolist() == ["431281101001GB00001"]
 
@@ -219,13 +225,14 @@ def test_empty_or_text_xy_is_reported_not_nan_point(tmp_path: Path, bad: object)
     rows = _xy(3)
     rows["X"][1] = bad
     path = _ledger(tmp_path, rows)
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="EPSG:4525"):
         gdf = landkit.read_parcels(path)
     assert gdf.geometry.iloc[1] is None
     assert gdf.geometry.iloc[0].y == 3010050.0
     report = landkit.validate(gdf)
     row = report[(report["problem"] == "bad_coordinates") & (report["row"] == 1)]
-    assert len(row) == 1 and row["severity"].iloc[0] == "error"
+    assert len(row) == 1
+    assert row["severity"].iloc[0] == "error"
 
 
 def test_ring_numbers_make_holes(tmp_path: Path) -> None:
@@ -254,12 +261,13 @@ def test_ring_numbers_make_holes(tmp_path: Path) -> None:
 
 def test_point_ledger_area_without_unit_is_a_named_assumption(tmp_path: Path) -> None:
     path = _ledger(tmp_path, {**_xy(2), "面积": [15, 30]})
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="EPSG:4525"):
         gdf = landkit.read_parcels(path)
     report = landkit.validate(gdf)
     row = report[report["problem"] == "area_unit_assumed"]
     assert row["severity"].tolist() == ["warning"]
-    assert "平方米" in row["detail"].iloc[0] and "亩" in row["suggestion"].iloc[0]
+    assert "平方米" in row["detail"].iloc[0]
+    assert "亩" in row["suggestion"].iloc[0]
 
 
 # --- 6. combining ---------------------------------------------------------------------------------
@@ -279,7 +287,8 @@ def test_combine_keeps_within_layer_duplicates() -> None:
     )
     out = landkit.combine_parcels(idle, mortgaged)
     assert sorted(out["holder"]) == ["乙公司", "甲公司"]  # neither holder disappears
-    assert len(out) == 2 and out.geometry.area.sum() == pytest.approx(20000.0)
+    assert len(out) == 2
+    assert out.geometry.area.sum() == pytest.approx(20000.0)
     assert set(out["categories"]) == {"idle,mortgaged"}
     report = landkit.validate(out, region=(109.0, 26.0, 111.0, 28.0))
     assert set(report.loc[report["problem"] == "duplicate_id", "row"]) == {0, 1}
@@ -288,7 +297,7 @@ def test_combine_keeps_within_layer_duplicates() -> None:
 
 def test_combine_relabels_read_problems(tmp_path: Path) -> None:
     a = _ledger(tmp_path, {**_xy(2), "约定动工日期": ["2023-05-01", "2023.10"]})
-    with pytest.warns(UserWarning):
+    with pytest.warns(UserWarning, match="EPSG:4525"):
         layer = landkit.read_parcels(a)
     other = layer.iloc[[1]].assign(categories="mortgaged")
     out = landkit.combine_parcels(layer.iloc[[0]], other)
@@ -357,7 +366,8 @@ def test_cli_crs_errors_are_one_line(tmp_path: Path) -> None:
     for crs in ("EPSG:99999", "EPSG:4546"):
         res = CliRunner().invoke(cli, ["validate", str(tmp_path / "ll.shp"), "--crs", crs])
         assert res.exit_code == 2, res.output
-        assert "Traceback" not in res.output and len(res.output.strip().splitlines()) == 1
+        assert "Traceback" not in res.output
+        assert len(res.output.strip().splitlines()) == 1
         assert "0.00 亩" not in res.output
 
 
@@ -384,7 +394,7 @@ def test_real_gcj02_boundary_converted_once(realdata: Path) -> None:
     geod = pyproj.Geod(ellps="GRS80")
     _, _, dist = geod.inv(x[0], y[0], got[0][0], got[1][0])
     assert 450 < dist < 700
-    # shifting back for 高德 tiles (what the browse page does) returns the file's coordinates: one shift, not two
+    # shifting back for 高德 tiles (what the browse page does) gives the file's coordinates: one shift only
     back = shift_geometries(gdf.geometry, source="wgs84", target="gcj02")
     np.testing.assert_allclose(np.asarray(back.iloc[0].geoms[0].exterior.coords).T[0], x, atol=1e-7)
     report = landkit.validate(landkit.canonicalise(gdf))
@@ -403,6 +413,7 @@ def test_bd09_and_lonlat_hint(tmp_path: Path, realdata: Path) -> None:
     np.testing.assert_allclose(got, np.vstack([ex, ey]), atol=1e-9)
     plain = landkit.validate(landkit.read_parcels(tmp_path / "bd.geojson"))
     hint = plain[plain["problem"] == "lonlat_wgs84"]["detail"].iloc[0]
-    assert "GCJ-02" in hint and "crs='GCJ-02'" in hint
+    assert "GCJ-02" in hint
+    assert "crs='GCJ-02'" in hint
     with pytest.raises(CRSMismatchError, match="lon/lat"):
         landkit.read_layer(realdata / "xinwu_land_use.gpkg", crs="GCJ-02")
