@@ -34,6 +34,7 @@ from ._canonical import canonicalise
 from ._combine import combine_parcels
 from ._problems import add_problem
 from ._readcrs import resolve_crs
+from ._shapefile import check_shapefile
 from .crs import HONGJIANG_EXTENT
 from .encoding import detect_dbf_encoding
 from .errors import DataFormatError, OutputExistsError
@@ -163,6 +164,7 @@ def _read_vector(
         kwargs["encoding"] = _gdal_encoding(encoding)
     elif encoding is not None:
         kwargs["encoding"] = _gdal_encoding(encoding)
+    expected = check_shapefile(p) if suffix in (".shp", ".dbf") else None
     try:
         layers = pyogrio.list_layers(p)
     except _GDAL_ERRORS as exc:
@@ -177,6 +179,11 @@ def _read_vector(
         gdf = pyogrio.read_dataframe(p, use_arrow=True, **kwargs)
     except _GDAL_ERRORS as exc:
         raise DataFormatError(f"{p.name}: cannot read ({_gdal_message(exc)})") from None
+    if expected is not None and len(gdf) != expected:
+        raise DataFormatError(
+            f"{p.name}: read {len(gdf)} rows but the .dbf header says {expected}; the file is damaged or "
+            "truncated — copy or export it again"
+        )
     return gdf
 
 

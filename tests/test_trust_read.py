@@ -417,3 +417,46 @@ def test_bd09_and_lonlat_hint(tmp_path: Path, realdata: Path) -> None:
     assert "crs='GCJ-02'" in hint
     with pytest.raises(CRSMismatchError, match="lon/lat"):
         landkit.read_layer(realdata / "xinwu_land_use.gpkg", crs="GCJ-02")
+
+
+def _five_parcels(tmp_path: Path) -> Path:
+    g = gpd.GeoDataFrame(
+        {"ZDDM": [f"431281101001GB{k:05d}" for k in range(1, 6)], "TDSYQR": ["洪江置业"] * 5},
+        geometry=[box(400000 + 200 * k, 3010000, 400100 + 200 * k, 3010100) for k in range(5)],
+        crs=4546,
+    )
+    path = tmp_path / "five.shp"
+    landkit.write_parcels(g, path)
+    return path
+
+
+def test_truncated_dbf_is_refused(tmp_path: Path) -> None:
+    path = _five_parcels(tmp_path)
+    dbf = path.with_suffix(".dbf")
+    data = dbf.read_bytes()
+    record_len = int.from_bytes(data[10:12], "little")
+    dbf.write_bytes(data[: len(data) - 2 * record_len - 1])  # the last two records (and the EOF byte) lost
+    with pytest.raises(DataFormatError, match="truncated: its header says 5 records but the file holds 3"):
+        landkit.read_parcels(path)
+
+
+def test_truncated_shp_says_truncated(tmp_path: Path) -> None:
+    path = _five_parcels(tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 40])
+    with pytest.raises(DataFormatError, match=r"five\.shp is truncated"):
+        landkit.read_parcels(path)
+
+
+def test_shx_disagreeing_with_dbf_is_refused(tmp_path: Path) -> None:
+    path = _five_parcels(tmp_path)
+    shx = path.with_suffix(".shx")
+    shx.write_bytes(shx.read_bytes()[:-16])
+    with pytest.raises(DataFormatError, match=r"indexes 3 shapes but the \.dbf has 5"):
+        landkit.read_parcels(path)
+
+
+def test_intact_real_shapefile_passes_the_checks(realdata: Path) -> None:
+    from landkit._shapefile import check_shapefile
+
+    assert check_shapefile(realdata / "gbk_chinese_poly" / "chinese_poly.shp") == 1
