@@ -36,7 +36,7 @@ from ._problems import add_problem
 from ._readcrs import resolve_crs
 from ._shapefile import check_shapefile
 from .crs import HONGJIANG_EXTENT
-from .encoding import detect_dbf_encoding
+from .encoding import MIXED, decode_mixed, detect_dbf_encoding
 from .errors import DataFormatError, OutputExistsError
 from .headers import short_name
 from .schema import FIELDS, to_chinese_labels
@@ -146,22 +146,8 @@ def _read_vector(
             return _read_feature_array(p, meta)
     kwargs: dict[str, Any] = {}
     if suffix in (".shp", ".dbf"):
-        if encoding is None:
-            encoding, how = detect_dbf_encoding(p)
-            meta["encoding"] = encoding
-            meta["encoding_detected_by"] = how
-            add_problem(
-                meta["problems"],
-                None,
-                "",
-                "encoding_detected",
-                "info",
-                f"DBF text decoded as {encoding} (decided by {how})",
-                "pass encoding='...' if the text looks wrong",
-            )
-        else:
-            meta["encoding"] = encoding
-        kwargs["encoding"] = _gdal_encoding(encoding)
+        encoding = _dbf_encoding(p, encoding, meta=meta)
+        kwargs["encoding"] = "ISO-8859-1" if encoding == MIXED else _gdal_encoding(encoding)
     elif encoding is not None:
         kwargs["encoding"] = _gdal_encoding(encoding)
     expected = check_shapefile(p) if suffix in (".shp", ".dbf") else None
@@ -184,6 +170,49 @@ def _read_vector(
             f"{p.name}: read {len(gdf)} rows but the .dbf header says {expected}; the file is damaged or "
             "truncated — copy or export it again"
         )
+    return _decode_per_value(gdf, meta=meta) if encoding == MIXED else gdf
+
+
+def _dbf_encoding(p: Path, encoding: str | None, *, meta: dict[str, Any]) -> str:
+    """The encoding to read a DBF with (given, or detected and reported)."""
+    if encoding is not None:
+        meta["encoding"] = encoding
+        return encoding
+    encoding, how = detect_dbf_encoding(p)
+    meta["encoding"], meta["encoding_detected_by"] = encoding, how
+    contradicted = how == "cpg contradicted"
+    add_problem(
+        meta["problems"], None, "", "encoding_detected", "warning" if contradicted else "info",
+        f"DBF text decoded as {encoding} (decided by {how})"
+        + ("; the .cpg names another encoding, which the bytes rule out" if contradicted else ""),
+        "fix the .cpg file" if contradicted else "pass encoding='...' if the text looks wrong",
+    )  # fmt: skip
+    return encoding
+
+
+def _decode_per_value(gdf: gpd.GeoDataFrame, *, meta: dict[str, Any]) -> gpd.GeoDataFrame:
+    """Text read as Latin-1 (bytes kept) decoded value by value: UTF-8 where valid, else GB18030."""
+    rows: dict[str, list[Any]] = {"utf-8": [], "gb18030": []}
+    for c in gdf.columns:
+        if c == gdf.geometry.name or not pd.api.types.is_string_dtype(gdf[c].dtype):
+            continue
+        out = []
+        for idx, v in zip(gdf.index, gdf[c].astype(object), strict=True):
+            if not isinstance(v, str) or v.isascii():
+                out.append(v)
+                continue
+            text, codec = decode_mixed(v.encode("latin-1"))
+            rows[codec].append(idx)
+            out.append(text)
+        gdf[c] = pd.Series(out, index=gdf.index, dtype=object)
+    minority = min(rows, key=lambda k: len(rows[k]))
+    named = sorted(set(rows[minority]))
+    add_problem(
+        meta["problems"], None, "", "mixed_encoding", "warning",
+        f"records disagree: {len(set(rows['utf-8']))} rows UTF-8, {len(set(rows['gb18030']))} rows GBK; "
+        f"each value decoded by itself ({minority} rows: {', '.join(map(str, named[:20]))})",
+        "re-save the table in one encoding (UTF-8)",
+    )  # fmt: skip
     return gdf
 
 

@@ -32,7 +32,7 @@ import shapely
 
 from .area import geodesic_area
 from .crs import HONGJIANG_EXTENT
-from .encoding import looks_mojibake
+from .encoding import better_decoding, looks_mojibake
 from .errors import ValidationError
 from .landuse import SYSTEMS, is_known
 from .schema import CATEGORIES, STATUSES, split_categories
@@ -433,6 +433,23 @@ def _suspect_values(values: list[Any]) -> set[str]:
         return {t for t in texts if not t.isascii() and _SUSPECT.search(t)}
 
 
+def _improbable_text(g: pd.DataFrame, c: str, values: pd.Series, uniq: list[Any]) -> list[dict[str, Any]]:
+    """Text valid in its encoding but improbable as Chinese, when another decoding reads well."""
+    better = {v: b for v in uniq if isinstance(v, str) and (b := better_decoding(v)) is not None}
+    if not better:
+        return []
+    return _rows(
+        g,
+        values.isin(list(better)),
+        field=c,
+        value=lambda i: str(g[c][i]),
+        problem="improbable_text",
+        severity="warning",
+        detail=lambda i: f"{c}={str(g[c][i])[:30]!r} is mostly rare characters; reads as {better[g[c][i]]!r}",
+        suggestion="re-read with the other encoding (encoding='utf-8' or 'gbk') or fix the .cpg",
+    )
+
+
 def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
     recs: list[dict[str, Any]] = []
     for c in g.columns:
@@ -444,6 +461,7 @@ def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
             uniq = list(pd.unique(values.dropna()))
         except TypeError:  # object columns may hold lists (e.g. GeoJSON "center"): look at the strings only
             uniq = list({v for v in values if isinstance(v, str)})
+        recs += _improbable_text(g, c, values, uniq)
         suspects = _suspect_values(uniq)
         if suspects:
             hit = values.isin(list(suspects))

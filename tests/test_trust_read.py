@@ -460,3 +460,63 @@ def test_intact_real_shapefile_passes_the_checks(realdata: Path) -> None:
     from landkit._shapefile import check_shapefile
 
     assert check_shapefile(realdata / "gbk_chinese_poly" / "chinese_poly.shp") == 1
+
+
+# --- 4. encodings ---------------------------------------------------------------------------------
+
+
+def _shapefile_with_bytes(tmp_path: Path, names: list[bytes], *, cpg: str | None) -> Path:
+    """A shapefile whose NAME field holds exactly ``names`` (bytes), written through Latin-1."""
+    g = gpd.GeoDataFrame(
+        {"TDSYQR": [b.decode("latin-1") for b in names]},
+        geometry=[box(400000 + 200 * k, 3010000, 400100 + 200 * k, 3010100) for k in range(len(names))],
+        crs=4546,
+    )
+    path = tmp_path / "mixed.shp"
+    g.to_file(path, encoding="ISO-8859-1")
+    for f in path.parent.glob("mixed.[cC][pP][gG]"):
+        f.unlink()
+    if cpg is not None:
+        path.with_suffix(".cpg").write_text(cpg, encoding="ascii")
+    return path
+
+
+def test_mixed_utf8_and_gbk_rows_decoded_per_value(tmp_path: Path) -> None:
+    names = ["洪江置业".encode(), "黔城建材".encode("gbk"), "安江农贸".encode(), "托口水电".encode("gbk")]
+    path = _shapefile_with_bytes(tmp_path, names, cpg=None)
+    gdf = landkit.read_parcels(path)
+    assert gdf["holder"].tolist() == ["洪江置业", "黔城建材", "安江农贸", "托口水电"]
+    report = landkit.validate(gdf)
+    mixed = report[report["problem"] == "mixed_encoding"]
+    assert len(mixed) == 1
+    assert "2 rows UTF-8, 2 rows GBK" in mixed["detail"].iloc[0]
+
+
+@pytest.mark.parametrize("cpg", ["936", "GBK", "CP936"])
+def test_wrong_cpg_on_utf8_text(tmp_path: Path, cpg: str) -> None:
+    names = ["洪江置业".encode(), "黔城建材".encode()]
+    path = _shapefile_with_bytes(tmp_path, names, cpg=cpg)
+    gdf = landkit.read_parcels(path)
+    assert gdf["holder"].tolist() == ["洪江置业", "黔城建材"]
+    report = landkit.validate(gdf)
+    row = report[report["problem"] == "encoding_detected"]
+    assert row["severity"].tolist() == ["warning"]
+
+
+def test_improbable_text_is_flagged_with_rows(tmp_path: Path) -> None:
+    names = ["洪江置业".encode(), "黔城建材".encode()]
+    path = _shapefile_with_bytes(tmp_path, names, cpg=None)
+    gdf = landkit.read_parcels(path, encoding="gb18030")  # the user forces the wrong encoding
+    assert gdf["holder"].iloc[0] == "洪江置业".encode().decode("gb18030")  # valid GB18030, garbage Chinese
+    report = landkit.validate(gdf)
+    flagged = report[report["problem"] == "improbable_text"]
+    assert flagged["row"].tolist() == [0, 1]
+    assert "洪江置业" in flagged["detail"].iloc[0]
+    assert "mojibake" not in set(report["problem"])  # the old check missed it: this one is new
+
+
+def test_real_gbk_shapefile_is_not_flagged(realdata: Path) -> None:
+    gdf = landkit.read_parcels(realdata / "gbk_chinese_poly" / "chinese_poly.shp", region=(120, 40, 135, 54))
+    assert gdf["name"].iloc[0] == "黑龙江省"
+    report = landkit.validate(gdf)
+    assert not {"improbable_text", "mixed_encoding", "mojibake"} & set(report["problem"])
