@@ -53,13 +53,17 @@ def _carry_problems(
 ) -> list[dict[str, Any]]:
     """Each frame's read problems, their rows relabelled to the combined table's index."""
     problems: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
     for k, f in enumerate(frames):
         for p in f.attrs.get("landkit", {}).get("problems", []):
             row = p.get("row")
             if row is None:
                 problems.append(dict(p))
             elif (k, row) in origin:  # problems of rows not passed in (a slice) stay behind
-                problems.append({**p, "row": origin[(k, row)]})
+                key = (origin[(k, row)], p.get("field"), p.get("problem"), p.get("value"))
+                if key not in seen:  # the same row read in two layers: report it once
+                    seen.add(key)
+                    problems.append({**p, "row": origin[(k, row)]})
     return problems
 
 

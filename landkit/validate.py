@@ -90,6 +90,8 @@ PROBLEMS: dict[str, str] = {
     "improbable_text": "文字不像正常中文(疑似编码错误)",
     "mixed_encoding": "同一文件混用编码",
     "duplicate_in_layer": "同一图层内宗地代码重复",
+    "read_problems_lost": "读取时发现的问题已丢失(合并表格所致)",
+    "lonlat_wgs84": "经纬度标为WGS84(网络来源常为火星坐标)",
 }
 
 
@@ -118,6 +120,7 @@ def validate(
     *,
     region: Sequence[float] | None = None,
     area_tolerance: float = 0.05,
+    problems: pd.DataFrame | Sequence[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Check a canonical parcel table and return the problem report.
 
@@ -131,6 +134,9 @@ def validate(
     area_tolerance : float
         Relative difference between the declared area and the geodesic geometry area
         above which a mismatch is reported (default 5 %).
+    problems : DataFrame or list of dict, optional
+        Problems met while reading (:func:`landkit.read_problems`), for a table that lost
+        them in ``pd.concat``/``merge``. Default: those the table carries.
 
     Returns
     -------
@@ -139,16 +145,7 @@ def validate(
     """
     meta = parcels.attrs.get("landkit", {})
     region = tuple(region or meta.get("region") or HONGJIANG_EXTENT)
-    recs: list[dict[str, Any]] = []
-    pid = (
-        parcels["parcel_id"] if "parcel_id" in parcels else pd.Series(None, index=parcels.index, dtype=object)
-    )
-    present_rows = set(parcels.index)
-    for p in meta.get("problems", []):
-        row = p.get("row")
-        if row is not None and row not in present_rows:
-            continue  # a row sliced away: its problem left with it
-        recs.append({**p, "parcel_id": pid.get(row) if row is not None else None})
+    recs = _read_problem_rows(parcels, problems)
     geoms = np.asarray(parcels.geometry.values)
     null = pd.isna(geoms)
     recs += _rows(
@@ -213,6 +210,44 @@ def validate(
     report = pd.DataFrame(recs, columns=REPORT_COLUMNS)
     order = report["severity"].map({"error": 0, "warning": 1, "info": 2}).fillna(3)
     return report.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _read_problem_rows(
+    parcels: pd.DataFrame, problems: pd.DataFrame | Sequence[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """The read problems (given, or carried by the table) of the rows present, with their 宗地代码."""
+    if problems is None:
+        carried = parcels.attrs.get("landkit", {}).get("problems")
+        if carried is None and {"area_m2", "area_mu"} <= set(parcels.columns):
+            return [_LOST]  # read by landkit, then passed through concat/merge
+        records = list(carried or [])
+    else:
+        records = problems.to_dict("records") if isinstance(problems, pd.DataFrame) else list(problems)
+    pid = (
+        parcels["parcel_id"] if "parcel_id" in parcels else pd.Series(None, index=parcels.index, dtype=object)
+    )
+    present = set(parcels.index)
+    out = []
+    for p in records:
+        row = p.get("row")
+        row = None if row is None or (isinstance(row, float) and np.isnan(row)) else row
+        if row is not None and row not in present:
+            continue  # a row sliced away: its problem left with it
+        out.append({**p, "row": row, "parcel_id": pid.get(row) if row is not None else None})
+    return out
+
+
+_LOST = {
+    "row": None,
+    "parcel_id": None,
+    "field": "",
+    "value": None,
+    "problem": "read_problems_lost",
+    "severity": "info",
+    "detail": "the table carries no read problems: if it came from read_parcels through pd.concat or merge "
+    "(which drop them), problems met while reading (unparsed cells, imprecise dates …) are not in this report",
+    "suggestion": "validate each table as read, or pass problems=landkit.read_problems(table) for each",
+}
 
 
 def _text(col: pd.Series) -> pd.Series:
