@@ -245,7 +245,7 @@ _LOST = {
     "problem": "read_problems_lost",
     "severity": "info",
     "detail": "the table carries no read problems: if it came from read_parcels through pd.concat or merge "
-    "(which drop them), problems met while reading (unparsed cells, imprecise dates …) are not in this report",
+    "(which drop them), problems met while reading (unparsed cells, imprecise dates …) are not reported",
     "suggestion": "validate each table as read, or pass problems=landkit.read_problems(table) for each",
 }
 
