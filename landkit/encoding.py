@@ -100,6 +100,23 @@ _LEVEL1 = re.compile(f"[{re.escape(_gb2312_level1())}]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+def _rare_class() -> re.Pattern[str]:
+    """CJK characters outside GB 2312 level 1, as ranges (a fast first test: most text has none)."""
+    common = {ord(c) for c in _gb2312_level1()}
+    ranges, start = [], None
+    for cp in [*range(0x3400, 0xA000), 0xA000]:
+        rare = cp < 0xA000 and cp not in common
+        if rare and start is None:
+            start = cp
+        elif not rare and start is not None:
+            ranges.append(f"{chr(start)}-{chr(cp - 1)}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}\uf900-\ufaff]")
+
+
+_RARE = _rare_class()
+
+
 def _common_share(text: str) -> tuple[int, float]:
     """Number of CJK characters in ``text`` and the share of them that are common (GB 2312 level 1)."""
     n = len(_CJK.findall(text))
@@ -119,7 +136,7 @@ def better_decoding(text: object) -> str | None:
     >>> better_decoding("洪江置业") is None
     True
     """
-    if not isinstance(text, str) or text.isascii():
+    if not isinstance(text, str) or text.isascii() or not _RARE.search(text):
         return None
     n, share = _common_share(text)
     if n < 2 or share >= 0.5:
