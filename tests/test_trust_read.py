@@ -520,3 +520,9 @@ def test_real_gbk_shapefile_is_not_flagged(realdata: Path) -> None:
     assert gdf["name"].iloc[0] == "黑龙江省"
     report = landkit.validate(gdf)
     assert not {"improbable_text", "mixed_encoding", "mojibake"} & set(report["problem"])
+
+
+def test_lonlat_inference_warning_names_gcj02(tmp_path: Path) -> None:
+    _write_without_crs(tmp_path / "ll.shp")
+    with pytest.warns(UserWarning, match=r"often GCJ-02.*crs='GCJ-02'"):
+        landkit.read_parcels(tmp_path / "ll.shp")
