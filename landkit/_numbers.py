@@ -105,8 +105,10 @@ def one_quantity(v: object, target: tuple[str, float] | None) -> tuple[float, bo
         return np.nan, False, "unparseable_number"
     number = _number(head)
     suffix = _suffix(text[len(head) :])
-    if isinstance(number, str) or isinstance(suffix, str):
-        return np.nan, False, number if isinstance(number, str) else str(suffix)
+    if isinstance(number, str):
+        return np.nan, False, number
+    if isinstance(suffix, str):  # "1.234,5": a European decimal comma after the number
+        return np.nan, False, "ambiguous_number" if re.match(r"^[,.]\d", text[len(head) :]) else suffix
     mult, unit = suffix
     if unit is None:
         return number * mult, False, None

@@ -147,6 +147,7 @@ def test_numbers_parse_whole_cell_into_column_unit(cell: str, m2: float) -> None
         ("12,5", "ambiguous_number"),  # was 125
         ("1,23", "ambiguous_number"),
         ("1,2345", "ambiguous_number"),
+        ("1.234,5", "ambiguous_number"),
         ("12.5万元", "unit_mismatch"),  # money in an area column
         ("约50", "unparseable_number"),
         ("50亩左右", "unparseable_number"),
