@@ -32,6 +32,9 @@ AREA_FIELDS = (
     "built_area_m2",
     "floor_area_m2",
     "tall_storey_floor_area_m2",
+    "farmland_m2",
+    "cropland_m2",
+    "unused_land_m2",
 )
 #: computed by landkit from the geometry; a source column of that name is the source's own figure
 COMPUTED_AREAS = {"area_m2": 1.0, "area_mu": MU_M2, "area_ha": HA_M2}
