@@ -7,6 +7,11 @@ turn them back into Chinese labels with :func:`to_chinese_labels`.
 Units are part of the name or stated in :attr:`Field.unit`: areas are stored in m²
 (``*_m2``), money in 万元 (10,000 yuan), per-mu values per 亩.
 
+Date precision: a date field ``X`` read from a month or year only (``2023.10``, ``2023``)
+holds the first day of the period, and the reader adds ``X_precision`` (string: ``"month"``
+or ``"year"``, NA for exact dates) when at least one value is imprecise; the name comes from
+:func:`landkit.values.precision_column`. Rules needing the day treat such dates as unknown.
+
 Examples
 --------
 >>> from landkit.schema import FIELDS, label
