@@ -170,15 +170,25 @@ def command() -> None:
 @click.option("--note", help="Free text stored with the snapshot.")
 @click.option("--layer", help="Layer or sheet of FILE.")
 @click.option("--revise", is_flag=True, help="Store a new version of an existing date (the old one is kept).")
+@click.option("--allow-empty", is_flag=True, help="Record a register with no parcels (refused otherwise).")
 def record(
-    file: Path, as_of: dt.date, ledger: str, source: str, note: str | None, layer: str | None, revise: bool
+    file: Path,
+    as_of: dt.date,
+    ledger: str,
+    source: str,
+    note: str | None,
+    layer: str | None,
+    revise: bool,
+    allow_empty: bool,
 ) -> None:
     """Validate FILE and record it as the register of --as-of (nothing is written if refused)."""
     from ..io import read_parcels
     from ..ledger import Ledger
 
     parcels = read_parcels(file, layer=layer) if layer else read_parcels(file)
-    rec = Ledger(ledger).record(parcels, as_of=as_of, source=source, note=note, revise=revise)
+    rec = Ledger(ledger).record(
+        parcels, as_of=as_of, source=source, note=note, revise=revise, allow_empty=allow_empty
+    )
     click.echo(f"recorded {rec.as_of} version {rec.version}: {rec.n_parcels} parcels, {rec.area_mu:.2f} 亩")
 
 
