@@ -378,7 +378,10 @@ def test_procedure_deadlines(cal):
 
 def test_procedure_without_calendar_moves_nothing_and_says_so(cal):
     events = pd.DataFrame(
-        {"event": ["fee_decision", "fee_decision", "found"], "date": ["2024-09-01", "2024-09-06", "2024-01-19"]}
+        {
+            "event": ["fee_decision", "fee_decision", "found"],
+            "date": ["2024-09-01", "2024-09-06", "2024-01-19"],
+        }
     )
     out = procedure_deadlines(events, holidays=None)
     assert out.loc[0, "proc_deadline"] == pd.Timestamp("2024-10-01")  # a holiday, but no calendar given
@@ -388,5 +391,9 @@ def test_procedure_without_calendar_moves_nothing_and_says_so(cal):
     assert not out["proc_shifted"].any()
     assert (out["proc_date_check"] == "未核实：缺少2024年节假日日历").all()
     with_cal = procedure_deadlines(events, holidays=cal)
-    assert with_cal["proc_deadline"].dt.date.astype(str).tolist() == ["2024-10-08", "2024-10-08", "2024-02-18"]
+    assert with_cal["proc_deadline"].dt.date.astype(str).tolist() == [
+        "2024-10-08",
+        "2024-10-08",
+        "2024-02-18",
+    ]
     assert (with_cal["proc_date_check"] == "").all()
