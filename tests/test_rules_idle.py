@@ -236,12 +236,14 @@ def test_government_cause_negotiated_track(cause, item):
     assert r["idle_track"] == "negotiated"
     assert r["idle_fee"] == 0.0
     assert not r["recovery_eligible"]
-    assert "第十二条" in r["idle_article"] and "第十三条" in r["idle_article"]
+    assert "第十二条" in r["idle_article"]
+    assert "第十三条" in r["idle_article"]
     assert r["idle_cause_status"] == "verified"
     # the same text, not yet reviewed: claimed, no fee and no "never recoverable"
     claimed = one("2025-01-01", idle_cause=cause)
     assert (claimed["idle_track"], claimed["idle_cause_status"]) == ("review", "claimed")
-    assert pd.isna(claimed["idle_fee"]) and pd.isna(claimed["recovery_eligible"])
+    assert pd.isna(claimed["idle_fee"])
+    assert pd.isna(claimed["recovery_eligible"])
 
 
 def test_force_majeure_and_negations():

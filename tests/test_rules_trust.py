@@ -1,4 +1,4 @@
-"""Issue 10 point 7 and the rule side of point 1: 53号令 causes, scope, imprecise dates, fee_years, Art. 18."""
+"""Issue 10 point 7 and point 1 (rules): 53号令 causes, scope, imprecise dates, fee_years, Art. 18."""
 
 from __future__ import annotations
 
@@ -65,11 +65,15 @@ def test_holder_causes_written_with_negations_are_holder_causes(text):
 )
 def test_government_causes_from_text_are_claimed_until_reviewed(text, item):
     kind, art8 = classify_cause(text)
-    assert kind == "government" and art8 is not None and art8.startswith(item)
+    assert kind == "government"
+    assert art8 is not None
+    assert art8.startswith(item)
     r = one("2025-01-01", idle_cause=text)
     assert (r["idle_track"], r["idle_cause_status"]) == ("review", "claimed")
-    assert pd.isna(r["idle_fee"]) and pd.isna(r["recovery_eligible"])
-    assert "第八条" in r["idle_article"] and "审核" in r["idle_next_step"]
+    assert pd.isna(r["idle_fee"])
+    assert pd.isna(r["recovery_eligible"])
+    assert "第八条" in r["idle_article"]
+    assert "审核" in r["idle_next_step"]
 
 
 @pytest.mark.parametrize("text", ["企业资金不足，且规划调整", "情况复杂", "原因待查", "其他"])
@@ -78,7 +82,8 @@ def test_ambiguous_or_silent_text_is_unknown_never_a_track(text):
     r = one("2025-01-01", idle_cause=text)
     assert r["idle_track"] == "unknown"
     assert r["idle_missing"] == "idle_cause"
-    assert pd.isna(r["idle_fee"]) and pd.isna(r["recovery_eligible"])
+    assert pd.isna(r["idle_fee"])
+    assert pd.isna(r["recovery_eligible"])
     assert "请核实" in r["idle_note"]
 
 
@@ -95,7 +100,8 @@ def test_structured_cause_code_wins_over_text():
     assert (r["idle_cause"], r["idle_track"]) == ("holder", "penalty")
     # a code the vocabulary does not know falls back to the text and says so
     r = one("2025-01-01", idle_cause="企业资金不足", idle_cause_code="乙类")
-    assert r["idle_cause"] == "holder" and "无法识别" in r["idle_note"]
+    assert r["idle_cause"] == "holder"
+    assert "无法识别" in r["idle_note"]
     assert classify_cause_code("government:3")[1].startswith("（三）")
     assert classify_cause_code("不可抗力") == ("force_majeure", None)
 
@@ -148,8 +154,10 @@ def test_month_precision_agreed_date_between_possible_idle_days_is_unknown():
     r = one("2024-10-15", **_month())
     assert r["idle_basis"] == "unknown"
     assert r["idle_missing"] == "agreed_start_date"
-    assert "未知——需要精确日期" in r["idle_note"] and "2023-10" in r["idle_note"]
-    assert pd.isna(r["idle_fee"]) and pd.isna(r["recovery_eligible"])
+    assert "未知——需要精确日期" in r["idle_note"]
+    assert "2023-10" in r["idle_note"]
+    assert pd.isna(r["idle_fee"])
+    assert pd.isna(r["recovery_eligible"])
 
 
 def test_month_precision_same_answer_for_every_day_is_given():
@@ -162,8 +170,10 @@ def test_month_precision_same_answer_for_every_day_is_given():
     assert pd.isna(after["idle_since"])  # but the first idle day itself is unknown
     # … and no fee nor recovery from an imprecise date, even when every day would give one
     late = one("2026-06-01", **_month())
-    assert late["idle_basis"] == "not_started" and late["idle_track"] == "penalty"
-    assert pd.isna(late["idle_fee"]) and pd.isna(late["recovery_eligible"])
+    assert late["idle_basis"] == "not_started"
+    assert late["idle_track"] == "penalty"
+    assert pd.isna(late["idle_fee"])
+    assert pd.isna(late["recovery_eligible"])
     assert late["idle_missing"] == "agreed_start_date"
     # the negotiated track has no fee for any day: that answer stands
     gov = one("2026-06-01", **_month(idle_cause_code="不可抗力"))
@@ -172,7 +182,8 @@ def test_month_precision_same_answer_for_every_day_is_given():
 
 def test_year_precision_and_imprecise_start_and_stop_dates():
     r = one("2024-06-01", agreed_start_date="2023-01-01", agreed_start_date_precision="year")
-    assert r["idle_basis"] == "unknown" and "只精确到年" in r["idle_note"]
+    assert r["idle_basis"] == "unknown"
+    assert "只精确到年" in r["idle_note"]
     # started some day in March 2024: on 2024-03-10 it is unknown whether it had started
     started = {"actual_start_date": "2024-03-01", "actual_start_date_precision": "month"}
     assert one("2024-03-10", **started)["idle_missing"] == "actual_start_date"
@@ -188,7 +199,8 @@ def test_year_precision_and_imprecise_start_and_stop_dates():
     assert one("2022-12-31", **stalled)["idle_basis"] == "none"  # a full year cannot have passed yet
     assert one("2023-06-01", **stalled)["idle_basis"] == "unknown"
     late = one("2024-01-02", **stalled)
-    assert late["idle_basis"] == "stalled" and pd.isna(late["idle_fee"])
+    assert late["idle_basis"] == "stalled"
+    assert pd.isna(late["idle_fee"])
 
 
 def test_exact_dates_are_unchanged_by_an_empty_precision_column():
@@ -208,7 +220,8 @@ def test_fee_years_is_read(tmp_path):
     path.write_text(text.replace("fee_years = 1", "fee_years = 2"), encoding="utf-8")
     frame = pd.DataFrame([BASE])
     r = assess_idle(frame, as_of="2024-01-01", statute=path).iloc[0]  # idle 1 full year, fee needs 2
-    assert r["idle_basis"] == "not_started" and pd.isna(r["idle_fee"])
+    assert r["idle_basis"] == "not_started"
+    assert pd.isna(r["idle_fee"])
     assert "2024-03-16起可征缴土地闲置费" in r["idle_note"]
     assert assess_idle(frame, as_of="2024-01-01").iloc[0]["idle_fee"] == pytest.approx(100.0)
 
@@ -228,7 +241,8 @@ def test_article_references_follow_the_statute_text():
         built_area_m2=900.0,
         approved_area_m2=1000.0,
     )
-    assert stalled["idle_basis"] == "stalled" and "第三十条" in stalled["idle_article"]
+    assert stalled["idle_basis"] == "stalled"
+    assert "第三十条" in stalled["idle_article"]
 
 
 def test_enforcement_gate_needs_both_no_challenge_and_non_performance():
@@ -243,9 +257,12 @@ def test_enforcement_gate_needs_both_no_challenge_and_non_performance():
     # 30 days → Sun 31 Mar → Mon 1 Apr; 60 days → Tue 30 Apr; 6 months → Sun 1 Sep → Mon 2 Sep
     assert (g.loc[0, "enforce_from"]) == pd.Timestamp("2024-09-03")
     assert g["enforce_allowed"].tolist()[:3] == [True, False, False]
-    assert pd.isna(g.loc[3, "enforce_allowed"]) and "是否履行" in g.loc[3, "enforce_note"]
-    assert pd.isna(g.loc[4, "enforce_allowed"]) and "复议" in g.loc[4, "enforce_note"]
-    assert pd.isna(g.loc[5, "enforce_allowed"]) and "送达日期" in g.loc[5, "enforce_note"]
+    assert pd.isna(g.loc[3, "enforce_allowed"])
+    assert "是否履行" in g.loc[3, "enforce_note"]
+    assert pd.isna(g.loc[4, "enforce_allowed"])
+    assert "复议" in g.loc[4, "enforce_note"]
+    assert pd.isna(g.loc[5, "enforce_allowed"])
+    assert "送达日期" in g.loc[5, "enforce_note"]
     early = enforcement_gate(d.iloc[[0]], as_of="2024-09-02", holidays=CAL)
     assert not early.loc[0, "enforce_allowed"]  # the lawsuit window is still open
     assert enforcement_gate(d.iloc[[0]], as_of="2024-12-01").loc[0, "enforce_date_check"].startswith("未核实")
