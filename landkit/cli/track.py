@@ -48,6 +48,8 @@ _SUMMARY = {
     "pct_cleared": "清零率%",
     "monthly_rate_needed_mu": "每月需清零(亩)",
     "on_track": "进度",
+    "reclassified_mu": "移出范围(亩)",
+    "reconcile_mu": "核对差额(亩)",
 }
 
 
@@ -234,6 +236,7 @@ def progress(
         f"范围 {s['scope']} | 基期 {s['baseline']} | 目标 {s['target_date']} 剩余 {s['target_mu']:g} 亩 | "
         f"计为清零: {','.join(s['cleared_statuses'])}"
     )
+    click.echo("核对: 基期 + 新增 = 已清零 + 未清零 + 移出范围 + 消失待核实（差额应为0；分割合并按沿革计）")
     click.echo(table.to_string())
     latest = result.latest
     if len(result.disappeared):
