@@ -47,9 +47,9 @@ _SUMMARY = {
     "plan_mu": "计划(亩)",
     "pct_cleared": "清零率%",
     "monthly_rate_needed_mu": "每月需清零(亩)",
-    "on_track": "进度",
     "reclassified_mu": "移出范围(亩)",
     "reconcile_mu": "核对差额(亩)",
+    "on_track": "进度",
 }
 
 
