@@ -138,7 +138,8 @@ def per_firm(rows: pd.DataFrame, /, *, firm_column: str, scheme: Mapping[str, An
     area = _area_mu(long) * long["_share"]
     out = pd.DataFrame({"area_mu": area.groupby(long["_firm"], sort=False).sum(min_count=1)})
     for ind in scheme["indicator"]:
-        v = pd.to_numeric(long.get(ind["column"]), errors="coerce")
+        col = ind["column"]
+        v = pd.to_numeric(long[col], errors="coerce") if col in long else pd.Series(np.nan, index=long.index)
         has = v.notna() & area.notna()
         total = (v * area).where(has).groupby(long["_firm"], sort=False).sum(min_count=1)
         land = area.where(has).groupby(long["_firm"], sort=False).sum(min_count=1)
