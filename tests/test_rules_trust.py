@@ -266,3 +266,19 @@ def test_enforcement_gate_needs_both_no_challenge_and_non_performance():
     early = enforcement_gate(d.iloc[[0]], as_of="2024-09-02", holidays=CAL)
     assert not early.loc[0, "enforce_allowed"]  # the lawsuit window is still open
     assert enforcement_gate(d.iloc[[0]], as_of="2024-12-01").loc[0, "enforce_date_check"].startswith("未核实")
+
+
+def test_procedure_deadline_from_an_imprecise_date_is_unknown():
+    from landkit.rules import procedure_deadlines
+
+    ev = pd.DataFrame(
+        {
+            "event": ["fee_decision", "fee_decision"],
+            "date": ["2024-09-01", "2024-09-01"],
+            "date_precision": ["month", None],
+        }
+    )
+    out = procedure_deadlines(ev, holidays=CAL)
+    assert pd.isna(out.loc[0, "proc_deadline"])
+    assert out.loc[0, "proc_date_check"].startswith("未知——需要精确日期")
+    assert out.loc[1, "proc_deadline"] == pd.Timestamp("2024-10-08")

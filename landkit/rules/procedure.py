@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from ._config import load_statute
-from .dates import HolidayCalendar, calendar_check, period_end, to_calendar, to_date
+from .dates import HolidayCalendar, calendar_check, date_interval, period_end, to_calendar, to_date
 
 __all__ = ["PROCEDURE_COLUMNS", "procedure_deadlines", "procedure_steps"]
 
@@ -93,6 +93,8 @@ def procedure_deadlines(
     DataFrame
         Aligned on ``events.index`` with :data:`PROCEDURE_COLUMNS`. Events with no window get no
         deadline; unknown events get ``proc_next`` = ``None`` and ``proc_action`` = ``未知程序节点``.
+        An event date known only to the month or year (``<date_column>_precision``) gets no
+        deadline and ``proc_date_check`` = ``未知——需要精确日期…``.
 
     Examples
     --------
@@ -106,7 +108,9 @@ def procedure_deadlines(
     by_label = {str(lbl): str(ev) for ev, lbl in steps["label"].items()}
     calendar = to_calendar(holidays)
     rows: list[dict[str, Any]] = []
-    for raw, when in zip(events[event_column], events[date_column], strict=True):
+    precision_col = f"{date_column}_precision"
+    precisions = events[precision_col] if precision_col in events else [None] * len(events)
+    for raw, when, precision in zip(events[event_column], events[date_column], precisions, strict=True):
         key = str(raw).strip() if raw is not None else ""
         key = key if key in steps.index else by_label.get(key, "")
         day = to_date(when)
@@ -122,7 +126,12 @@ def procedure_deadlines(
             "proc_days": step["days"],
             "proc_article": f"《闲置土地处置办法》{step['article']}",
         }
-        if day is not None and not pd.isna(step["days"]):
+        span = date_interval(when, precision)
+        if span is not None and span[0] != span[1] and not pd.isna(step["days"]):
+            row["proc_date_check"] = (
+                f"未知——需要精确日期（{date_column}只精确到{'月' if precision == 'month' else '年'}）"
+            )
+        elif day is not None and not pd.isna(step["days"]):
             last = period_end(day, days=int(step["days"]))
             deadline = period_end(day, days=int(step["days"]), holidays=calendar)
             row.update(
