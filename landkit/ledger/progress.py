@@ -157,8 +157,10 @@ class _Tracker:
     is_new: np.ndarray = field(init=False)
     listed: np.ndarray = field(init=False)  # (n_ids, 2): baseline m², newly listed m²
     last_row: np.ndarray = field(init=False)
+    has_parents: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
+        self.has_parents = np.zeros(self.n_ids, dtype=bool)
         self.tracked = np.zeros(self.n_ids, dtype=bool)
         self.is_base = np.zeros(self.n_ids, dtype=bool)
         self.is_new = np.zeros(self.n_ids, dtype=bool)
@@ -184,9 +186,8 @@ def _admit(
         return
     fresh = ~t.tracked[p]
     inherits = np.zeros(len(p), dtype=bool)
-    for j in np.flatnonzero(fresh):
-        f = int(p[j])
-        inherits[j] = f in parents and any(t.tracked[a] for a in ancestors([f], parents))
+    for j in np.flatnonzero(fresh & t.has_parents[p]):
+        inherits[j] = any(t.tracked[a] for a in ancestors([int(p[j])], parents))
     new = fresh & act & ~inherits
     t.tracked[p[fresh & (act | inherits)]] = True
     t.is_new[p[new]] = True
@@ -327,6 +328,7 @@ def compute_progress(
         cols.codes["responsible_unit"] >= 0, cols.codes["responsible_unit"], len(unit_names) - 1
     )
     t = _Tracker(len(cols.uniques["parcel_id"]))
+    t.has_parents[list(parents)] = True
     parts: dict[str, list[pd.DataFrame]] = {"summary": [], "zone": [], "unit": []}
     order = np.argsort(cols.snapshot, kind="stable")
     bounds = np.searchsorted(cols.snapshot[order], np.arange(len(dates) + 1))
