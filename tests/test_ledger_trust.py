@@ -63,3 +63,33 @@ def test_cli_refuses_future_date_and_empty_register_in_one_line(tmp_path) -> Non
     assert "--allow-empty" in res.output
     res = run(cli, [*base, str(empty), "--as-of", "2024-01-01", "--allow-empty"])
     assert res.exit_code == 0, res.output
+
+
+def _parcel(
+    pid: str, status: str, box: tuple[float, float, float, float], **extra: object
+) -> dict[str, object]:
+    return {"parcel_id": pid, "status": status, "categories": "idle", "geometry": shapely.box(*box), **extra}
+
+
+def test_merge_of_listed_parcels_carries_their_listed_area(ledger_spot: LedgerSpot) -> None:
+    # A (100 m × 100 m) and B (100 m × 200 m) are listed; they merge into M, which is recovered at once
+    a = (380_000, 3_010_000, 380_100, 3_010_100)
+    b = (380_100, 3_010_000, 380_200, 3_010_200)
+    ledger = ledger_spot.open()
+    ledger.record(
+        register([_parcel("A", "identified", a), _parcel("B", "identified", b)]),
+        as_of="2024-03-31",
+        source="t",
+    )
+    merged = _parcel("M", "recovered", (380_000, 3_010_000, 380_200, 3_010_200), previous_ids="A;B")
+    ledger.record(register([merged]), as_of="2024-06-30", source="t")
+    p = ledger.progress(baseline="2024-03-31", target_date="2024-12-31")
+    base = ledger.snapshot("2024-03-31").set_index("parcel_id")["area_m2"]
+    last = p.summary.iloc[-1]
+    listed_mu = (base["A"] + base["B"]) / 666.6666666666666
+    assert last["baseline_mu"] == pytest.approx(listed_mu, rel=1e-12)
+    assert last["cleared_mu"] == pytest.approx(listed_mu, rel=1e-12)  # the merged parcel, already recovered
+    assert last["new_count"] == 0
+    assert last["reconcile_mu"] == 0.0
+    states = p.parcels.set_index("parcel_id")["state"].to_dict()
+    assert states == {"A": "superseded", "B": "superseded", "M": "cleared"}

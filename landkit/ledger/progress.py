@@ -108,7 +108,8 @@ def _figures(
             out[f"{s}_mu"] = sums[f"{s}_m2"] / MU_M2
     out["outstanding_mu"] = out["remaining_mu"] + out["disappeared_mu"]
     accounted = out["remaining_mu"] + out["cleared_mu"] + out["reclassified_mu"] + out["disappeared_mu"]
-    out["reconcile_mu"] = (out["baseline_mu"] + out["new_mu"] - accounted).round(9)
+    diff = (out["baseline_mu"] + out["new_mu"] - accounted).to_numpy()
+    out["reconcile_mu"] = np.where(np.abs(diff) < 1e-9, 0.0, diff)  # never a "-0.00" in a report
     listed = (out["baseline_mu"] + out["new_mu"]).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         out["pct_cleared"] = np.where(listed > 0, 100.0 * out["cleared_mu"].to_numpy() / listed, np.nan)
