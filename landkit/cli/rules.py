@@ -184,13 +184,19 @@ def deadlines_command(
 @click.option(
     "--as-of",
     "as_of",
+    callback=_date,
     help="Assessment date YYYY-MM-DD (default today); 烂尾 needs a year-long stop by then.",
 )
 @_layer_opt
 @_out_opt
 @overwrite_option
 def efficiency_command(
-    parcels: Path, criteria: str, as_of: str | None, layer: str | None, output: Path | None, overwrite: bool
+    parcels: Path,
+    criteria: str,
+    as_of: dt.date | None,
+    layer: str | None,
+    output: Path | None,
+    overwrite: bool,
 ) -> None:
     """低效用地认定: low-efficiency industrial land with reasons and the criteria version."""
     check_output(output, overwrite=overwrite)
