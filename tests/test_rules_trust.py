@@ -282,3 +282,23 @@ def test_procedure_deadline_from_an_imprecise_date_is_unknown():
     assert pd.isna(out.loc[0, "proc_deadline"])
     assert out.loc[0, "proc_date_check"].startswith("未知——需要精确日期")
     assert out.loc[1, "proc_deadline"] == pd.Timestamp("2024-10-08")
+
+
+def test_a_replacement_statute_without_the_new_tables_still_works(tmp_path):
+    text = (ROOT / "landkit" / "rules" / "statute_53.toml").read_text(encoding="utf-8")
+    kept = [
+        part
+        for part in text.split("\n[")
+        if not part.startswith(("cause_text]", "cause_codes]", "enforcement]"))
+    ]
+    path = tmp_path / "old_statute.toml"
+    path.write_text("\n[".join(kept), encoding="utf-8")
+    assert "[cause_codes]" not in path.read_text(encoding="utf-8")
+    r = assess_idle(
+        pd.DataFrame([{**BASE, "idle_cause": "企业资金不足，与规划无关", "idle_cause_code": "企业原因"}]),
+        as_of="2025-01-01",
+        statute=path,
+    ).iloc[0]
+    assert r["idle_track"] == "penalty"
+    served = pd.DataFrame({"served_date": ["2024-03-01"], "performed": [False], "challenged": [False]})
+    assert bool(enforcement_gate(served, as_of="2025-01-01", statute=path).loc[0, "enforce_allowed"])

@@ -187,7 +187,8 @@ def classify_cause_code(
     if t is None:
         return None
     head = re.split(r"[（(:：\s\-]", t, maxsplit=1)[0]
-    kind = rules["cause_codes"].get(head) or rules["cause_codes"].get(t)
+    codes = rules.get("cause_codes") or load_statute()["cause_codes"]
+    kind = codes.get(head) or codes.get(t)
     if kind is None:
         return "unknown", None
     item = None

@@ -63,7 +63,7 @@ def _one(
         }
     if performed:
         return {"enforce_allowed": False, "enforce_note": "已履行决定（第十七条），无需强制执行"}
-    limits = rules["enforcement"]
+    limits = rules.get("enforcement") or load_statute()["enforcement"]
     lasts = [
         period_end(served, days=30, holidays=cal),  # 第十七条: pay / surrender within 30 days
         period_end(served, days=int(limits["reconsideration_days"]), holidays=cal),
