@@ -169,7 +169,9 @@ FIELDS: dict[str, Field] = {
         ),
         _F("floor_area_m2", "建筑面积", kind="float", unit="m2", aliases=("建筑面积", "JZMJ")),
         _F("far", "容积率", kind="float", aliases=("容积率", "RJL")),
-        _F("coverage", "建筑系数", kind="float", aliases=("建筑系数", "JZXS", "建筑密度", "JZMD")),
+        # 建筑系数 counts buildings, structures and yards; 建筑密度 buildings only — never one for the other
+        _F("coverage", "建筑系数", kind="float", aliases=("建筑系数", "JZXS")),
+        _F("building_density", "建筑密度", kind="float", aliases=("建筑密度", "JZMD")),
         _F(
             "total_investment",
             "总投资",
