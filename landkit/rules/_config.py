@@ -23,8 +23,13 @@ _PROCEDURE = {
 }
 #: Keys a replacement ``statute_53.toml`` may hold (see :mod:`landkit._toml`).
 STATUTE_SCHEMA: dict[str, Any] = {
-    "meta": {"name": str, "document": str, "version": str, "in_force": str},
-    "scope": {"ownership": [str], "supply_methods": [str]},
+    "meta": {"name": str, "document": str, "version": str, "in_force": str, "note": str},
+    "scope": {
+        "ownership": [str],
+        "ownership_outside": [str],
+        "supply_methods": [str],
+        "supply_outside": [str],
+    },
     "idle": {
         "not_started_years": int,
         "stopped_years": int,
@@ -35,12 +40,15 @@ STATUTE_SCHEMA: dict[str, Any] = {
     "negotiated": {"extension_max_years": int, "temporary_use_max_years": int},
     "art8": {"*": [str]},
     "causes": {"*": [str]},
+    "cause_text": {"negation_before": [str], "negation_after": [str], "because": [str]},
+    "cause_codes": {"*": str},
     "procedure": [_PROCEDURE],
+    "enforcement": {"reconsideration_days": int, "lawsuit_months": int},
 }
 #: Keys a low-efficiency criteria file may hold (see :func:`landkit.rules.read_criteria`).
 CRITERIA_SCHEMA: dict[str, Any] = {
     "extends": str,
-    "meta": {"name": str, "version": str, "source": str},
+    "meta": {"name": str, "version": str, "source": str, "note": str},
     "scope": {"landuse_guide2023": [str], "skip_not_started": bool},
     "far": {"tall_storey_m": float, "sectors": {"*": float}, "aliases": {"*": str}},
     "coverage": {"min": _SHARE},
@@ -49,7 +57,7 @@ CRITERIA_SCHEMA: dict[str, Any] = {
     "output": {"min": float},
     "no_tax": {"years": int},
     "leased": {"max_share": _SHARE},
-    "unfinished": {"developed_area_share": _SHARE, "investment_share": _SHARE},
+    "unfinished": {"stopped_years": int, "developed_area_share": _SHARE, "investment_share": _SHARE},
 }
 
 
