@@ -31,6 +31,8 @@ from .io import canonicalise, combine_parcels, read_layer, read_parcels, write_p
 from .landuse import landuse_name, to_guide2023
 from .ledger import Ledger, Progress, write_progress_excel, write_progress_html
 from .maps import browse_map, write_browse_map
+from .profile import Profile, read_profile, use_profile
+from .profile import current as current_profile
 from .recommend import Demand, read_demand, recommend
 from .rules import (
     assess_efficiency,
@@ -124,6 +126,8 @@ __all__ = [
     "zone_summary",
     "zones_from_frame",
 ]
+# county profiles (landkit.profile): one setting per project
+__all__ += ["Profile", "current_profile", "read_profile", "use_profile"]
 
 # rasterio takes a while to import: the raster functions load on first use (PEP 562).
 _LAZY = dict.fromkeys(("TERRAIN_COLUMNS", "slope", "terrain_stats", "zonal_stats"), "landkit.raster")

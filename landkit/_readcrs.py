@@ -53,7 +53,7 @@ def _as_crs(crs: Any, *, name: str) -> pyproj.CRS:
         ) from None
 
 
-def _looks_like(bounds: np.ndarray, region: Sequence[float]) -> str:
+def _looks_like(bounds: np.ndarray, region: Sequence[float] | None) -> str:
     try:
         crs = infer_crs(tuple(float(v) for v in bounds), region=region, warn=False)
     except CRSInferenceError:
@@ -61,7 +61,9 @@ def _looks_like(bounds: np.ndarray, region: Sequence[float]) -> str:
     return f"EPSG:{crs.to_epsg()} ({crs.name})"
 
 
-def check_coordinates(crs: pyproj.CRS, bounds: np.ndarray, *, region: Sequence[float], name: str) -> None:
+def check_coordinates(
+    crs: pyproj.CRS, bounds: np.ndarray, *, region: Sequence[float] | None, name: str
+) -> None:
     """Refuse coordinates that cannot be in ``crs`` (metres under lon/lat, lon/lat under metres, far off)."""
     if not np.isfinite(bounds).all():
         return
@@ -107,7 +109,9 @@ def _from_web_datum(
     return shifted.set_crs(4490, allow_override=True)
 
 
-def _infer(gdf: gpd.GeoDataFrame, *, region: Sequence[float], meta: dict[str, Any]) -> gpd.GeoDataFrame:
+def _infer(
+    gdf: gpd.GeoDataFrame, *, region: Sequence[float] | None, meta: dict[str, Any]
+) -> gpd.GeoDataFrame:
     inferred = infer_crs(tuple(float(v) for v in _bounds(gdf)), region=region)
     meta["crs_inferred"] = inferred.to_epsg()
     add_problem(
@@ -120,7 +124,7 @@ def _infer(gdf: gpd.GeoDataFrame, *, region: Sequence[float], meta: dict[str, An
 
 
 def resolve_crs(
-    gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float], meta: dict[str, Any], name: str
+    gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float] | None, meta: dict[str, Any], name: str
 ) -> gpd.GeoDataFrame:
     """Give ``gdf`` its CRS (see module docstring); problems go to ``meta["problems"]``."""
     datum = WEB_DATUMS.get(str(crs).strip().lower()) if isinstance(crs, str) else None

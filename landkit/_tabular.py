@@ -20,7 +20,7 @@ from ._numbers import parse_quantities
 from .errors import DataFormatError
 from .headers import map_headers, normalise_header
 
-__all__ = ["read_table"]
+__all__ = ["csv_encoding", "read_plain_table", "read_table"]
 
 _WKT = {"WKT", "GEOMETRY", "几何", "SHAPE", "GEOM", "坐标串", "图形"}
 _X = {"X", "X坐标", "纵坐标", "XZB", "北坐标", "N"}
@@ -47,13 +47,7 @@ def _grid_csv(p: Path, *, encoding: str | None) -> pd.DataFrame:
     import io as _io
 
     raw = p.read_bytes()
-    enc = encoding
-    if enc is None:
-        try:
-            raw.decode("utf-8-sig")
-            enc = "utf-8-sig"
-        except UnicodeDecodeError:
-            enc = "gb18030"
+    enc = encoding or csv_encoding(raw)
     rows = list(csv.reader(_io.StringIO(raw.decode(enc))))
     width = max((len(r) for r in rows), default=0)
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
@@ -131,6 +125,37 @@ def _read_sheets(
             pgrid = pd.read_excel(book, sheet_name=pts_name, dtype=object, header=None)
             points = _with_header(pgrid, header_row=None, meta=meta, what=f"{p.name} [{pts_name}]")
     return table, points
+
+
+def csv_encoding(raw: bytes, /) -> str:
+    """``utf-8-sig`` when the bytes decode as UTF-8 (with or without BOM), else ``gb18030`` (GBK superset).
+
+    Examples
+    --------
+    >>> csv_encoding("宗地代码".encode("gbk")), csv_encoding("宗地代码".encode("utf-8"))
+    ('gb18030', 'utf-8-sig')
+    """
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+def read_plain_table(p: Path, /, *, layer: str | int | None = None) -> pd.DataFrame:
+    """A CSV (UTF-8 or GBK, detected) or an Excel sheet as a DataFrame with inferred column types.
+
+    For tables without geometry (events, firm figures); parcel ledgers go through :func:`read_table`.
+    """
+    if p.suffix.lower() in (".csv", ".txt"):
+        import io as _io
+
+        raw = p.read_bytes()
+        return pd.read_csv(_io.BytesIO(raw), encoding=csv_encoding(raw))
+    try:
+        return pd.read_excel(p, sheet_name=0 if layer is None else layer)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise DataFormatError(f"{p.name}: cannot read as Excel ({exc})") from None
 
 
 def _orient_xy(

@@ -35,7 +35,6 @@ from ._combine import combine_parcels
 from ._problems import add_problem
 from ._readcrs import resolve_crs
 from ._shapefile import check_shapefile
-from .crs import HONGJIANG_EXTENT
 from .encoding import MIXED, decode_mixed, detect_dbf_encoding
 from .errors import DataFormatError, OutputExistsError
 from .headers import short_name
@@ -64,7 +63,7 @@ def read_layer(
     layer: str | int | None = None,
     encoding: str | None = None,
     crs: Any = None,
-    region: Sequence[float] = HONGJIANG_EXTENT,
+    region: Sequence[float] | None = None,
     geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
     header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
@@ -83,8 +82,9 @@ def read_layer(
         states a different CRS is refused rather than silently overridden. ``"GCJ-02"`` or
         ``"BD-09"`` (lon/lat from web maps: DataV, 高德, 百度) converts the coordinates to
         CGCS2000 (EPSG:4490) and reports it.
-    region : (min lon, min lat, max lon, max lat)
-        Where the data should lie; used to infer a missing CRS (default 洪江市).
+    region : (min lon, min lat, max lon, max lat), optional
+        Where the data should lie; used to infer a missing CRS (default: the current county
+        profile's extent, see :mod:`landkit.profile`).
     geometry_from : path or GeoDataFrame, optional
         For a ledger without coordinates: a layer whose geometries are joined on 宗地代码.
     header_row : int, optional
@@ -290,7 +290,7 @@ def read_parcels(
     area_unit: str | None = None,
     landuse_system: str | None = None,
     geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
-    region: Sequence[float] = HONGJIANG_EXTENT,
+    region: Sequence[float] | None = None,
     strict: bool = False,
     header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
@@ -320,8 +320,9 @@ def read_parcels(
         (``guide2023``, ``gbt21010_2017``, ``sandiao``, ``gb50137``).
     geometry_from : path or GeoDataFrame, optional
         Geometry layer to join on 宗地代码 for a ledger without coordinates.
-    region : (min lon, min lat, max lon, max lat)
-        Expected extent (CRS inference and the outside-extent check).
+    region : (min lon, min lat, max lon, max lat), optional
+        Expected extent (CRS inference and the outside-extent check); default: the current
+        county profile (:func:`landkit.profile.current`), its boundary for the extent check.
     strict : bool
         Raise :class:`ValidationError` when validation finds errors.
     header_row : int, optional
@@ -358,7 +359,7 @@ def read_parcels(
     gdf = canonicalise(
         raw, category=category, field_map=field_map, area_unit=area_unit, landuse_system=landuse_system
     )
-    gdf.attrs["landkit"] = meta | {"region": tuple(region)}
+    gdf.attrs["landkit"] = meta | ({"region": tuple(region)} if region is not None else {})
     if strict:
         from .validate import raise_on_errors, validate
 

@@ -31,10 +31,10 @@ import pyproj
 import shapely
 
 from .area import geodesic_area
-from .crs import HONGJIANG_EXTENT
 from .encoding import better_decoding, looks_mojibake
 from .errors import ValidationError
 from .landuse import SYSTEMS, is_known
+from .profile import current as current_profile
 from .schema import CATEGORIES, STATUSES, split_categories
 from .units import MU_M2
 from .values import check_parcel_id, check_unit_id
@@ -57,6 +57,7 @@ PROBLEMS: dict[str, str] = {
     "malformed_parcel_id": "宗地代码格式错误",
     "malformed_unit_id": "不动产单元号格式错误",
     "outside_extent": "超出行政区范围",
+    "wrong_county": "整层不在本县范围(县域配置选错?)",
     "area_mismatch": "登记面积与图形面积不符",
     "unknown_landuse_code": "地类编码不在分类体系中",
     "missing_landuse_system": "地类编码未注明分类体系",
@@ -129,8 +130,10 @@ def validate(
     parcels : GeoDataFrame
         From :func:`landkit.read_parcels` (or any table in the canonical vocabulary).
     region : (min lon, min lat, max lon, max lat), optional
-        Expected extent (default: the region the table was read with, else 洪江市);
-        parcels whose representative point lies more than ~5 km outside are reported.
+        Expected extent; parcels whose centre lies more than ~5 km outside are reported. Default:
+        the region the table was read with, else the current county profile
+        (:func:`landkit.profile.current`): its boundary with its ``tolerance_m``. A layer wholly
+        outside the profile's county is one ``wrong_county`` line, not one line per parcel.
     area_tolerance : float
         Relative difference between the declared area and the geodesic geometry area
         above which a mismatch is reported (default 5 %).
@@ -144,7 +147,7 @@ def validate(
         Columns :data:`REPORT_COLUMNS`, errors first.
     """
     meta = parcels.attrs.get("landkit", {})
-    region = tuple(region or meta.get("region") or HONGJIANG_EXTENT)
+    region = region or meta.get("region")  # None: the current county profile (landkit.profile)
     recs = _read_problem_rows(parcels, problems)
     geoms = np.asarray(parcels.geometry.values)
     null = pd.isna(geoms)
@@ -319,15 +322,28 @@ def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
     return recs
 
 
-def _extent_check(g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float]) -> list[dict[str, Any]]:
+def _extent_check(
+    g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float] | None
+) -> list[dict[str, Any]]:
     if g.crs is None or not mask.any():
         return []
     b = shapely.bounds(np.asarray(g.geometry.values)[mask])
     x, y = pyproj.Transformer.from_crs(g.crs, 4490, always_xy=True).transform(
         (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
     )
-    m = 0.05
-    out = (x < region[0] - m) | (x > region[2] + m) | (y < region[1] - m) | (y > region[3] + m)
+    if region is None:  # the county profile: its boundary (or extent) with its tolerance
+        profile = current_profile()
+        out = ~np.asarray(profile.contains_lonlat(x, y), dtype=bool)
+        if out.all():
+            detail = profile.elsewhere(float(np.median(x)), float(np.median(y)), n=len(x))
+            hint = "choose the layer's county profile (landkit.toml, LANDKIT_PROFILE, use_profile) or the CRS"
+            rec = {"row": None, "parcel_id": None, "field": "geometry", "problem": "wrong_county"}
+            return [rec | {"severity": "warning", "detail": detail, "suggestion": hint}]
+        where = profile.name
+    else:
+        m = 0.05
+        out = (x < region[0] - m) | (x > region[2] + m) | (y < region[1] - m) | (y > region[3] + m)
+        where = str(tuple(region))
     full = np.zeros(len(g), dtype=bool)
     full[np.flatnonzero(mask)[out]] = True
     lonlat = dict(zip(g.index[np.flatnonzero(mask)], zip(x, y, strict=True), strict=True))
@@ -337,7 +353,7 @@ def _extent_check(g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float]
         field="geometry",
         problem="outside_extent",
         severity="warning",
-        detail=lambda i: f"at {lonlat[i][0]:.4f}E {lonlat[i][1]:.4f}N, outside {tuple(region)}",
+        detail=lambda i: f"at {lonlat[i][0]:.4f}E {lonlat[i][1]:.4f}N, outside {where}",
         suggestion="check the CRS (zone, X/Y order) or the region",
     )
 

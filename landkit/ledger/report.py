@@ -232,18 +232,23 @@ def write_progress_html(
     path: str | os.PathLike[str],
     /,
     *,
-    title: str = "闲置低效用地清零进度",
+    title: str | None = None,
     overwrite: bool = False,
 ) -> Path:
     """Write a self-contained HTML report: verdict, definitions, burn-down chart, tables.
 
-    The chart is an SVG embedded as base64; the page makes no external request.
+    The chart is an SVG embedded as base64; the page makes no external request. The default
+    title names the county of the current profile (``洪江市闲置低效用地清零进度``).
 
     Raises
     ------
     OutputExistsError
         If ``path`` exists and ``overwrite`` is False.
     """
+    if title is None:
+        from ..profile import current
+
+        title = f"{current().name}闲置低效用地清零进度"
     fig = burndown_figure(progress)
     buf = io.BytesIO()
     fig.savefig(buf, format="svg")

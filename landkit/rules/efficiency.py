@@ -41,16 +41,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .._toml import load_config
 from ..errors import ConfigError
 from ..schema import CONSTRUCTION_STATUSES, split_categories
 from ..units import HA_M2, MU_M2
-from ._config import fraction, read_toml
+from ._config import CRITERIA_SCHEMA, fraction
 from .dates import date_interval, day_after_period, to_date
 
 __all__ = ["EFFICIENCY_COLUMNS", "REASONS", "RESULTS", "assess_efficiency", "read_criteria"]
@@ -95,10 +95,7 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _bundled(name: str) -> dict[str, Any]:
-    import tomllib
-
-    text = resources.files(__package__).joinpath("criteria", name).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return load_config(f"criteria/{name}", package=__package__, what="criteria", schema=CRITERIA_SCHEMA)
 
 
 def read_criteria(criteria: str | Path | Mapping[str, Any] = "national-2008", /) -> dict[str, Any]:
@@ -127,7 +124,7 @@ def read_criteria(criteria: str | Path | Mapping[str, Any] = "national-2008", /)
         base_dir = Path.cwd()
     else:
         path = Path(criteria)
-        doc = read_toml(path, what="criteria")
+        doc = load_config(path, what="criteria", schema=CRITERIA_SCHEMA)
         base_dir = path.parent
     parent = doc.pop("extends", None)
     if parent:
