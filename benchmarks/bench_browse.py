@@ -35,12 +35,10 @@ from typing import Any
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
-import shapely
 
-from landkit.area import geodesic_area
 from landkit.maps import write_browse_map
 from landkit.maps._assets import leaflet_css, leaflet_js
+from landkit.sample import SYNTHETIC_COLUMNS, synthetic_parcels
 
 log = logging.getLogger("bench_browse")
 
@@ -52,58 +50,11 @@ ARGS = [
     "--disable-sync",
     "--disable-gpu",
 ]
-TOWNS = ("黔城镇", "安江镇", "托口镇", "雪峰镇", "江市镇", "沅河镇")
-USES = ("工业用地", "物流仓储用地", "商业服务业用地", "居住用地")
-CATS = ("idle", "low_efficiency", "stalled", "idle,mortgaged", "reserve")
-STATUS = ("identified", "in_disposal", "for_sale", "suspected", "reserved")
-FIELDS = [
-    "parcel_id",
-    "name",
-    "categories",
-    "status",
-    "township",
-    "location",
-    "landuse_name",
-    "asking_price",
-    "listed_date",
-    "contact",
-    "area_m2",
-]
 
 
-def parcels(n: int, seed: int = 0, vertices: int = 19) -> gpd.GeoDataFrame:
-    rng = np.random.default_rng(seed)
-    lon = 109.55 + rng.random(n) * 0.9
-    lat = 27.0 + rng.random(n) * 0.45
-    r = (40 + rng.random(n) * 90) / 111_000
-    ang = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
-    jit = 0.75 + 0.25 * rng.random((n, vertices))
-    xs = lon[:, None] + (r[:, None] * jit * np.cos(ang)) / np.cos(np.radians(27.2))
-    ys = lat[:, None] + r[:, None] * jit * np.sin(ang)
-    rings = np.stack([xs, ys], axis=-1)
-    geoms = shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
-    gdf = gpd.GeoDataFrame(
-        {
-            "parcel_id": [
-                f"431281{100 + i % 900:03d}{100 + (i // 900) % 900:03d}GB{i % 100000:05d}" for i in range(n)
-            ],
-            "name": [f"{TOWNS[i % 6]}{i}号地块" for i in range(n)],
-            "categories": [CATS[j] for j in rng.integers(0, len(CATS), n)],
-            "status": [STATUS[j] for j in rng.integers(0, len(STATUS), n)],
-            "township": [TOWNS[j] for j in rng.integers(0, len(TOWNS), n)],
-            "location": [f"{TOWNS[i % 6]}工业大道{i % 97}号" for i in range(n)],
-            "landuse_name": [USES[j] for j in rng.integers(0, len(USES), n)],
-            "asking_price": np.round(rng.random(n) * 3000 + 50, 1),
-            "listed_date": (
-                pd.to_datetime("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
-            ),
-            "contact": ["洪江市投资促进事务中心 0745-7622000"] * n,
-        },
-        geometry=geoms,
-        crs=4490,
-    )
-    gdf["area_m2"] = np.asarray(geodesic_area(gdf.geometry)).round(1)
-    return gdf
+def parcels(n: int, seed: int = 0) -> gpd.GeoDataFrame:
+    """The shared synthetic parcels of :func:`landkit.sample.synthetic_parcels` (public fields only)."""
+    return synthetic_parcels(n, seed=seed)
 
 
 def write_landkit(gdf: gpd.GeoDataFrame, path: Path) -> float:
@@ -117,7 +68,7 @@ def write_folium(gdf: gpd.GeoDataFrame, path: Path) -> float:
     data = gdf.to_crs(4326).copy()
     data["listed_date"] = data["listed_date"].dt.strftime("%Y-%m-%d")
     m = folium.Map(location=[27.2, 110.0], zoom_start=10, tiles=None)
-    folium.GeoJson(data, popup=folium.GeoJsonPopup(fields=FIELDS)).add_to(m)
+    folium.GeoJson(data, popup=folium.GeoJsonPopup(fields=list(SYNTHETIC_COLUMNS))).add_to(m)
     m.save(str(path))
     return time.perf_counter() - t
 
@@ -207,7 +158,9 @@ def main() -> None:
     fixed = empty.stat().st_size
 
     gdf = parcels(args.write_n)
-    log.info("write %d parcels (19 vertices, %d card fields); best of 3", args.write_n, len(FIELDS))
+    log.info(
+        "write %d parcels (19 vertices, %d card fields); best of 3", args.write_n, len(SYNTHETIC_COLUMNS)
+    )
     log.info("%-8s %10s %12s %14s %12s", "peer", "write_s", "file_MB", "bytes/parcel", "marginal")
     for peer, fn in (("landkit", write_landkit), ("folium", write_folium)):
         path = tmp / f"{peer}_{args.write_n}.html"

@@ -29,7 +29,8 @@ import numpy as np
 from .._atomic import write_text_atomic
 from ..errors import ConfigError, CRSError, LandkitError, LandkitWarning
 from ..gcj02 import shift_geometries
-from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, STATUSES, label
+from ..profile import current as current_profile
+from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, STATUSES, label, split_categories
 from ._assets import leaflet_css, leaflet_js, own_asset, raw_element
 from ._config import basemap_presets, settings
 from ._encode import json_for_script
@@ -256,7 +257,9 @@ def browse_map(
         The key is written into the page (tile URLs need it): use a browser key restricted to
         your site's domain in the Tianditu console.
     title : str, optional
-        Page title (escaped). Default ``"淘宝式选地"``.
+        Page title (escaped). Default: the county profile's page title
+        (:func:`landkit.profile.current`; ``"淘宝式选地"`` if it has none). Parcels without a
+        ``contact`` show the profile's contact line; the legend lists only categories present.
     lang : {"zh", "en"}, default "zh"
         Language of the page's labels.
     photo_root : path, optional
@@ -302,6 +305,11 @@ def browse_map(
         source = (parcels.attrs.get("landkit") or {}).get("source")
         photo_root = Path(source).parent if source else None
     spec = _basemap_spec(basemap, tianditu_token, strings)
+    county = current_profile()  # the county profile: page title, contact line
+    if county.contact:  # parcels without a contact line of their own show the county's
+        parcels = parcels.assign(
+            contact=parcels["contact"].fillna(county.contact) if "contact" in parcels else county.contact
+        )
     fields = profile_fields(parcels.columns, profile)
     zone_frame = _zones_frame(zones) if zones is not None else None
     data = _payload(
@@ -311,13 +319,18 @@ def browse_map(
         datum=spec["datum"],
         photo_root=Path(photo_root) if photo_root is not None else None,
     )
-    page_title = title or ("淘宝式选地" if lang == "zh" else "Land browser")
+    page_title = title or ((county.page_title or "淘宝式选地") if lang == "zh" else "Land browser")
+    tags = set(parcels["categories"].map(split_categories).explode()) if "categories" in parcels else set()
     conf = settings()
     data.update(
         title=page_title,
         lang=lang,
         strings=strings,
-        categories={"keys": list(CATEGORIES), "labels": cat_labels},
+        categories={
+            "keys": list(CATEGORIES),
+            "labels": cat_labels,
+            "present": [c for c in CATEGORIES if c in tags],
+        },
         statuses=status_labels,
         construction=CONSTRUCTION_STATUSES if lang == "zh" else {},
         colors=conf["colors"],

@@ -1085,7 +1085,7 @@
       onAdd: function () {
         var div = el('div', 'lk-legend');
         div.appendChild(el('b', null, S.legend));
-        data.categories.keys.forEach(function (key) {
+        (data.categories.present || data.categories.keys).forEach(function (key) {
           var row = el('div'), sw = el('i');
           sw.style.background = data.colors[key];
           row.appendChild(sw);
