@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 from click.testing import CliRunner
 
@@ -66,9 +65,11 @@ def test_match_cli_equals_library(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output
     sheet = pd.read_excel(out, sheet_name="为您推荐")
+    from landkit.io import read_parcels
+
     lib = match(
         read_demands(SUPPLY / "demands"),
-        parcels=gpd.read_file(ROOT / "sample_data" / "parcels.gpkg"),
+        parcels=read_parcels(ROOT / "sample_data" / "parcels.gpkg"),
         units=read_units(SUPPLY / "units.xlsx"),
         zones=ZONES,
         as_of="2024-12-31",

@@ -102,7 +102,7 @@ def match_cmd(
     """智能式推地: push lists per demand (为您推荐) and per offer, with reasons."""
     from ..supply import match, read_demands, read_units
     from ..supply.lists import write_match_workbook
-    from .rules import read_table
+    from .options import read_parcel_input
 
     _xlsx(output, overwrite)
     if parcels is None and units is None:
@@ -110,7 +110,7 @@ def match_cmd(
     ds = read_demands(demands)
     m = match(
         ds,
-        parcels=read_table(parcels, layer=None) if parcels else None,
+        parcels=read_parcel_input(parcels) if parcels else None,
         units=read_units(units) if units else None,
         zones=zones,
         as_of=pd.Timestamp(as_of).date() if as_of else None,  # type: ignore[arg-type]

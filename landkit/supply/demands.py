@@ -331,7 +331,7 @@ def _row_to_doc(row: pd.Series, columns: Mapping[str, tuple[str | None, str]]) -
 def _read_sheet(p: Path, *, sheet: str | int | None) -> list[Demand]:
     from .._tabular import _read_sheets
 
-    table, _ = _read_sheets(p, layer=sheet, encoding=None)
+    table, _ = _read_sheets(p, layer=sheet, encoding=None, header_row=None, meta={"problems": []})
     table = table.dropna(how="all")
     columns: dict[str, tuple[str | None, str]] = {}
     for col in table.columns:

@@ -17,9 +17,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._problems import add_problem as _problem
 from ..errors import DataFormatError
 from ..headers import map_headers, normalise_header
-from ..io import _problem, _report_unparsed
 from ..schema import FIELDS
 from ..values import check_parcel_id, parse_dates, parse_numbers
 
@@ -76,12 +76,25 @@ _RENT_FACTORS = {
 _UNIT_FACTORS = {"floor_area_m2": _AREA_FACTORS, "rent_yuan_m2_month": _RENT_FACTORS}
 
 
+def _report_unparsed(
+    problems: list[dict[str, Any]], raw: pd.Series, parsed: pd.Series, *, name: str, src: str, what: str
+) -> None:
+    """One ``unparseable_<what>`` warning per non-empty cell that did not parse (left missing)."""
+    if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        return
+    failed = raw[raw.notna() & parsed.isna()]
+    for idx, v in failed[failed.astype(str).str.strip() != ""].items():
+        _problem(
+            problems, idx, name, f"unparseable_{what}", "warning", f"{src}={v!r} is not a {what}", value=v
+        )
+
+
 def _raw_table(p: Path, *, layer: str | int | None) -> tuple[pd.DataFrame, Any, Any]:
     """(attribute table, geometry or None, crs) from Excel/CSV or a vector file with footprints."""
     from .._tabular import _read_sheets
 
     if p.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".csv", ".txt"):
-        table, _ = _read_sheets(p, layer=layer, encoding=None)
+        table, _ = _read_sheets(p, layer=layer, encoding=None, header_row=None, meta={"problems": []})
         table = table.dropna(how="all")
         table.columns = [str(c) for c in table.columns]
         return table.reset_index(drop=True), None, None
