@@ -278,6 +278,66 @@ FIELDS: dict[str, Field] = {
     ]
 }
 
+# -- supply (issue 13): standard-factory unit register fields (楼栋/楼层/单元 …) ---------------------------
+FIELDS.update(
+    {
+        f.name: f
+        for f in [
+            _F("park", "园区", aliases=("园区", "园区名称", "所属园区", "YQ", "YQMC")),
+            _F("building", "楼栋", aliases=("楼栋", "楼栋号", "栋号", "幢号", "厂房编号", "LD", "DH_LD")),
+            _F("floor", "楼层", kind="float", aliases=("楼层", "所在楼层", "层次", "LC")),
+            _F("unit_no", "单元号", aliases=("单元号", "单元编号", "房号", "DYH")),
+            _F("storey_height_m", "层高(米)", kind="float", unit="m", aliases=("层高", "CG")),
+            _F(
+                "floor_load_kn_m2",
+                "楼面荷载(kN/m²)",
+                kind="float",
+                unit="kN/m2",
+                aliases=("荷载", "楼面荷载", "承重", "HZ"),
+            ),
+            _F(
+                "tenant",
+                "承租企业",
+                aliases=("承租企业", "入驻企业", "承租人", "承租方", "租户", "CZQY", "RZQY"),
+            ),
+            _F(
+                "lease_start",
+                "租期起",
+                kind="date",
+                aliases=("租期起", "租期开始", "租赁开始日期", "起租日期", "ZQQ"),
+            ),
+            _F(
+                "lease_end",
+                "租期止",
+                kind="date",
+                aliases=("租期止", "租期结束", "租赁结束日期", "到期日期", "ZQZ"),
+            ),
+            _F(
+                "rent_yuan_m2_month",
+                "租金(元/m²·月)",
+                kind="float",
+                unit="元/m2/月",
+                aliases=("租金", "月租金单价", "租金单价", "ZJ"),
+            ),
+            _F("move_in_date", "入驻日期", kind="date", aliases=("入驻日期", "入驻时间", "RZRQ")),
+            _F(
+                "vacant_since",
+                "空置起始日期",
+                kind="date",
+                aliases=("空置起始日期", "空置日期", "空置时间", "KZRQ"),
+            ),
+            _F("utilities", "配套设施", aliases=("配套", "配套设施", "基础设施", "PTSS")),
+            _F(
+                "arrears_yuan",
+                "欠缴租金(元)",
+                kind="float",
+                unit="元",
+                aliases=("欠缴租金", "欠租", "欠费金额", "QJZJ"),
+            ),
+        ]
+    }
+)
+
 #: Category tags: key → Chinese label. A parcel may carry several (``"idle,mortgaged"``).
 CATEGORIES: dict[str, str] = {
     "idle": "闲置",
