@@ -58,7 +58,12 @@ demo: $(VENV)/.installed
 		--target-date 2024-12-31 --zones sample_data/zones/hongjiang.toml --scope 洪江高新区 --overwrite
 	@echo "demo outputs in $(OUT)/"
 
-test: $(VENV)/.installed-test lint
+# The browse page's JavaScript dev tools (ESLint) from the npm registry, pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-test node_modules/.installed lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules landkit tests
 
 lint: $(VENV)/.installed-test

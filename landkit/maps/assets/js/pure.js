@@ -1,5 +1,5 @@
 /* Pure helpers of the browse page: no DOM, no Leaflet, no globals.
- * Unit-tested directly with node's test runner (tests/js/test_pure.mjs loads this file alone).
+ * Unit-tested directly with node's test runner (tests/js/pure.test.mjs loads this file alone).
  */
 
 /** A range input's text as a number; '' / null → NaN (no bound). */
