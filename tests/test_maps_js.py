@@ -86,4 +86,5 @@ def test_the_linter_does_catch_a_mistake(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode == 1
-    assert "undefinedThing" in run.stdout and "no-undef" in run.stdout
+    assert "undefinedThing" in run.stdout
+    assert "no-undef" in run.stdout

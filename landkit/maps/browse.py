@@ -137,7 +137,10 @@ def _legend(fields: list[str], lang: str, cat_labels: dict[str, str]) -> dict[st
         "field": "use_class",
         "title": strings["use_legend"],
         "items": items if "use_class" in fields else [],
-        "other": {"label": strings["no_category"] if "use_class" not in fields else "其他用地", "color": colors["other"]},
+        "other": {
+            "label": "其他用地" if "use_class" in fields else strings["no_category"],
+            "color": colors["other"],
+        },
     }
 
 
@@ -374,15 +377,19 @@ def browse_map(
         title=page_title,
         lang=lang,
         strings=strings,
-        categories={"keys": list(CATEGORIES), "labels": cat_labels},
-        statuses=status_labels,
-        construction=CONSTRUCTION_STATUSES if lang == "zh" else {},
+        # Enforcement and encumbrance vocabularies travel only with the columns that need them.
+        categories={
+            "keys": list(CATEGORIES) if "categories" in fields else [],
+            "labels": cat_labels if "categories" in fields else {},
+        },
+        statuses=status_labels if "status" in fields else {},
+        construction=CONSTRUCTION_STATUSES if lang == "zh" and "construction_status" in fields else {},
         colors=conf["colors"],
         zoneColors=conf["zone_colors"],
         zoneKinds=list(ZONE_KINDS),
         basemap=spec,
         legend=_legend(fields, lang, cat_labels),
-        offerStates={k: (settings()["labels_en"].get(k, v) if lang == "en" else v) for k, v in OFFER_STATES.items()},
+        offerStates={k: conf["labels_en"].get(k, v) if lang == "en" else v for k, v in OFFER_STATES.items()},
         openStates=_open_states(data, internal=internal),
         useClasses=list(USE_CLASSES),
         internal=internal,

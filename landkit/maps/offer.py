@@ -86,7 +86,7 @@ def offer_states(parcels: pd.DataFrame, /) -> pd.Series | None:
 
 
 def _class_of_code(code: object, system: object) -> str | None:
-    if code is None or system is None or pd.isna(code) or pd.isna(system):
+    if not isinstance(code, str | int) or not isinstance(system, str):
         return None
     try:
         guide = to_guide2023(code, system=normalise_system(str(system)))

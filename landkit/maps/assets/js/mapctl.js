@@ -23,7 +23,7 @@ App.prototype.buildMap = function () {
     });
     (zoneGroups[z.kind] || (zoneGroups[z.kind] = L.layerGroup())).addLayer(poly);
   });
-  // Leaflet's layer control writes these names with innerHTML: zone kinds come from the data, so escape.
+  // Leaflet's layer control writes these names as HTML: zone kinds come from the data, so escape.
   Object.keys(zoneGroups).forEach(function (kind) { overlays[escapeHtml(S.zone + '：' + kind)] = zoneGroups[kind].addTo(map); });
   this.layer = new ParcelLayer(this).addTo(map);
   overlays[escapeHtml(S.parcels_layer)] = this.layer;
