@@ -109,6 +109,17 @@ def _shown_unit(name: str) -> str | None:
     return "m²" if f.unit == "m2" else f.unit
 
 
+def _system_name(value: object) -> object:
+    from ..landuse import SYSTEMS, normalise_system
+
+    if not isinstance(value, str):
+        return value
+    try:
+        return SYSTEMS[normalise_system(value)]
+    except ValueError:
+        return value
+
+
 def _with_offer_facts(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add the investor-facing ``offer_state`` and ``use_class`` columns (see :mod:`.offer`)."""
     add = {}
@@ -175,6 +186,8 @@ def _payload(
     origin = (float(np.floor(bounds[0])), float(np.floor(bounds[1])))
     prec = float(enc["precision_deg"])
     table = parcels[fields].copy()
+    if "landuse_system" in table.columns:  # a system key (guide2023) is shown by its Chinese name
+        table["landuse_system"] = table["landuse_system"].map(_system_name)
     if "area_m2" not in table.columns:
         from ..area import geodesic_area
 
@@ -384,7 +397,7 @@ def browse_map(
         },
         statuses=status_labels if "status" in fields else {},
         construction=CONSTRUCTION_STATUSES if lang == "zh" and "construction_status" in fields else {},
-        colors=conf["colors"],
+        colors={k: v for k, v in conf["colors"].items() if "categories" in fields or k not in CATEGORIES},
         zoneColors=conf["zone_colors"],
         zoneKinds=list(ZONE_KINDS),
         basemap=spec,

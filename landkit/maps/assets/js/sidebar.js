@@ -193,13 +193,18 @@ App.prototype.syncChips = function () {
     msg.textContent = r.problem === 'order' ? S.range_order : (r.problem ? S.range_nan : '');
     msg.hidden = !r.problem;
   });
-  var box = document.getElementById('lk-active');
+  var box = document.getElementById('lk-active'), active = this.activeFilters();
+  var sig = JSON.stringify(active.map(function (f) { return f[0]; }));
+  // Rebuilt only when it changes: a chip must survive the blur/change of an input that a tap on it causes.
+  if (sig === this._activeSig) { this._activeFns = active; return; }
+  this._activeSig = sig;
+  this._activeFns = active;
   while (box.firstChild) box.removeChild(box.firstChild);
-  this.activeFilters().forEach(function (f) {
+  active.forEach(function (f, i) {
     var b = el('button', 'lk-chip lk-active-chip', f[0] + ' ×');
     b.type = 'button';
     b.title = S.remove_filter;
-    b.addEventListener('click', function () { f[1](); self.syncControls(); self.apply(); });
+    b.addEventListener('click', function () { self._activeFns[i][1](); self.syncControls(); self.apply(); });
     box.appendChild(b);
   });
 };
