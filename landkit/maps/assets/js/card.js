@@ -24,7 +24,7 @@ App.prototype.select = function (k, opts) {
   this.layer.redraw();
   var cards = this.listEl.querySelectorAll('.lk-card');
   for (var i = 0; i < cards.length; i++) cards[i].classList.toggle('lk-active', cards[i].getAttribute('data-key') === this.keys[k]);
-  if (k < 0) { this.map.closePopup(); this.writeHash(); return; }
+  if (k < 0) { this.closeCard(); this.writeHash(); return; }
   var hasGeom = this.store.bbox[4 * k] <= this.store.bbox[4 * k + 2];
   if (opts.fly && hasGeom) this.map.fitBounds(this.bounds(k), { maxZoom: 16, padding: [60, 60], animate: !opts.instant });
   if (opts.scroll && this.pos[k] >= 0) {
@@ -38,26 +38,59 @@ App.prototype.select = function (k, opts) {
   this.writeHash();
 };
 
+/* A phone shows the card as a bottom sheet; a desktop as a popup at the parcel. */
+App.prototype.isPhone = function () { return window.matchMedia('(max-width: 700px)').matches; };
+
 App.prototype.openPopup = function (k, focus) {
-  var p = this.store.interior(k), content = this.productCard(k);
+  var content = this.productCard(k);
+  this.popupK = k;
+  if (this.isPhone()) {
+    this._reopening = true;
+    this.map.closePopup();
+    this._reopening = false;
+    var sheet = document.getElementById('lk-sheet'), body = document.getElementById('lk-sheet-body');
+    while (body.firstChild) body.removeChild(body.firstChild);
+    body.appendChild(content);
+    sheet.hidden = false;
+    sheet.scrollTop = 0;
+    document.body.classList.add('lk-sheet-open');
+    document.body.classList.remove('lk-drawer-open');
+    this._syncDrawer();
+    if (focus) { content.tabIndex = -1; content.focus(); }
+    return;
+  }
+  var p = this.store.interior(k);
   this._reopening = true;
   this.popup = L.popup({ maxWidth: 320, minWidth: 280, autoPanPadding: [30, 30], closeButton: true })
     .setLatLng(unproject(p[0], p[1]))
     .setContent(content)
     .openOn(this.map);
   this._reopening = false;
-  this.popupK = k;
   var close = this.popup.getElement() && this.popup.getElement().querySelector('.leaflet-popup-close-button');
   if (close) { close.title = this.S.close; close.setAttribute('aria-label', this.S.close); }
   if (focus) { content.tabIndex = -1; content.focus(); }
 };
 
+App.prototype.closeCard = function () {
+  this.map.closePopup();
+  var sheet = document.getElementById('lk-sheet');
+  if (sheet) sheet.hidden = true;
+  document.body.classList.remove('lk-sheet-open');
+  this.popupK = -1;
+};
+
+/* The element showing the open card (sheet or popup), or null. */
+App.prototype._cardRoot = function () {
+  if (this.popupK === undefined || this.popupK < 0) return null;
+  return document.querySelector('.lk-popup[data-key="' + CSS.escape(this.keys[this.popupK]) + '"]');
+};
+
 /* Update the card's buttons in place: replacing the card during a click would let Leaflet
  * take the click (its target is gone from the popup) for a map click and close the card. */
 App.prototype._refreshPopupButtons = function () {
-  if (!(this.popup && this.map.hasLayer(this.popup) && this.popupK >= 0)) return;
-  var root = this.popup.getElement(), k = this.popupK, S = this.S, on = !!this.favSet[this.keys[k]];
+  var root = this._cardRoot(), k = this.popupK, S = this.S;
   if (!root) return;
+  var on = !!this.favSet[this.keys[k]];
   var fav = root.querySelector('.lk-popup .lk-fav'), cmp = root.querySelector('.lk-popup .lk-cmp');
   if (fav) { fav.textContent = on ? S.favourite_remove : S.favourite_add; fav.setAttribute('aria-pressed', on ? 'true' : 'false'); }
   if (cmp) {

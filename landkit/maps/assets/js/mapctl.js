@@ -56,10 +56,11 @@ App.prototype.buildMap = function () {
   new Legend({ position: 'bottomright' }).addTo(map);
   var Fullscreen = L.Control.extend({
     onAdd: function () {
-      var div = el('div', 'leaflet-bar lk-fs'), a = el('a', null, '⛶');
+      var div = el('div', 'leaflet-bar lk-fs'), a = el('a', null, '⤢');
       a.href = '#';
       a.title = S.fullscreen;
       a.setAttribute('role', 'button');
+      a.setAttribute('aria-label', S.fullscreen);
       L.DomEvent.on(a, 'click', function (ev) {
         L.DomEvent.preventDefault(ev);
         var d = document;

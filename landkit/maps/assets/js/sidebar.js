@@ -17,6 +17,7 @@ App.prototype.buildSidebar = function () {
     clearTimeout(qTimer);
     qTimer = setTimeout(function () { self.state.q = q.value.trim(); self.apply(); }, 120);
   });
+  this._buildDrawer();
   this.chips = {};
   this._buildRanges();
   this._buildTown();
@@ -32,6 +33,29 @@ App.prototype.buildSidebar = function () {
     requestAnimationFrame(function () { ticking = false; self.renderCards(false); });
   });
   window.addEventListener('resize', function () { self.renderCards(false); });
+};
+
+/* On a phone the sidebar is a bottom drawer: folded it shows the count and the search box. */
+App.prototype._buildDrawer = function () {
+  var self = this, S = this.S, handle = document.getElementById('lk-handle');
+  handle.addEventListener('click', function () {
+    document.body.classList.toggle('lk-drawer-open');
+    self._syncDrawer();
+    self.renderCards(false);
+  });
+  var close = document.getElementById('lk-sheet-close');
+  close.textContent = '×';
+  close.title = S.close;
+  close.setAttribute('aria-label', S.close);
+  close.addEventListener('click', function () { self.select(-1); });
+  this._syncDrawer();
+};
+
+App.prototype._syncDrawer = function () {
+  var open = document.body.classList.contains('lk-drawer-open'), handle = document.getElementById('lk-handle');
+  handle.setAttribute('aria-expanded', open ? 'true' : 'false');
+  handle.textContent = open ? this.S.drawer_close : this.S.drawer_open;
+  handle.title = handle.textContent;
 };
 
 App.prototype._group = function (title, parent) {
