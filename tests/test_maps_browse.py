@@ -342,7 +342,8 @@ def test_sample_public_page_has_no_confidential_value() -> None:
 def test_english_labels_and_unknown_language(parcels: gpd.GeoDataFrame) -> None:
     data = _payload(_render(parcels, lang="en"))
     assert data["strings"]["results"] == "{n} parcels"
-    assert data["categories"]["labels"]["idle"] == "idle"
+    assert data["offerStates"]["not_listed"] == "not listed"
+    assert _payload(_render(parcels, lang="en", profile="internal"))["categories"]["labels"]["idle"] == "idle"
     assert data["title"] == "Land browser"
     with pytest.raises(ConfigError, match="lang"):
         browse_map(parcels, basemap="none", lang="fr")
