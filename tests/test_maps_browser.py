@@ -332,7 +332,9 @@ def test_redraw_after_filter_is_fast(session: Session, pages: dict[str, Path]) -
     assert np.isfinite(ms)
 
 
-def test_print_view_lists_the_favourites(session: Session, pages: dict[str, Path]) -> None:
+def test_print_view_has_one_a4_sheet_per_favourite(
+    session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame
+) -> None:
     session.context.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
     page = session.open(pages["public"])
     keys = page.eval_on_selector_all(".lk-card", "cs => cs.map(c => c.getAttribute('data-key'))")[:3]
@@ -340,7 +342,22 @@ def test_print_view_lists_the_favourites(session: Session, pages: dict[str, Path
         page.click(f'.lk-card[data-key="{key}"] .lk-fav')
     page.click("#lk-print")
     assert page.evaluate("window.__printed") == 1
-    assert page.locator("#lk-print-view table tr").count() == 4  # header + three favourites
+    sheets = page.locator("#lk-print-view .lk-sheet-page")
+    assert sheets.count() == 3
+    assert sorted(sheets.evaluate_all("ss => ss.map(s => s.getAttribute('data-key'))")) == sorted(keys)
+    first = parcels.set_index("parcel_id").loc[sheets.first.get_attribute("data-key")]
+    text = sheets.first.inner_text()
+    assert first["name"] in text
+    assert f"{first['area_m2'] / MU:,.2f}" in text
+    assert sheets.first.locator("svg.lk-outline path").count() == 3  # outline, scale bar, north arrow
+    # Printed by Chromium: one A4 page per sheet.
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3
+    # From a card: that one parcel.
+    page.click(".lk-card >> nth=5")
+    page.click(".lk-popup .lk-print-one")
+    assert page.evaluate("window.__printed") == 2
+    assert page.locator("#lk-print-view .lk-sheet-page").count() == 1
 
 
 def test_zone_layers_switch_on_and_off(session: Session, pages: dict[str, Path]) -> None:

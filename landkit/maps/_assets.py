@@ -32,6 +32,7 @@ JS_MODULES: tuple[str, ...] = (
     "card.js",
     "compare.js",
     "export.js",
+    "print.js",
     "sidebar.js",
     "mapctl.js",
     "main.js",

@@ -150,7 +150,7 @@ App.prototype.factRows = function (k) {
   function row(label, text) { if (text !== '' && text !== null && text !== undefined) rows.push([label, text]); }
   row(this.label('parcel_id'), this.valueText('parcel_id', k));
   if (this.areaMu[k] === this.areaMu[k]) {
-    row(S.area_label, fmt(this.areaMu[k], 2) + ' ' + S.mu + '（' + fmt(this.col('area_m2')[k], 0) + ' ' + S.m2 + '）');
+    row(S.area_label, fmtMu(this.areaMu[k]) + ' ' + S.mu + '（' + fmt(this.col('area_m2')[k], 0) + ' ' + S.m2 + '）');
   }
   if (this.unit[k] === this.unit[k]) row(S.unit_price_label, fmt(this.unit[k]) + ' ' + S.wan_per_mu);
   row(this.label('offer_state'), this.offerLabel(k));
@@ -220,8 +220,12 @@ App.prototype._cardActions = function (k) {
   cmp.type = 'button';
   cmp.setAttribute('aria-pressed', this.cmp.indexOf(k) >= 0 ? 'true' : 'false');
   cmp.addEventListener('click', function (ev) { ev.stopPropagation(); self.toggleCompare(k); self._refreshPopupButtons(); });
+  var pr = el('button', 'lk-btn lk-print-one', S.print_sheet);
+  pr.type = 'button';
+  pr.addEventListener('click', function (ev) { ev.stopPropagation(); self.buildPrintView([k]); window.print(); });
   actions.appendChild(fav);
   actions.appendChild(cmp);
+  actions.appendChild(pr);
   return actions;
 };
 

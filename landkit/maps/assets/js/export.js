@@ -19,22 +19,6 @@ App.prototype.exportCSV = function () {
   setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 };
 
-App.prototype.buildPrintView = function () {
-  var ks = this.favIndices();
-  if (!ks.length) ks = this.result.slice(0, 500);
-  var view = document.getElementById('lk-print-view');
-  while (view.firstChild) view.removeChild(view.firstChild);
-  view.appendChild(el('h2', null, this.data.title));
-  var table = el('table');
-  this.shortlistTable(ks).forEach(function (r, i) {
-    var tr = el('tr');
-    r.forEach(function (v) { tr.appendChild(el(i ? 'td' : 'th', null, v)); });
-    table.appendChild(tr);
-  });
-  view.appendChild(table);
-  return ks.length;
-};
-
 App.prototype.toast = function (text) {
   var t = document.getElementById('lk-toast');
   t.textContent = text;

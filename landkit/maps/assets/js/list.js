@@ -45,7 +45,7 @@ App.prototype._card = function (k, i) {
   if (thumb) card.appendChild(thumb);
   card.appendChild(el('div', 'lk-card-title', this.title(k)));
   var meta = [];
-  if (this.areaMu[k] === this.areaMu[k]) meta.push(fmt(this.areaMu[k], 1) + ' ' + S.mu);
+  if (this.areaMu[k] === this.areaMu[k]) meta.push(fmtMu(this.areaMu[k]) + ' ' + S.mu);
   if (this.useField && this.col(this.useField)[k]) meta.push(this.col(this.useField)[k]);
   var town = this.col('township');
   if (town && town[k]) meta.push(town[k]);

@@ -87,7 +87,7 @@ App.prototype.buildMap = function () {
       map.getContainer().style.cursor = k >= 0 ? 'pointer' : '';
       if (k !== self.hover) { self.hover = k; self.layer.redraw(); }
       if (k >= 0) {
-        var tipText = self.title(k) + (self.areaMu[k] === self.areaMu[k] ? ' · ' + fmt(self.areaMu[k], 1) + ' ' + S.mu : '');
+        var tipText = self.title(k) + (self.areaMu[k] === self.areaMu[k] ? ' · ' + fmtMu(self.areaMu[k]) + ' ' + S.mu : '');
         if (!self.tip) self.tip = L.tooltip({ direction: 'top', offset: [0, -8], className: 'lk-tip' });
         self.tip.setLatLng(e.latlng).setContent(el('span', null, tipText));
         if (!map.hasLayer(self.tip)) self.tip.addTo(map);

@@ -14,6 +14,12 @@ function fmt(v, digits) {
   return Number(v).toLocaleString('zh-CN', { maximumFractionDigits: digits === undefined ? 2 : digits });
 }
 
+/* 亩 are always shown with 2 decimals (6.40 亩). */
+function fmtMu(v) {
+  if (v === null || v === undefined || v !== v) return '';
+  return Number(v).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
 function isoDate(days) {
   if (days === null || days === undefined) return '';
   return new Date(days * DAY_MS).toISOString().slice(0, 10);
