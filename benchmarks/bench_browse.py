@@ -231,7 +231,10 @@ def _context(browser: Any, phone: bool) -> Any:
 
 
 def _filter_times(page: Any, group: str) -> dict[str, Any]:
-    times = [page.evaluate(FILTER_JS, [group, v]) for v in ("工业用地", "工业用地", "仓储用地", "仓储用地", "仓储用地")]
+    times = [
+        page.evaluate(FILTER_JS, [group, v])
+        for v in ("工业用地", "工业用地", "仓储用地", "仓储用地", "仓储用地")
+    ]
     return {
         "filter_frame_ms": float(np.median([t[0] for t in times])),
         "filter_js_ms": float(np.median([t[1] for t in times])),

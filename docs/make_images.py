@@ -23,12 +23,15 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     parcels = read_parcels(ROOT / "sample_data" / "parcels.gpkg")
     zones = read_zones(ROOT / "sample_data" / "zones" / "hongjiang.toml")
-    page = write_browse_map(parcels, tmp / "land.html", zones=zones, basemap="none", title="洪江市 · 淘宝式选地")
+    page = write_browse_map(
+        parcels, tmp / "land.html", zones=zones, basemap="none", title="洪江市 · 淘宝式选地"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        phone = b.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                              device_scale_factor=2)
+        phone = b.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+        )
         pg = phone.new_page()
         pg.goto(page.as_uri())
         pg.wait_for_selector("body[data-landkit-ready]")
