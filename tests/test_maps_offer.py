@@ -328,3 +328,29 @@ def test_impossible_range_is_flagged_not_silently_empty(
     chips.first.click()
     assert page.input_value("#lk-amin") == ""
     assert page.locator(".lk-active-chip").count() == 0
+
+
+def test_card_gives_centre_coordinates_and_navigation_links_only_as_links(
+    session: Session, offer_pages: dict[str, Path]
+) -> None:
+    from landkit.gcj02 import wgs84_to_gcj02
+
+    gdf = _offer_parcels()
+    page = session.open(offer_pages["public"])
+    key = page.get_attribute(".lk-card >> nth=0", "data-key")
+    session.requests.clear()
+    page.click(".lk-card >> nth=0")
+    row = gdf.set_index("parcel_id").loc[key]
+    pt = row.geometry.representative_point()
+    assert row.geometry.contains(pt)
+    text = page.inner_text(f'.lk-popup[data-key="{key}"]')
+    assert f"{pt.x:.5f}, {pt.y:.5f}" in text
+    glon, glat = wgs84_to_gcj02(pt.x, pt.y)
+    amap = page.get_attribute(".lk-popup a.lk-nav-link >> nth=0", "href")
+    got = re.search(r"position=([\d.]+),([\d.]+)", amap)
+    assert got is not None
+    assert abs(float(got.group(1)) - float(glon)) < 2e-5
+    assert abs(float(got.group(2)) - float(glat)) < 2e-5
+    assert "uri.amap.com" in amap
+    assert "api.map.baidu.com" in page.get_attribute(".lk-popup a.lk-nav-link >> nth=1", "href")
+    assert session.requests == []  # a link, loaded only when tapped

@@ -109,6 +109,29 @@ def _shown_unit(name: str) -> str | None:
     return "m²" if f.unit == "m2" else f.unit
 
 
+def _centres(geoms: gpd.GeoSeries, /, *, origin: tuple[float, float]) -> dict[str, Any]:
+    """Per-parcel centre (a point inside it) in CGCS2000 and its GCJ-02 offset, in 1e-5° integers.
+
+    ``x``/``y`` are CGCS2000 lon/lat minus ``origin``; ``dx``/``dy`` are GCJ-02 minus CGCS2000
+    (what phone map apps expect). Missing geometries give ``None``.
+    """
+    from ..gcj02 import wgs84_to_gcj02
+
+    pts = geoms.to_crs(4490).representative_point()
+    lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
+    glon, glat = wgs84_to_gcj02(lon, lat)  # CGCS2000 and WGS 84 agree to centimetres here
+
+    def ints(values: np.ndarray) -> list[int | None]:
+        return [None if not np.isfinite(v) else int(v) for v in np.rint(values * 1e5).tolist()]
+
+    return {
+        "x": ints(lon - origin[0]),
+        "y": ints(lat - origin[1]),
+        "dx": ints(np.asarray(glon) - lon),
+        "dy": ints(np.asarray(glat) - lat),
+    }
+
+
 def _system_name(value: object) -> object:
     from ..landuse import SYSTEMS, normalise_system
 
@@ -229,6 +252,7 @@ def _payload(
         "keyField": "parcel_id" if use_ids else None,
         "photos": photos,
     }
+    data["centres"] = _centres(parcels.geometry, origin=origin)
     if zones is not None and len(zones):
         data["zones"] = zone_payload(
             geo,

@@ -158,8 +158,33 @@ App.prototype.factRows = function (k) {
   var used = {};
   OFFER_ORDER.forEach(function (f) { if (self.cols[f]) { used[f] = true; row(self.label(f), self.valueText(f, k)); } });
   if (this.useField && !used[this.useField]) row(this.label(this.useField), this.valueText(this.useField, k));
+  var c = this.centre(k);
+  if (c) row(S.centre_cgcs, c.lon.toFixed(5) + ', ' + c.lat.toFixed(5));
   row(S.contact, this.valueText('contact', k) || this.data.contact || '');
   return rows;
+};
+
+/* The parcel's centre: CGCS2000 lon/lat and the GCJ-02 point phone map apps use (null without geometry). */
+App.prototype.centre = function (k) {
+  var c = this.data.centres;
+  if (!c || c.x[k] === null) return null;
+  var lon = this.data.origin[0] + c.x[k] / 1e5, lat = this.data.origin[1] + c.y[k] / 1e5;
+  return { lon: lon, lat: lat, glon: lon + c.dx[k] / 1e5, glat: lat + c.dy[k] / 1e5 };
+};
+
+/* 高德 / 百度 navigation: plain links, nothing is loaded until the visitor taps one. */
+App.prototype.navLinks = function (k) {
+  var c = this.centre(k), S = this.S, box = el('div', 'lk-row lk-nav-links');
+  if (!c) return box;
+  var name = encodeURIComponent(this.title(k)), g = c.glon.toFixed(6) + ',' + c.glat.toFixed(6);
+  [[S.nav_amap, 'https://uri.amap.com/marker?position=' + g + '&name=' + name + '&coordinate=gaode&callnative=1&src=landkit'],
+    [S.nav_baidu, 'https://api.map.baidu.com/marker?location=' + c.glat.toFixed(6) + ',' + c.glon.toFixed(6) + '&title=' + name
+      + '&content=' + name + '&output=html&coord_type=gcj02&src=webapp.landkit']].forEach(function (pair) {
+    var a = el('a', 'lk-btn lk-nav-link', pair[0]);
+    a.href = pair[1]; a.target = '_blank'; a.rel = 'noopener noreferrer';
+    box.appendChild(a);
+  });
+  return box;
 };
 
 App.prototype.detailFields = function () {
@@ -191,6 +216,7 @@ App.prototype.productCard = function (k) {
     dl.appendChild(dd);
   });
   root.appendChild(dl);
+  root.appendChild(this.navLinks(k));
   var rest = this.detailFields();
   if (rest.length) {
     var det = el('details', 'lk-details');
