@@ -354,3 +354,19 @@ def test_card_gives_centre_coordinates_and_navigation_links_only_as_links(
     assert "uri.amap.com" in amap
     assert "api.map.baidu.com" in page.get_attribute(".lk-popup a.lk-nav-link >> nth=1", "href")
     assert session.requests == []  # a link, loaded only when tapped
+
+
+def test_filtering_zooms_the_map_to_the_results(session: Session, offer_pages: dict[str, Path]) -> None:
+    gdf = _offer_parcels()
+    page = session.open(offer_pages["public"])
+    before = page.evaluate("landkitApp.map.getZoom()")
+    zones = synthetic_zones()
+    page.click(".lk-zones summary")
+    page.click('button.lk-chip[data-group="z"][data-value="aj"]')
+    offered = (gdf["status"] == "for_sale") | gdf["listed_date"].notna()
+    inside = gdf[offered & gdf.intersects(zones.geometry.iloc[1])]
+    session.wait_count(len(inside))
+    assert len(inside) > 0
+    assert page.evaluate("landkitApp.map.getZoom()") > before
+    x0, y0, x1, y1 = inside.total_bounds
+    assert page.evaluate(f"landkitApp.map.getBounds().pad(0.001).contains([[{y0}, {x0}], [{y1}, {x1}]])")

@@ -23,11 +23,28 @@ App.prototype.apply = function (keepScroll) {
   this.pos = new Int32Array(n).fill(-1);
   for (var i = 0; i < out.length; i++) this.pos[out[i]] = i;
   this.lastFilterMs = performance.now() - t0;
+  this._zoomToResults();
   this._updateCount();
   if (this.syncChips) this.syncChips();
   if (this.layer) this.layer.redraw();
   this.renderCards(!keepScroll);
   this.writeHash();
+};
+
+/* After a filter change (not a sort, not the opening), zoom the map to the parcels found. */
+App.prototype._zoomToResults = function () {
+  var s = this.state, sig = JSON.stringify([s.q, s.cat, s.st, s.os, s.z, s.use, s.town, s.a, s.p, s.u, s.fav]);
+  var changed = this._filterSig !== undefined && sig !== this._filterSig;
+  this._filterSig = sig;
+  if (!changed || this._restoring || !this.map || !this.result.length) return;
+  var b = this.store.bbox, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, res = this.result;
+  for (var i = 0; i < res.length; i++) {
+    var k = res[i];
+    if (!(b[4 * k] <= b[4 * k + 2])) continue;
+    if (b[4 * k] < x0) x0 = b[4 * k]; if (b[4 * k + 2] > x1) x1 = b[4 * k + 2];
+    if (b[4 * k + 1] < y0) y0 = b[4 * k + 1]; if (b[4 * k + 3] > y1) y1 = b[4 * k + 3];
+  }
+  if (x0 <= x1) this.map.fitBounds(L.latLngBounds(unproject(x0, y1), unproject(x1, y0)), { maxZoom: 15, padding: [20, 20], animate: false });
 };
 
 /* Favourite keys carried by the share link: mine plus any a received link brought along. */
