@@ -277,8 +277,8 @@ FIELDS.update(
     (f.name, f)
     for f in [
         _F("offer_state", "供应状态", aliases=("供应状态", "挂牌状态", "GYZT")),
-        _F("use_class", "用途大类"),
-        _F("building_density", "建筑密度", kind="float"),
+        _F("use_class", "用途大类", aliases=("用途大类", "YTDL")),
+        _F("building_density", "建筑密度", kind="float", aliases=("BLDDENS",)),
         _F("green_ratio", "绿地率", kind="float", aliases=("绿地率", "LDL")),
         _F("height_limit_m", "建筑限高(米)", kind="float", unit="m", aliases=("限高", "建筑限高", "XG")),
         _F("lease_years", "出让年限(年)", kind="float", unit="年", aliases=("出让年限", "使用年限", "CRNX")),
@@ -304,11 +304,11 @@ FIELDS.update(
         _F("notice_no", "出让公告编号", aliases=("公告编号", "公告号", "GGBH")),
         _F("notice_url", "出让公告链接", aliases=("公告链接", "公告网址", "GGLJ")),
         _F("offer_deadline", "报名截止日期", kind="date", aliases=("截止日期", "报名截止日期", "JZRQ")),
-        _F("elev_mean_m", "平均高程(米)", kind="float", unit="m"),
-        _F("elev_min_m", "最低高程(米)", kind="float", unit="m"),
-        _F("elev_max_m", "最高高程(米)", kind="float", unit="m"),
-        _F("slope_mean_deg", "平均坡度(度)", kind="float", unit="°"),
-        _F("slope_max_deg", "最大坡度(度)", kind="float", unit="°"),
+        _F("elev_mean_m", "平均高程(米)", kind="float", unit="m", aliases=("平均高程", "PJGC")),
+        _F("elev_min_m", "最低高程(米)", kind="float", unit="m", aliases=("最低高程", "ZDGC")),
+        _F("elev_max_m", "最高高程(米)", kind="float", unit="m", aliases=("最高高程", "ZGGC")),
+        _F("slope_mean_deg", "平均坡度(度)", kind="float", unit="°", aliases=("平均坡度", "PJPD")),
+        _F("slope_max_deg", "最大坡度(度)", kind="float", unit="°", aliases=("最大坡度", "ZDPD")),
         _F("guide2023", "用地用海分类代码(2023)"),
     ]
     if f.name not in FIELDS
