@@ -29,6 +29,7 @@ import numpy as np
 from .._atomic import write_text_atomic
 from ..errors import ConfigError, CRSError, LandkitError, LandkitWarning
 from ..gcj02 import shift_geometries
+from ..profile import current as current_profile
 from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, OFFER_STATES, PUBLIC_FIELDS, STATUSES, label
 from ._assets import leaflet_css, leaflet_js, own_asset, page_script, raw_element
 from ._config import basemap_presets, settings
@@ -347,8 +348,9 @@ def browse_map(
         The key is written into the page (tile URLs need it): use a browser key restricted to
         your site's domain in the Tianditu console.
     title : str, optional
-        Page title (escaped); name the county, e.g. ``"洪江市 · 淘宝式选地"`` (a county profile
-        can supply it). Default ``"淘宝式选地"``.
+        Page title (escaped). Default: the county profile's page title
+        (:func:`landkit.profile.current`; ``"淘宝式选地"`` if it has none). Parcels without a
+        ``contact`` show ``contact=`` or else the profile's contact line.
     lang : {"zh", "en"}, default "zh"
         Language of the page's labels.
     photo_root : path, optional
@@ -396,6 +398,12 @@ def browse_map(
         source = (parcels.attrs.get("landkit") or {}).get("source")
         photo_root = Path(source).parent if source else None
     spec = _basemap_spec(basemap, tianditu_token, strings)
+    county = current_profile()  # the county profile: page title, contact line
+    contact = contact or county.contact
+    if contact:  # parcels without a contact line of their own show the county's
+        parcels = parcels.assign(
+            contact=parcels["contact"].fillna(contact) if "contact" in parcels else contact
+        )
     parcels = _with_offer_facts(parcels)
     fields = profile_fields(parcels.columns, profile)
     public = set(PUBLIC_FIELDS) | set(settings()["profile"]["public_extra"])
@@ -408,7 +416,7 @@ def browse_map(
         datum=spec["datum"],
         photo_root=Path(photo_root) if photo_root is not None else None,
     )
-    page_title = title or ("淘宝式选地" if lang == "zh" else "Land browser")
+    page_title = title or ((county.page_title or "淘宝式选地") if lang == "zh" else "Land browser")
     conf = settings()
     data.update(
         title=page_title,
