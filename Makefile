@@ -68,7 +68,12 @@ demo: $(VENV)/.installed
 		-o $(OUT)/supply_pipeline --overwrite
 	@echo "demo outputs in $(OUT)/"
 
-test: $(VENV)/.installed-test lint
+# The browse page's JavaScript dev tools (ESLint) from the npm registry, pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-test node_modules/.installed lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules landkit tests
 
 lint: $(VENV)/.installed-test

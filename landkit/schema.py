@@ -33,6 +33,7 @@ __all__ = [
     "CLEARED_STATUSES",
     "CONSTRUCTION_STATUSES",
     "FIELDS",
+    "OFFER_STATES",
     "PUBLIC_FIELDS",
     "STATUSES",
     "Field",
@@ -338,6 +339,51 @@ FIELDS.update(
     }
 )
 
+# ---- offer terms (淘宝式选地 offer profile, issue 14): what an investor decides on -------------
+FIELDS.update(
+    (f.name, f)
+    for f in [
+        _F("offer_state", "供应状态", aliases=("供应状态", "挂牌状态", "GYZT")),
+        _F("use_class", "用途大类", aliases=("用途大类", "YTDL")),
+        _F("building_density", "建筑密度", kind="float", aliases=("BLDDENS",)),
+        _F("green_ratio", "绿地率", kind="float", aliases=("绿地率", "LDL")),
+        _F("height_limit_m", "建筑限高(米)", kind="float", unit="m", aliases=("限高", "建筑限高", "XG")),
+        _F("lease_years", "出让年限(年)", kind="float", unit="年", aliases=("出让年限", "使用年限", "CRNX")),
+        _F("transaction_method", "交易方式", aliases=("交易方式", "出让方式", "JYFS")),
+        _F("start_price", "起始价", kind="float", unit="万元", aliases=("起始价", "起拍价", "QSJ")),
+        _F("deposit", "竞买保证金", kind="float", unit="万元", aliases=("保证金", "竞买保证金", "BZJ")),
+        _F(
+            "investment_intensity",
+            "投资强度",
+            kind="float",
+            unit="万元/亩",
+            aliases=("投资强度", "亩均投资", "TZQD"),
+        ),
+        _F(
+            "energy_per_output",
+            "单位能耗",
+            kind="float",
+            unit="吨标煤/万元",
+            aliases=("能耗", "单位能耗", "DWNH"),
+        ),
+        _F("utilities", "基础设施配套", aliases=("基础设施", "五通一平", "七通一平", "JCSS")),
+        _F("boundaries", "四至", aliases=("四至", "SZ")),
+        _F("notice_no", "出让公告编号", aliases=("公告编号", "公告号", "GGBH")),
+        _F("notice_url", "出让公告链接", aliases=("公告链接", "公告网址", "GGLJ")),
+        _F("offer_deadline", "报名截止日期", kind="date", aliases=("截止日期", "报名截止日期", "JZRQ")),
+        _F("elev_mean_m", "平均高程(米)", kind="float", unit="m", aliases=("平均高程", "PJGC")),
+        _F("elev_min_m", "最低高程(米)", kind="float", unit="m", aliases=("最低高程", "ZDGC")),
+        _F("elev_max_m", "最高高程(米)", kind="float", unit="m", aliases=("最高高程", "ZGGC")),
+        _F("slope_mean_deg", "平均坡度(度)", kind="float", unit="°", aliases=("平均坡度", "PJPD")),
+        _F("slope_max_deg", "最大坡度(度)", kind="float", unit="°", aliases=("最大坡度", "ZDPD")),
+        _F("guide2023", "用地用海分类代码(2023)"),
+    ]
+    if f.name not in FIELDS
+)
+
+#: Offer states (供应状态) a public page shows: key → Chinese label.
+OFFER_STATES: dict[str, str] = {"for_sale": "招商中", "listed": "挂牌中", "not_listed": "未挂牌"}
+
 #: Category tags: key → Chinese label. A parcel may carry several (``"idle,mortgaged"``).
 CATEGORIES: dict[str, str] = {
     "idle": "闲置",
@@ -370,12 +416,14 @@ CONSTRUCTION_STATUSES: dict[str, str] = {
     "completed": "已竣工",
 }
 
-#: Fields a public page may carry by default (everything else is withheld).
+#: Fields a public page may carry by default (everything else is withheld). Investor-facing facts only:
+#: encumbrance (categories such as 抵押) and enforcement status (闲置, 已认定, 处置中, 建设状况, 盘活方式)
+#: stay internal; ``offer_state`` (招商中/挂牌中/未挂牌) is what the public sees instead.
 PUBLIC_FIELDS: tuple[str, ...] = (
     "parcel_id",
     "name",
-    "categories",
-    "status",
+    "offer_state",
+    "use_class",
     "township",
     "village",
     "location",
@@ -384,10 +432,25 @@ PUBLIC_FIELDS: tuple[str, ...] = (
     "landuse_system",
     "planned_use",
     "industry",
-    "construction_status",
-    "disposal_method",
+    "far",
+    "coverage",
+    "building_density",
+    "green_ratio",
+    "height_limit_m",
+    "lease_years",
+    "transaction_method",
     "asking_price",
+    "start_price",
+    "deposit",
+    "investment_intensity",
+    "tax_per_mu",
+    "energy_per_output",
+    "utilities",
+    "boundaries",
     "listed_date",
+    "offer_deadline",
+    "notice_no",
+    "notice_url",
     "contact",
     "photos",
     "area_m2",

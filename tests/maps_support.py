@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
+import pytest
 from shapely.geometry import box
 
 from landkit.sample import synthetic_parcels as sample_parcels
@@ -39,3 +44,75 @@ def synthetic_zones() -> gpd.GeoDataFrame:
         ],
         crs=4490,
     )
+
+
+# ---- a real browser (Playwright driving Debian's chromium) ------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+]
+
+
+def launch_chromium() -> Iterator[Any]:
+    """Yield a headless Chromium (for a module-scoped fixture); skips without Playwright."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Session:
+    """One browser context with every request recorded and non-file requests aborted.
+
+    ``phone=True`` is a 390×844 phone (is_mobile, touch, DPR 2); else a desktop of ``size``.
+    Console errors and page errors are both recorded in ``errors``.
+    """
+
+    def __init__(self, browser: Any, *, phone: bool = False, size: tuple[int, int] = (1280, 860)) -> None:
+        if phone:
+            opts: dict[str, Any] = {
+                "viewport": {"width": 390, "height": 844},
+                "is_mobile": True,
+                "has_touch": True,
+                "device_scale_factor": 2,
+            }
+        else:
+            opts = {"viewport": {"width": size[0], "height": size[1]}}
+        self.context = browser.new_context(**opts)
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+
+    def _route(self, route: Any) -> None:
+        self.requests.append(route.request.url)
+        if route.request.url.startswith(("file://", "blob:", "data:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: Path, hash_: str = "") -> Any:
+        self.page.goto(path.as_uri() + hash_)
+        self.page.wait_for_selector("body[data-landkit-ready]", timeout=15_000)
+        return self.page
+
+    def count(self) -> int:
+        return int(self.page.get_attribute("#lk-count", "data-count"))
+
+    def wait_count(self, n: int) -> None:
+        self.page.wait_for_function(
+            f"document.getElementById('lk-count').getAttribute('data-count') === '{n}'", timeout=5_000
+        )
