@@ -327,7 +327,6 @@ FIELDS.update(
                 kind="date",
                 aliases=("空置起始日期", "空置日期", "空置时间", "KZRQ"),
             ),
-            _F("utilities", "配套设施", aliases=("配套", "配套设施", "基础设施", "PTSS")),
             _F(
                 "arrears_yuan",
                 "欠缴租金(元)",
@@ -345,7 +344,6 @@ FIELDS.update(
     for f in [
         _F("offer_state", "供应状态", aliases=("供应状态", "挂牌状态", "GYZT")),
         _F("use_class", "用途大类", aliases=("用途大类", "YTDL")),
-        _F("building_density", "建筑密度", kind="float", aliases=("BLDDENS",)),
         _F("green_ratio", "绿地率", kind="float", aliases=("绿地率", "LDL")),
         _F("height_limit_m", "建筑限高(米)", kind="float", unit="m", aliases=("限高", "建筑限高", "XG")),
         _F("lease_years", "出让年限(年)", kind="float", unit="年", aliases=("出让年限", "使用年限", "CRNX")),
@@ -366,7 +364,11 @@ FIELDS.update(
             unit="吨标煤/万元",
             aliases=("能耗", "单位能耗", "DWNH"),
         ),
-        _F("utilities", "基础设施配套", aliases=("基础设施", "五通一平", "七通一平", "JCSS")),
+        _F(
+            "utilities",
+            "基础设施配套",
+            aliases=("基础设施", "配套", "配套设施", "五通一平", "七通一平", "JCSS", "PTSS"),
+        ),
         _F("boundaries", "四至", aliases=("四至", "SZ")),
         _F("notice_no", "出让公告编号", aliases=("公告编号", "公告号", "GGBH")),
         _F("notice_url", "出让公告链接", aliases=("公告链接", "公告网址", "GGLJ")),
