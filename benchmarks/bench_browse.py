@@ -11,9 +11,14 @@ listed date, contact, area):
   links are replaced by the same inlined Leaflet so the page can load offline at all.
 
 Figures: bytes per parcel (whole file / n, and marginal = (file − empty page) / n), write time
-for ``--write-n`` parcels, and for ``--browser-n`` parcels time to interactive in headless Debian
+for ``--write-n`` parcels (best of 3; each peer's own empty page is subtracted for the marginal size), and
+for ``--browser-n`` parcels time to interactive in headless Debian
 chromium (navigation start → page script done + two animation frames, all requests blocked) and,
-for landkit, the time for a filter change to redraw (click → two frames later).
+for landkit, the time for a filter change to redraw (click → two frames later); best of 3 loads for both.
+
+Agreement (exit 1 otherwise, and when a peer crashes or times out): both written pages carry every parcel's
+宗地代码, and in Chromium landkit's live count and folium's GeoJSON layer hold the same number of parcels.
+Figures go to ``benchmarks/results/bench_browse.json``.
 
 Usage::
 
@@ -37,6 +42,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from _results import agree, assert_agree, crashed, row, write_results
 
 from landkit.area import geodesic_area
 from landkit.maps import write_browse_map
@@ -169,7 +175,8 @@ def browser_figures(path: Path, *, landkit: bool, timeout_s: float, loads: int =
             if landkit:
                 page.wait_for_selector("body[data-landkit-ready]")
             ttis.append(page.evaluate(frames) / 1000)
-        out["tti_s"] = float(np.median(ttis))
+        out["tti_s"] = min(ttis)
+        out["shown"] = int(page.evaluate(SHOWN_JS if not landkit else LANDKIT_SHOWN_JS))
         out["tti_all"] = [round(t, 2) for t in ttis]
         out["requests_blocked"] = len(leaked)
         out["errors"] = errors[:1]
@@ -192,6 +199,20 @@ def browser_figures(path: Path, *, landkit: bool, timeout_s: float, loads: int =
     return out
 
 
+#: parcels on the map once loaded: landkit's live count; folium's GeoJson layer(s) feature count
+LANDKIT_SHOWN_JS = "() => Number(document.querySelector('#lk-count').dataset.count)"
+SHOWN_JS = (
+    "() => Object.keys(window).filter(k => k.startsWith('geo_json_'))"
+    ".reduce((n, k) => n + window[k].getLayers().length, 0)"
+)
+CODE = re.compile(r"431281\d{6}GB\d{5}")
+
+
+def codes_in(path: Path) -> set[str]:
+    """The 宗地代码 written into a page (both pages must carry every parcel's code)."""
+    return set(CODE.findall(path.read_text("utf-8")))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--write-n", type=int, default=10_000)
@@ -202,26 +223,29 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     tmp = Path(tempfile.mkdtemp(prefix="bench_browse_"))
 
-    empty = tmp / "empty.html"
-    write_browse_map(parcels(1), empty, basemap="none", overwrite=True)
-    fixed = empty.stat().st_size
-
+    one = parcels(1)
     gdf = parcels(args.write_n)
     log.info("write %d parcels (19 vertices, %d card fields); best of 3", args.write_n, len(FIELDS))
     log.info("%-8s %10s %12s %14s %12s", "peer", "write_s", "file_MB", "bytes/parcel", "marginal")
+    figures: dict[str, Any] = {"write_n": args.write_n, "browser_n": args.browser_n}
+    checks: list[dict] = []
+    expected = set(gdf["parcel_id"])
     for peer, fn in (("landkit", write_landkit), ("folium", write_folium)):
         path = tmp / f"{peer}_{args.write_n}.html"
-        secs = min(fn(gdf, path) for _ in range(3))
-        size = path.stat().st_size
-        base = fixed if peer == "landkit" else 0
-        log.info(
-            "%-8s %10.2f %12.2f %14.0f %12.0f",
-            peer,
-            secs,
-            size / 1e6,
-            size / args.write_n,
-            (size - base) / args.write_n,
+        try:
+            fn(one, tmp / f"{peer}_empty.html")  # the same empty-page subtraction for every peer
+            secs = min(fn(gdf, path) for _ in range(3))
+        except Exception as exc:  # noqa: BLE001 - a crashing peer is a failed check
+            checks.append(crashed(peer, exc))
+            continue
+        size, fixed = path.stat().st_size, (tmp / f"{peer}_empty.html").stat().st_size
+        marginal = (size - fixed) / (args.write_n - 1)
+        figures[peer] = {"write_s": secs, "file_mb": size / 1e6, "bytes_per_parcel": size / args.write_n,
+                         "marginal_bytes_per_parcel": marginal}  # fmt: skip
+        checks.append(
+            agree(peer, expected, codes_in(path), what=f"all {args.write_n:,} 宗地代码 in the page")
         )
+        log.info("%-8s %10.2f %12.2f %14.0f %12.0f", peer, secs, size / 1e6, size / args.write_n, marginal)
 
     if args.browser_n:
         big = parcels(args.browser_n, seed=1)
@@ -229,6 +253,8 @@ def main() -> None:
         lk = tmp / f"landkit_{args.browser_n}.html"
         write_landkit(big, lk)
         fig = browser_figures(lk, landkit=True, timeout_s=args.timeout)
+        figures["landkit"] = {**figures.get("landkit", {}), "browser": fig}
+        checks.append(agree("landkit", args.browser_n, fig["shown"], what="parcels counted after loading"))
         log.info(
             "landkit  size %.1f MB  TTI %.2f s %s  filter redraw %.0f ms (JS %.0f ms)  blocked %d %s",
             lk.stat().st_size / 1e6,
@@ -244,6 +270,10 @@ def main() -> None:
             write_folium(big, fo)
             try:
                 ff = browser_figures(offline_folium(fo), landkit=False, timeout_s=args.timeout)
+                figures["folium"] = {**figures.get("folium", {}), "browser": ff}
+                checks.append(
+                    agree("folium", fig["shown"], ff["shown"], what="parcels on the map after loading")
+                )
                 log.info(
                     "folium   size %.1f MB  TTI %.2f s %s  filter: none (no filter UI)  blocked %d %s",
                     fo.stat().st_size / 1e6,
@@ -252,10 +282,38 @@ def main() -> None:
                     ff["requests_blocked"],
                     ff["errors"],
                 )
-            except Exception as exc:  # noqa: BLE001 - report a peer that times out, keep the figures
+            except Exception as exc:  # noqa: BLE001 - a peer that times out is a failed check
                 log.info(
                     "folium   did not become interactive within %.0f s: %s", args.timeout, type(exc).__name__
                 )
+                checks.append(crashed("folium", exc))
+    write_results("bench_browse", figures=figures, checks=checks, params=vars(args), table=_rows(figures),
+                  libraries=("folium", "playwright", "xstatic-leaflet"))  # fmt: skip
+    assert_agree(checks)
+
+
+def _rows(fig: dict[str, Any]) -> list[dict[str, str]]:
+    """README rows: write time and size; time to interactive and filter redraw in Chromium."""
+    lk, fo = fig.get("landkit", {}), fig.get("folium", {})
+    rows = [
+        row(
+            f"write {fig['write_n']:,} parcels (best of 3; bytes per parcel after the empty page)",
+            landkit=f"{lk.get('write_s', float('nan')):.2f} s, "
+            f"{lk.get('marginal_bytes_per_parcel', 0):,.0f} B",
+            peers=f"folium.GeoJson {fo.get('write_s', float('nan')):.2f} s, "
+            f"{fo.get('marginal_bytes_per_parcel', 0):,.0f} B",
+        )
+    ]
+    if "browser" in lk:
+        b, fb = lk["browser"], fo.get("browser")
+        rows.append(
+            row(
+                f"{fig['browser_n']:,} parcels in headless Chromium, all requests blocked (best of 3 loads)",
+                landkit=f"interactive in {b['tti_s']:.2f} s, filter redraw {b['filter_frame_ms']:.0f} ms",
+                peers=f"folium {fb['tti_s']:.2f} s, no filter" if fb else "folium not measured",
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":

@@ -98,7 +98,6 @@ def test_dask_summary_equals_in_memory(client: object, data: tuple[gpd.GeoDataFr
         assert_same(got, expected, rtol=1e-12)
 
 
-@pytest.mark.skipif(not SAMPLE_PARCELS.exists(), reason="sample data not generated")
 def test_dask_on_sample_data(client: object) -> None:
     parcels = gpd.read_file(SAMPLE_PARCELS)
     zones = read_zones(ROOT / "sample_data" / "zones" / "hongjiang.toml", crs=parcels.crs)
