@@ -15,17 +15,21 @@ Examples
 >>> df = pd.DataFrame({"status": ["for_sale", "identified"], "categories": ["idle,mortgaged", "idle"],
 ...                    "area_mu": [12.3456, 2.0]})
 >>> table = to_display(df, total=True)
->>> table.to_dict("list")
-{'处置状态': ['招商中', '已认定', ''], '类别': ['闲置、抵押', '闲置', ''], '面积(亩)': [12.35, 2.0, 14.35]}
+>>> table["处置状态"].tolist(), table["面积(亩)"].tolist()
+(['招商中', '已认定', '合计'], [12.35, 2.0, 14.35])
+>>> table["类别"].tolist()
+['闲置、抵押', '闲置', '']
 >>> table.index.tolist()
 [0, 1, '合计']
 """
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,7 +37,19 @@ import pandas as pd
 
 from .schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, STATUSES, split_categories
 
-__all__ = ["TOTAL", "column_labels", "show", "to_display", "warnings_table"]
+__all__ = [
+    "CJK_FONTS",
+    "TOTAL",
+    "cjk_font",
+    "column_labels",
+    "show",
+    "to_display",
+    "warnings_table",
+    "write_tables",
+]
+
+#: Fonts tried for Chinese chart text, in order (Debian: ``apt-get install fonts-noto-cjk``).
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei")
 
 #: Label of the total row.
 TOTAL = "合计"
@@ -51,8 +67,12 @@ _REPORT_LABELS = {
     "count": "数量",
     "raw": "原始值",
 }
-#: Column name endings whose values add up (a 合计 row sums them); shares, rates and means do not.
-_ADDITIVE = ("_mu", "_m2", "_ha", "_count", "count", "_n", "宗数", "亩", "_fee", "fee")
+#: Numeric columns whose names contain one of these do not add up (shares, rates, means, prices, ids …);
+#: ``total=True`` sums every other numeric column.
+_NOT_ADDITIVE = (
+    "share", "pct", "rate", "mean", "ratio", "far", "coverage", "per_mu", "score", "year", "price", "deg",
+    "elev", "slope", "rank", "row", "_id", "率", "比", "均", "度", "价", "排名", "行号", "得分",
+)  # fmt: skip
 
 
 def column_labels() -> dict[str, str]:
@@ -115,8 +135,8 @@ def to_display(
     df : DataFrame
         Any landkit result (parcels, summaries, reports); unknown columns keep their names and values.
     total : bool or iterable of str
-        Add a 合计 row: ``True`` sums the additive columns (names ending in ``_mu``, ``_m2``, ``_ha``,
-        ``_count`` …, never shares or means); a list names the columns to sum.
+        Add a 合计 row: ``True`` sums every numeric column except those that do not add up (names
+        with share, rate, mean, price, 率, 均 …); a list names the columns to sum.
     labels : mapping, optional
         Extra or overriding column labels.
     decimals : int
@@ -178,7 +198,8 @@ def _with_total(
     base: pd.DataFrame, out: pd.DataFrame, total: bool | Iterable[str], decimals: int
 ) -> pd.DataFrame:
     """``out`` with a 合计 row summing ``base`` (unrounded values, so the total is rounded once)."""
-    wanted = [c for c in base.columns if str(c).endswith(_ADDITIVE)] if total is True else list(total)  # type: ignore[arg-type]
+    additive = [c for c in base.columns if not any(k in str(c).lower() for k in _NOT_ADDITIVE)]
+    wanted = additive if total is True else list(total)  # type: ignore[arg-type]
     cols = [
         c
         for c in wanted
@@ -190,8 +211,66 @@ def _with_total(
     row = {
         c: round(float(v), decimals) if pd.api.types.is_float_dtype(base[c]) else v for c, v in sums.items()
     }
-    filler = {c: "" for c in out.columns if c not in cols}
+    filler: dict[Any, Any] = {c: "" for c in out.columns if c not in cols}
+    first = out.columns[0] if len(out.columns) else None
+    if first is not None and first not in cols:
+        filler[first] = TOTAL  # the label column says 合计 too (as it would in the workbook)
     return pd.concat([out, pd.DataFrame([filler | row], index=[TOTAL], columns=out.columns)])
+
+
+def write_tables(
+    path: str | os.PathLike[str],
+    tables: Mapping[str, pd.DataFrame],
+    /,
+    *,
+    overwrite: bool = False,
+    **options: Any,
+) -> Path:
+    """Write each table's :func:`to_display` copy (Chinese headers and values) as one sheet of an .xlsx.
+
+    ``options`` go to :func:`to_display` (e.g. ``total=True`` for 合计 rows). The file is written atomically
+    and text cells are never formulas (:func:`landkit._sheets.write_workbook`); an existing file is refused
+    unless ``overwrite=True``.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> out = Path(tempfile.mkdtemp()) / "t.xlsx"
+    >>> _ = write_tables(out, {"统计": pd.DataFrame({"township": ["甲镇", "乙镇"], "area_mu": [1.234, 2.0]})},
+    ...                  total=True)
+    >>> pd.read_excel(out).values.tolist()
+    [['甲镇', 1.23], ['乙镇', 2.0], ['合计', 3.23]]
+    """
+    from ._sheets import write_workbook
+
+    sheets = {name: to_display(df, **options).reset_index(drop=True) for name, df in tables.items()}
+    return write_workbook(path, sheets, overwrite=overwrite)
+
+
+def cjk_font() -> str:
+    """Make matplotlib draw Chinese: put the first installed font of :data:`CJK_FONTS` first; its name.
+
+    Raises
+    ------
+    DependencyError
+        No CJK font is installed (charts would show empty boxes instead of Chinese): install
+        ``fonts-noto-cjk`` (Debian/Ubuntu) and restart the kernel.
+    """
+    from matplotlib import font_manager, rcParams
+
+    from .errors import DependencyError
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    name = next((f for f in CJK_FONTS if f in installed), None)
+    if name is None:
+        raise DependencyError(
+            f"no CJK font found for matplotlib (tried {', '.join(CJK_FONTS)}); "
+            "install fonts-noto-cjk (apt-get install fonts-noto-cjk) and restart the kernel"
+        )
+    rcParams["font.sans-serif"] = [name, *rcParams["font.sans-serif"]]
+    rcParams["font.family"] = "sans-serif"
+    rcParams["axes.unicode_minus"] = False
+    return name
 
 
 def show(df: pd.DataFrame, /, **options: Any) -> None:
@@ -205,35 +284,45 @@ def show(df: pd.DataFrame, /, **options: Any) -> None:
     display(table)
 
 
-#: (pattern on the warning text, what was inferred or found, what to check)
+#: (pattern on the warning text, what was inferred or found, what to check); the first match wins
 _WARNING_RULES: tuple[tuple[str, str, str], ...] = (
     (
-        r"inferred (EPSG:\d+)|assum\w* (EPSG:\d+)",
-        "坐标系由坐标范围推断为 {0}",
-        "核对数据来源的坐标系（.prj 或交付说明）",
+        r"no CRS.*?\((EPSG:\d+)",
+        "图层无坐标系，按坐标数值推断为 {0}",
+        "数值无法区分 CGCS2000 与西安80/北京54：核对交付说明，必要时用 crs= 指定",
     ),
     (
-        r"EPSG:4490|lon/lat|longitude",
-        "经纬度坐标按 CGCS2000 (EPSG:4490) 处理",
-        "核对是否为 WGS84 或 GCJ-02 坐标",
+        r"(Xian 1980|Beijing 1954).*datum|datum.*(Xian|Beijing)",
+        "{0} 坐标系：PROJ 没有到 CGCS2000 的严格转换",
+        "向测绘部门索取七参数或四参数，用 landkit.crs.to_cgcs2000 转换",
     ),
-    (r"Xian|Beijing|1980|1954", "西安80/北京54 坐标系没有严格转换参数", "向测绘部门索取七参数或四参数"),
-    (r"encoding|GB18030|GBK|code page|cpg", "文字编码被自动判断", "打开表格抽查中文字段是否乱码"),
-    (r"swap|northing|easting", "X/Y 坐标顺序被自动判断", "核对台账中 X 是否为北坐标"),
-    (r"area unit|亩|hectare|unit", "面积单位被自动判断", "核对表头或交付说明中的面积单位"),
-    (r"reproject|densif", "分区图层被重新投影", "确认分区与地块的坐标系"),
+    (r"outside the holiday calendar|holiday calendar", "期限日落在节假日历年份之外", "补充该年份的节假日历"),
+    (
+        r"invalid parcel geometries were repaired",
+        "无效几何已自动修复后参与统计",
+        "用 landkit.validate 查看并修正原图形",
+    ),
+    (r"outside the raster", "部分地块在栅格范围之外", "核对栅格覆盖范围（outside_share 列）"),
+    (r"confidential", "自定义字段包含保密字段", "不要将此页面发布到公网"),
+    (r"photo file", "部分照片文件无法读取", "核对照片路径或 photo_root"),
+    (r"budget", "页面文件超过大小预算", "按乡镇或分区分页发布，或减少字段"),
+    (r"reprojected", "分区与地块坐标系不同，已重投影", "确认分区图层的坐标系"),
 )
 
 
-def warnings_table(caught: Iterable[warnings.WarningMessage | Warning], /) -> pd.DataFrame:
-    """Summarise caught warnings as a short Chinese table: 推断或发现, 请核对, 次数, 原文 (first).
+def warnings_table(
+    caught: Iterable[warnings.WarningMessage | Warning], /, *, original: bool = False
+) -> pd.DataFrame:
+    """Summarise caught warnings as a short Chinese table: 推断或发现, 请核对, 次数 (and the first 原文).
+
+    ``original=True`` keeps the first warning text of each kind (English) for whoever debugs it.
 
     Examples
     --------
     >>> import warnings
-    >>> w = [UserWarning("no CRS; inferred EPSG:4546 from the coordinates")]
+    >>> w = [UserWarning("layer has no CRS; eastings without zone prefix (EPSG:4546, CGCS2000 / ...)")] * 2
     >>> warnings_table(w)[["推断或发现", "次数"]].to_dict("records")
-    [{'推断或发现': '坐标系由坐标范围推断为 EPSG:4546', '次数': 1}]
+    [{'推断或发现': '图层无坐标系，按坐标数值推断为 EPSG:4546', '次数': 2}]
     """
     rows = []
     for w in caught:
@@ -242,13 +331,14 @@ def warnings_table(caught: Iterable[warnings.WarningMessage | Warning], /) -> pd
         for pattern, what, todo in _WARNING_RULES:
             m = re.search(pattern, text, flags=re.IGNORECASE)
             if m:
-                found, check = what.format(next((g for g in m.groups() if g), "")), todo
+                found, check = what.format(*(g for g in m.groups() if g)), todo
                 break
         rows.append({"推断或发现": found, "请核对": check, "原文": text[:160]})
+    cols = ["推断或发现", "请核对", "次数", *(["原文"] if original else [])]
     if not rows:
-        return pd.DataFrame(columns=["推断或发现", "请核对", "次数", "原文"])
+        return pd.DataFrame(columns=cols)
     table = pd.DataFrame(rows)
     counts = table.groupby(["推断或发现", "请核对"], sort=False).agg(
         次数=("原文", "size"), 原文=("原文", "first")
     )
-    return counts.reset_index()
+    return counts.reset_index()[cols]

@@ -34,7 +34,7 @@ def assert_same(got: pd.DataFrame, expected: pd.DataFrame, **kw: float) -> None:
 def client() -> Iterator[object]:
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as c,
     ):
