@@ -202,7 +202,8 @@ def browser_figures(path: Path, *, landkit: bool, timeout_s: float, loads: int =
 #: parcels on the map once loaded: landkit's live count; folium's GeoJson layer(s) feature count
 LANDKIT_SHOWN_JS = "() => Number(document.querySelector('#lk-count').dataset.count)"
 SHOWN_JS = (
-    "() => Object.keys(window).filter(k => k.startsWith('geo_json_'))"
+    "() => Object.keys(window)"
+    ".filter(k => k.startsWith('geo_json_') && typeof window[k]?.getLayers === 'function')"
     ".reduce((n, k) => n + window[k].getLayers().length, 0)"
 )
 CODE = re.compile(r"431281\d{6}GB\d{5}")

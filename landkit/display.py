@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -98,6 +99,8 @@ def column_labels() -> dict[str, str]:
         RECOMMEND_COLUMNS,
     ):
         labels |= extra
+    if "landkit.raster" in sys.modules:  # terrain columns exist only once the (slow) raster package is in use
+        labels |= sys.modules["landkit.raster"].TERRAIN_COLUMNS
     return labels
 
 
@@ -179,9 +182,11 @@ def _translate(col: str, s: pd.Series, maps: dict[str, Mapping[Any, str]], decim
     if pd.api.types.is_bool_dtype(s) or (s.dtype == object and _all_bool(s)):
         return s.map(_yes_no)
     if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.strftime("%Y-%m-%d")
+        return s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), "")
     if pd.api.types.is_float_dtype(s):
         return s.round(decimals)
+    if s.dtype == object or pd.api.types.is_string_dtype(s):
+        return s.astype(object).where(s.notna(), "")  # an empty cell, not NaN/None
     return s
 
 
@@ -307,6 +312,11 @@ _WARNING_RULES: tuple[tuple[str, str, str], ...] = (
     (r"photo file", "部分照片文件无法读取", "核对照片路径或 photo_root"),
     (r"budget", "页面文件超过大小预算", "按乡镇或分区分页发布，或减少字段"),
     (r"reprojected", "分区与地块坐标系不同，已重投影", "确认分区图层的坐标系"),
+    (
+        r"recorded with warnings: (.+)",
+        "录入的台账有校验警告：{0}",
+        "用 landkit.validate 查看明细并核对这些宗地",
+    ),
 )
 
 
