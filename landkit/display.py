@@ -183,8 +183,8 @@ def _translate(col: str, s: pd.Series, maps: dict[str, Mapping[Any, str]], decim
         return s.map(_yes_no)
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), "")
-    if pd.api.types.is_float_dtype(s):
-        return s.round(decimals)
+    if pd.api.types.is_float_dtype(s):  # shares keep 4 decimals, so a small share never shows as 0
+        return s.round(max(decimals, 4) if "share" in col or "占比" in col else decimals)
     if s.dtype == object or pd.api.types.is_string_dtype(s):
         return s.astype(object).where(s.notna(), "")  # an empty cell, not NaN/None
     return s
