@@ -79,6 +79,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_browse.py
 	$(BIN)/python benchmarks/bench_raster.py
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_indicators.py
 	$(BIN)/python benchmarks/report.py
 
 # The README's figures table, generated from benchmarks/results/*.json (run after a benchmark).
