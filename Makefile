@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT := out
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-readme docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test,bench]"
 	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[docs]"
+	touch $@
 
 demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
@@ -88,6 +92,17 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_raster.py
 	$(BIN)/python benchmarks/bench_ledger.py
 	$(BIN)/python benchmarks/bench_supply.py
+	$(BIN)/python benchmarks/bench_indicators.py
+	$(BIN)/python benchmarks/report.py
+
+# The README's figures table, generated from benchmarks/results/*.json (run after a benchmark).
+bench-readme: $(VENV)/.installed
+	$(BIN)/python benchmarks/report.py
+
+# Execute notebooks/ and render them with their outputs into an offline static site (site/index.html).
+docs: $(VENV)/.installed-docs
+	$(BIN)/mkdocs build --strict
+	@echo "offline site: site/index.html"
 
 clean:
-	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(OUT) site .pytest_cache .mypy_cache .ruff_cache

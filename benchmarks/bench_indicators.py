@@ -14,8 +14,8 @@ m² per batch (each square metre once, only inside the batch, geodesic on GRS80)
   too (landkit's default; the peer adds ``batches.difference(covered)``), remainder areas compared.
 
 Data generation is not timed; each peer's best of ``--repeat`` runs is reported. The script exits
-non-zero when the peers' supplied areas differ by more than 1e-6 relative (1e-3 m² absolute) on any
-batch, and writes ``benchmarks/results/indicators.json``.
+non-zero when the peers' supplied areas differ by more than 1e-6 relative + 1e-3 m² on any batch (or a
+peer crashes), and writes ``benchmarks/results/bench_indicators.json`` (``benchmarks/_results.py``).
 
 Usage::
 
@@ -26,25 +26,20 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
 import sys
-import time
 import warnings
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from _results import agree, assert_agree, best_of, crashed, row, write_results
 
 from landkit.area import geodesic_area
 from landkit.indicators import unsupplied
 
 AS_OF = "2024-12-31"
-RESULTS = Path(__file__).resolve().parent / "results" / "indicators.json"
 
 
 def make_data(n_batches: int, n_supplies: int, seed: int = 15) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -128,30 +123,12 @@ def run_overlay_geometry(
     return geodesic_area(covered).to_numpy(), geodesic_area(rest).to_numpy()
 
 
-def best_of(fn, repeat: int, *args) -> tuple[float, np.ndarray]:
-    best, result = float("inf"), np.zeros(0)
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn(*args)
-        best = min(best, time.perf_counter() - t)
-    return best, result
-
-
-def machine() -> dict[str, object]:
-    import geopandas
-    import shapely as shp
-
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {
-        "cpus": os.cpu_count(),
-        "processor": platform.processor() or platform.machine(),
-        "memory_gib": round(mem, 1),
-        "python": platform.python_version(),
-        "geopandas": geopandas.__version__,
-        "shapely": shp.__version__,
-        "geos": shp.geos_version_string,
-        "note": "shared 2-core machine; other sessions' load moves timings",
-    }
+PEERS = (
+    ("landkit", run_landkit),
+    ("overlay_dissolve", run_overlay),
+    ("landkit_geometry", run_landkit_geometry),
+    ("overlay_dissolve_difference", run_overlay_geometry),
+)
 
 
 def main() -> int:
@@ -159,49 +136,62 @@ def main() -> int:
     ap.add_argument("--batches", type=int, default=2000)
     ap.add_argument("--supplies", type=int, default=50_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument(
-        "--no-write", action="store_true", help="Do not write benchmarks/results/indicators.json."
-    )
     args = ap.parse_args()
     batches, supplies = make_data(args.batches, args.supplies)
-    runs = {
-        name: best_of(fn, args.repeat, batches, supplies)
-        for name, fn in (
-            ("landkit", run_landkit),
-            ("overlay_dissolve", run_overlay),
-            ("landkit_geometry", run_landkit_geometry),
-            ("overlay_dissolve_difference", run_overlay_geometry),
-        )
-    }
-    supplied = {k: v[1][0] for k, v in runs.items()}
-    rest = {k: v[1][1] for k, v in runs.items() if len(v[1][1])}
-    diffs = [np.abs(a - supplied["landkit"]) for a in supplied.values()]
-    diffs += [np.abs(rest["landkit_geometry"] - rest["overlay_dissolve_difference"])]
-    scales = [supplied["landkit"]] * (len(diffs) - 1) + [rest["landkit_geometry"]]
-    ok = all(bool(np.all(d <= np.maximum(1e-6 * sc, 1e-3))) for d, sc in zip(diffs, scales, strict=True))
+    runs, checks = {}, []
+    for name, fn in PEERS:
+        try:
+            runs[name] = best_of(lambda f=fn: f(batches, supplies), args.repeat)
+        except Exception as exc:  # noqa: BLE001 - a crashing peer is a failed check
+            checks.append(crashed(name, exc))
+    checks += _checks(runs)
     secs = {f"{k}_s": round(v[0], 3) for k, v in runs.items()}
-    figures = {
-        "batches": args.batches,
-        "supplies": args.supplies,
-        "repeat": args.repeat,
-        **secs,
-        "speedup_figures": round(runs["overlay_dissolve"][0] / runs["landkit"][0], 1),
-        "speedup_with_geometry": round(
-            runs["overlay_dissolve_difference"][0] / runs["landkit_geometry"][0], 1
-        ),
-        "supplied_mu_total": round(float(supplied["landkit"].sum()) / (10000 / 15), 2),
-        "max_abs_diff_m2": float(max(d.max() for d in diffs)),
-        "agree": ok,
-    }
+    figures = {"batches": args.batches, "supplies": args.supplies, **secs}
+    if "landkit" in runs:
+        figures["supplied_mu_total"] = round(float(runs["landkit"][1][0].sum()) / (10000 / 15), 2)
     print(json.dumps(figures, ensure_ascii=False, indent=1))
-    if not args.no_write:
-        RESULTS.parent.mkdir(exist_ok=True)
-        record = {"benchmark": "indicators", "date": dt.date.today().isoformat(), "machine": machine()}
-        RESULTS.write_text(json.dumps({**record, "figures": figures}, ensure_ascii=False, indent=1) + "\n")
-    if not ok:
-        print(f"peers disagree: max difference {figures['max_abs_diff_m2']:.6f} m²", file=sys.stderr)
-        return 1
+    write_results("bench_indicators", figures=figures, checks=checks, params=vars(args), table=_rows(figures))
+    assert_agree(checks)
     return 0
+
+
+def _checks(runs: dict[str, tuple[float, tuple[np.ndarray, np.ndarray]]]) -> list[dict]:
+    """Supplied m² per batch against landkit's; the two geometry peers' remainders against each other."""
+    if "landkit" not in runs:
+        return []
+    ref = runs["landkit"][1][0]
+    checks = [
+        agree(k, ref, v[1][0], rtol=1e-6, atol=1e-3, what="supplied m² per batch")
+        for k, v in runs.items()
+        if k != "landkit"
+    ]
+    if {"landkit_geometry", "overlay_dissolve_difference"} <= set(runs):
+        checks.append(
+            agree(
+                "overlay_dissolve_difference",
+                runs["landkit_geometry"][1][1],
+                runs["overlay_dissolve_difference"][1][1],
+                rtol=1e-6,
+                atol=1e-3,
+                what="unsupplied m² per batch",
+            )
+        )
+    return checks
+
+
+def _rows(fig: dict) -> list[dict[str, str]]:
+    nan = float("nan")
+    lk, lkg = fig.get("landkit_s", nan), fig.get("landkit_geometry_s", nan)
+    ov, ovg = fig.get("overlay_dissolve_s", nan), fig.get("overlay_dissolve_difference_s", nan)
+    return [
+        row(
+            f"批而未供: {fig['batches']:,} batches × {fig['supplies']:,} supplies "
+            "(figures only / with geometry)",
+            landkit=f"{lk:.2f} s / {lkg:.2f} s",
+            peers=f"overlay + dissolve {ov:.2f} s ({ov / lk:.1f}×) / "
+            f"+ difference {ovg:.2f} s ({ovg / lkg:.1f}×)",
+        )
+    ]
 
 
 if __name__ == "__main__":

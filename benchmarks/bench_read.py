@@ -1,7 +1,9 @@
 """Benchmark: read + validate + geodesic area of a 100k-parcel GBK shapefile, beside pyogrio's plain read.
 
 Goal (issue 2): landkit's full load (read_parcels + validate) within 2x of ``pyogrio.read_dataframe`` on the
-same file, measured in the same run. Usage::
+same file, measured in the same run (best of ``--repeat`` for every peer). The peers must read the same
+宗地代码, the same decoded names and the same vertices (to 1e-6 m), else the script exits 1. Figures go to
+``benchmarks/results/bench_read.json``. Usage::
 
     python benchmarks/bench_read.py [--parcels 100000] [--repeat 3]
 """
@@ -9,8 +11,6 @@ same file, measured in the same run. Usage::
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import shapely
+from _results import agree, assert_agree, best_of, crashed, row, write_results
 
 import landkit
 from landkit.sample import synthetic_parcels
@@ -57,15 +58,6 @@ def make_shapefile(n: int) -> Path:
     return path
 
 
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--parcels", type=int, default=100_000)
@@ -74,28 +66,56 @@ def main() -> None:
     path = make_shapefile(args.parcels)
     size = sum(p.stat().st_size for p in path.parent.glob(f"{path.stem}.*")) / 2**20
 
-    def plain() -> None:
-        pyogrio.read_dataframe(path, encoding="GB18030", use_arrow=True)
-
-    def plain_no_arrow() -> None:
-        pyogrio.read_dataframe(path, encoding="GB18030")
-
-    def full() -> None:
+    def full() -> gpd.GeoDataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             g = landkit.read_parcels(path, category="idle")
         landkit.validate(g)
+        return g
 
-    t_plain = timed(plain, args.repeat)
-    t_plain_na = timed(plain_no_arrow, args.repeat)
-    t_full = timed(full, args.repeat)
-    print(f"{args.parcels:,} parcels, 19 vertices each, GBK DBF without .cpg/.prj ({size:.1f} MB)")
-    print(f"  pyogrio.read_dataframe (arrow, encoding given) : {t_plain:7.2f} s")
-    print(f"  pyogrio.read_dataframe (no arrow)              : {t_plain_na:7.2f} s")
-    print(f"  landkit read_parcels + validate (detects GBK,  : {t_full:7.2f} s")
-    print("    infers CRS, maps headers, parses dates, geodesic areas, all checks)")
-    print(f"  ratio landkit / pyogrio arrow = {t_full / t_plain:.2f}x  (goal <= 2x)")
-    print(f"  ratio landkit / pyogrio no-arrow = {t_full / t_plain_na:.2f}x")
+    t_full, ours = best_of(full, args.repeat)
+    times, checks = {}, []
+    for peer, arrow in (("pyogrio_arrow", True), ("pyogrio", False)):
+        try:
+            times[peer], theirs = best_of(
+                lambda a=arrow: pyogrio.read_dataframe(path, encoding="GB18030", use_arrow=a), args.repeat
+            )
+        except Exception as exc:  # noqa: BLE001 - a crashing peer is reported as a failed check
+            checks.append(crashed(peer, exc))
+            continue
+        checks += [
+            agree(peer, list(ours["parcel_id"]), list(theirs["ZDDM"]), what="宗地代码 (exact)"),
+            agree(peer, list(ours["name"]), list(theirs["XMMC"]), what="GBK names decoded (exact)"),
+            agree(peer, _coords(ours), _coords(theirs), atol=1e-6, what="vertex coordinates (m, atol 1e-6)"),
+        ]
+    print(f"{args.parcels:,} parcels, 19 vertices each, GBK DBF without .cpg/.prj ({size:.1f} MB); best of "
+          f"{args.repeat}")  # fmt: skip
+    print(f"  landkit read_parcels + validate (detects GBK, infers CRS, maps headers, parses dates, "
+          f"geodesic areas, all checks): {t_full:.2f} s")  # fmt: skip
+    for peer, t in times.items():
+        print(
+            f"  {peer:14s} read_dataframe (encoding given): {t:.2f} s  → landkit / peer = {t_full / t:.2f}×"
+        )
+    peers = ", ".join(f"{p} {t:.2f} s ({t_full / t:.2f}×)" for p, t in times.items())
+    write_results(
+        "bench_read",
+        figures={"parcels": args.parcels, "file_mb": round(size, 1), "landkit_s": t_full, "peer_s": times},
+        checks=checks,
+        params=vars(args),
+        table=[
+            row(
+                f"read + validate + geodesic area, {args.parcels:,}-parcel GBK shapefile without .cpg/.prj "
+                f"(goal ≤ 2× pyogrio arrow)",
+                landkit=f"{t_full:.2f} s",
+                peers=peers,
+            )
+        ],
+    )
+    assert_agree(checks)
+
+
+def _coords(g: gpd.GeoDataFrame) -> np.ndarray:
+    return shapely.get_coordinates(g.geometry.to_numpy())
 
 
 if __name__ == "__main__":

@@ -13,21 +13,11 @@ EPSG:4546, a county-sized square) and end with geodesic overlap areas in m² per
                       (timed), WKB into DuckDB, ``ST_Intersects`` join and ``ST_Area(ST_Intersection)``.
 
 Each peer runs in a fresh child process so its peak memory (ru_maxrss, whole process incl. the
-input data) is its own; data generation is not timed. Results are checked against landkit's: the
-same pairs (slivers < 1e-4 m² aside) and the same areas to 1e-6 relative.
-
-Measured here (2 cores, 2026-11-27, quiet machine; other sessions' load moves these by up to 3×):
-
-======================  =========  =========  ========  ========  ========
-parcels                 landkit    serial     dask      overlay   duckdb
-======================  =========  =========  ========  ========  ========
-100k (s, best of 3)     0.66       0.92       0.98      6.27      6.93
-1M (s)                  5.09       7.93       6.91      68.85     71.01
-1M peak RSS (MB)        1497       1272       1812      2855      1206
-======================  =========  =========  ========  ========  ========
-
-(peak RSS includes ~1.1 GB of input data at 1M; all peers found the same 2,239,896 pairs, areas equal
-to 1.3e-6 relative on overlaps ≥ 1 m² against overlay and to 1e-15 against DuckDB.)
+input data) is its own; data generation is not timed; every peer gets the best of ``--repeat`` runs.
+Every peer's overlaps must equal landkit's — the same pairs, areas within 1e-5 relative + 0.01 m² (pairs
+missing on one side count as 0 m², so only slivers under 0.01 m² may differ) — and a peer that crashes is a
+failure: the script then exits 1. Figures go to ``benchmarks/results/bench_zones.json`` and from there to
+the README table (``make bench-readme``).
 
 Usage::
 
@@ -53,6 +43,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+from _results import agree, assert_agree, crashed, row, write_results
 
 from landkit.sample import synthetic_parcels
 
@@ -195,14 +186,10 @@ def _child(peer: str, n: int, out: Path, repeat: int) -> dict[str, float]:
     return {"seconds": min(times), "peak_mb": peak, "data_mb": base_rss, "pairs": len(res)}
 
 
-def _compare(ref: pd.DataFrame, other: pd.DataFrame) -> tuple[float, float, int]:
-    """Max relative difference on overlaps ≥ 1 m², max absolute difference (m²), unmatched pairs ≥ 1e-4 m²."""
-    both = ref.merge(other, on=["parcel", "zone_id"], how="outer", suffixes=("_ref", "_other"))
-    real = both[(both["m2_ref"].fillna(0) > 1e-4) | (both["m2_other"].fillna(0) > 1e-4)]
-    missing = int(real[["m2_ref", "m2_other"]].isna().any(axis=1).sum())
-    diff = (real["m2_other"] - real["m2_ref"]).abs()
-    big = real["m2_ref"] >= 1.0
-    return float((diff[big] / real["m2_ref"][big]).max()), float(diff.max()), missing
+def _compare(peer: str, ref: pd.DataFrame, other: pd.DataFrame) -> dict:
+    """landkit's and a peer's overlap areas per (parcel, zone) pair, a pair missing on one side as 0 m²."""
+    both = ref.merge(other, on=["parcel", "zone_id"], how="outer", suffixes=("_ref", "_other")).fillna(0.0)
+    return agree(peer, both["m2_ref"], both["m2_other"], rtol=1e-5, atol=0.01, what="overlap m² per pair")
 
 
 def main() -> None:
@@ -217,51 +204,67 @@ def main() -> None:
         sys.stdout.write(json.dumps(_child(peer, int(n), Path(out), int(repeat))) + "\n")
         return
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    figures: dict[str, dict] = {}
+    checks: list[dict] = []
+    table = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            parcels, zones = make_data(n)
-            log.info(
-                "== %d parcels, %d zones (%s) ==",
-                n,
-                len(zones),
-                ", ".join(zones["kind"].value_counts().index),
-            )
-            del parcels
-            stats: dict[str, dict[str, float]] = {}
-            for peer in args.peers:
-                out = Path(tmp) / f"{peer}_{n}.parquet"
-                proc = subprocess.run(
-                    [sys.executable, __file__, "--child", peer, str(n), str(out), str(args.repeat)],
-                    capture_output=True, text=True, check=False,
-                )  # fmt: skip
-                if proc.returncode != 0:
-                    log.info("%-13s FAILED: %s", peer, proc.stderr.strip().splitlines()[-1:])
-                    continue
-                stats[peer] = json.loads(proc.stdout.strip().splitlines()[-1])
-            ref = pd.read_parquet(Path(tmp) / f"landkit_{n}.parquet") if "landkit" in stats else None
-            base = stats.get("landkit", {}).get("seconds")
-            head = (
-                "peer",
-                "seconds",
-                "× landkit",
-                "peak MB",
-                "data MB",
-                "pairs",
-                "max rel diff",
-                "max abs m²",
-            )
-            log.info("%-13s %9s %9s %10s %10s %10s %12s %11s", *head)
-            for peer, st in stats.items():
-                rel_s = abs_s = ""
-                if ref is not None and peer != "landkit":
-                    rel, absd, missing = _compare(ref, pd.read_parquet(Path(tmp) / f"{peer}_{n}.parquet"))
-                    rel_s, abs_s = (
-                        f"{rel:.1e}",
-                        f"{absd:.1e}" + (f" ({missing} unmatched)" if missing else ""),
-                    )
-                ratio = f"{st['seconds'] / base:.1f}" if base else "-"
-                row = (peer, st["seconds"], ratio, st["peak_mb"], st["data_mb"], st["pairs"], rel_s, abs_s)
-                log.info("%-13s %9.2f %9s %10.0f %10.0f %10d %12s %11s", *row)
+            stats, size_checks = _run_size(n, args.peers, args.repeat, Path(tmp))
+            figures[str(n)] = stats
+            checks += size_checks
+            table.append(_row(n, stats))
+    write_results("bench_zones", figures=figures, checks=checks, params=vars(args), table=table,
+                  libraries=("duckdb", "dask", "dask-geopandas"))  # fmt: skip
+    assert_agree(checks)
+
+
+def _run_size(n: int, peers: list[str], repeat: int, tmp: Path) -> tuple[dict, list[dict]]:
+    """Run every peer on ``n`` parcels in its own process, print the table, check them against landkit."""
+    parcels, zones = make_data(n)
+    log.info("== %d parcels, %d zones (%s) ==", n, len(zones), ", ".join(zones["kind"].value_counts().index))
+    del parcels
+    stats: dict[str, dict[str, float]] = {}
+    checks = []
+    for peer in peers:
+        out = tmp / f"{peer}_{n}.parquet"
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", peer, str(n), str(out), str(repeat)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if proc.returncode != 0:
+            log.info("%-13s FAILED: %s", peer, proc.stderr.strip().splitlines()[-1:])
+            checks.append(crashed(peer, RuntimeError(proc.stderr.strip()[-300:])))
+            continue
+        stats[peer] = json.loads(proc.stdout.strip().splitlines()[-1])
+    if "landkit" not in stats:
+        return stats, checks
+    ref = pd.read_parquet(tmp / f"landkit_{n}.parquet")
+    base = stats["landkit"]["seconds"]
+    log.info("%-13s %9s %9s %10s %10s %10s %12s %11s", "peer", "seconds", "× landkit", "peak MB", "data MB",
+             "pairs", "max rel diff", "max abs m²")  # fmt: skip
+    for peer, st in stats.items():
+        rel_s = abs_s = ""
+        if peer != "landkit":
+            check = _compare(peer, ref, pd.read_parquet(tmp / f"{peer}_{n}.parquet"))
+            check["parcels"] = n
+            checks.append(check)
+            rel_s, abs_s = f"{check['max_rel_diff']:.1e}", f"{check['max_abs_diff']:.1e}"
+        row_ = (peer, st["seconds"], f"{st['seconds'] / base:.1f}", st["peak_mb"], st["data_mb"], st["pairs"])
+        log.info("%-13s %9.2f %9s %10.0f %10.0f %10d %12s %11s", *row_, rel_s, abs_s)
+    return stats, checks
+
+
+def _row(n: int, stats: dict[str, dict[str, float]]) -> dict[str, str]:
+    lk = stats.get("landkit", {}).get("seconds", float("nan"))
+    ours = f"{lk:.2f} s, peak {stats.get('landkit', {}).get('peak_mb', float('nan')):.0f} MB"
+    if "landkit_dask" in stats:
+        ours += f" (dask, 2 workers: {stats['landkit_dask']['seconds']:.2f} s)"
+    peers = ", ".join(
+        f"{p} {st['seconds']:.2f} s ({st['seconds'] / lk:.1f}×)"
+        for p, st in stats.items()
+        if not p.startswith("landkit")
+    )
+    return row(f"parcel × 30 overlapping zones, {n:,} parcels (19 vertices)", landkit=ours, peers=peers)
 
 
 if __name__ == "__main__":

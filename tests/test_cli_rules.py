@@ -18,8 +18,6 @@ SAMPLE = ROOT / "sample_data"
 PARCELS = SAMPLE / "parcels.gpkg"
 HOLIDAYS = SAMPLE / "holidays" / "china_2024.toml"
 
-pytestmark = pytest.mark.skipif(not PARCELS.exists(), reason="sample data not generated")
-
 
 @pytest.fixture(scope="module")
 def parcels() -> gpd.GeoDataFrame:

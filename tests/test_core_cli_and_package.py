@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 import landkit
@@ -62,7 +63,41 @@ def test_import_is_light() -> None:
     assert out.stdout.strip() == ""
 
 
-def test_public_api_is_curated() -> None:
-    assert all(hasattr(landkit, n) for n in landkit.__all__)
-    assert callable(landkit.read_parcels)
-    assert callable(landkit.validate)
+def test_public_api_names_resolve_to_their_home_modules() -> None:
+    import importlib
+
+    import landkit.raster
+
+    assert len(set(landkit.__all__)) == len(landkit.__all__)
+    assert not [n for n in landkit.__all__ if n.startswith("_") and n != "__version__"]
+    # the lazily exported raster names are the raster package's own objects
+    assert landkit.terrain_stats is landkit.raster.terrain_stats
+    assert landkit.validate is importlib.import_module("landkit.validate").validate
+    assert landkit.read_parcels is importlib.import_module("landkit.io").read_parcels
+
+
+def test_public_api_reads_validates_and_measures(tmp_path: Path) -> None:
+    import geopandas as gpd
+    import pyproj
+    from shapely.geometry import box
+
+    code = "431281101001GB00001"
+    g = gpd.GeoDataFrame(
+        {"ZDDM": [code, code], "TDSYQR": ["甲实业有限公司", "乙实业有限公司"]},
+        geometry=[box(400000, 3010000, 400100, 3010150), box(400500, 3010000, 400560, 3010060)],
+        crs=4546,
+    )
+    g.to_file(tmp_path / "two.gpkg")
+    parcels = landkit.read_parcels(tmp_path / "two.gpkg")
+    assert parcels["parcel_id"].tolist() == [code, code]
+    assert parcels["holder"].tolist() == ["甲实业有限公司", "乙实业有限公司"]
+    # areas in 亩 against an independent geodesic area (pyproj.Geod on GRS80)
+    geod = pyproj.Geod(ellps="GRS80")
+    m2 = [abs(geod.geometry_area_perimeter(geom)[0]) for geom in g.to_crs(4490).geometry]
+    assert parcels["area_mu"].to_numpy() == pytest.approx([a * 15 / 10000 for a in m2], rel=1e-6)
+    assert landkit.m2_to_mu(landkit.mu_to_m2(3.5)) == pytest.approx(3.5)
+    # the duplicate 宗地代码 is reported, not dropped
+    report = landkit.validate(parcels)
+    assert (report["problem"] == "duplicate_id").sum() >= 1
+    assert len(parcels) == 2
+    assert "宗地代码" in landkit.to_chinese_labels(parcels).columns

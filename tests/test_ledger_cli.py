@@ -18,7 +18,6 @@ from landkit.zones import read_zones
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 FILES = sorted((SAMPLE / "snapshots").glob("register_*.gpkg"))
 ZONES = SAMPLE / "zones" / "hongjiang.toml"
-pytestmark = pytest.mark.skipif(len(FILES) < 2 or not ZONES.exists(), reason="sample data not generated")
 PARK = ["--zones", str(ZONES), "--scope", "洪江高新区"]
 
 

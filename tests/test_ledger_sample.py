@@ -18,7 +18,6 @@ __all__ = ["ledger_spot"]
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 FILES = sorted((SAMPLE / "snapshots").glob("register_*.gpkg"))
-pytestmark = pytest.mark.skipif(len(FILES) < 2, reason="sample registers not generated")
 STOCK = {"idle", "low_efficiency"}
 
 

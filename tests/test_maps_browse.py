@@ -325,7 +325,6 @@ def test_cli_browse_writes_the_same_page_as_the_library(tmp_path: Path, parcels:
     assert "Tianditu" in res.output
 
 
-@pytest.mark.skipif(not (SAMPLE / "parcels.gpkg").exists(), reason="sample_data/parcels.gpkg not built yet")
 def test_sample_public_page_has_no_confidential_value() -> None:
     gdf = gpd.read_file(SAMPLE / "parcels.gpkg")
     page = _render(gdf, photo_root=SAMPLE)

@@ -153,9 +153,8 @@ def test_steep_share_is_area_weighted(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def real_parcels() -> gpd.GeoDataFrame:
-    if not FORT_WORTH.exists():
-        pytest.skip("shared realdata folder absent")
+def real_parcels(realdata: Path) -> gpd.GeoDataFrame:
+    assert FORT_WORTH.parent == realdata
     rng = np.random.default_rng(2026)
     with rasterio.open(FORT_WORTH) as ds:
         b = ds.bounds

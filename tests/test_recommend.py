@@ -189,8 +189,6 @@ def test_bad_demand(tmp_path, text, match):
 
 def test_sample_demand_on_sample_parcels():
     path = ROOT / "sample_data" / "parcels.gpkg"
-    if not path.exists():
-        pytest.skip("sample data not generated")
     parcels = gpd.read_file(path)
     d = read_demand(ROOT / "sample_data" / "demand" / "new_materials_30_60mu.toml")
     r = recommend(parcels, d, zones=ROOT / "sample_data" / "zones" / "hongjiang.toml")

@@ -323,10 +323,9 @@ def test_index_alignment_and_absent_columns():
 
 
 def test_sample_register_consistency():
-    gpd = pytest.importorskip("geopandas")
+    import geopandas as gpd
+
     path = ROOT / "sample_data" / "parcels.gpkg"
-    if not path.exists():
-        pytest.skip("sample data not generated")
     parcels = gpd.read_file(path)
     out = assess_idle(parcels, as_of="2024-12-31")
     assert out.index.equals(parcels.index)

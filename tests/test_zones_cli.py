@@ -16,7 +16,6 @@ from landkit.zones import JOIN_LABELS, SUMMARY_LABELS, join_zones, read_zones, z
 ROOT = Path(__file__).resolve().parents[1]
 PARCELS = ROOT / "sample_data" / "parcels.gpkg"
 TOML = ROOT / "sample_data" / "zones" / "hongjiang.toml"
-pytestmark = pytest.mark.skipif(not PARCELS.exists(), reason="sample data not generated")
 
 
 @pytest.fixture(scope="module")

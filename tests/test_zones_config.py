@@ -264,7 +264,6 @@ def test_zones_from_frame_checks() -> None:
     assert kind_suffix("乡镇") == "township"
 
 
-@pytest.mark.skipif(not BASE.exists(), reason="sample data not generated")
 def test_sample_hongjiang_layout() -> None:
     zs = read_zones(SAMPLE_TOML)
     counts = zs.zones["kind"].value_counts().to_dict()

@@ -34,7 +34,7 @@ def assert_same(got: pd.DataFrame, expected: pd.DataFrame, **kw: float) -> None:
 def client() -> Iterator[object]:
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as c,
     ):
@@ -98,7 +98,6 @@ def test_dask_summary_equals_in_memory(client: object, data: tuple[gpd.GeoDataFr
         assert_same(got, expected, rtol=1e-12)
 
 
-@pytest.mark.skipif(not SAMPLE_PARCELS.exists(), reason="sample data not generated")
 def test_dask_on_sample_data(client: object) -> None:
     parcels = gpd.read_file(SAMPLE_PARCELS)
     zones = read_zones(ROOT / "sample_data" / "zones" / "hongjiang.toml", crs=parcels.crs)

@@ -29,9 +29,7 @@ from landkit.zones import (
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_TOML = ROOT / "sample_data" / "zones" / "hongjiang.toml"
 SAMPLE_PARCELS = ROOT / "sample_data" / "parcels.gpkg"
-REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 GEOD = pyproj.Geod(ellps="GRS80")
-needs_sample = pytest.mark.skipif(not SAMPLE_PARCELS.exists(), reason="sample data not generated")
 
 
 def geod_areas(geoms: gpd.GeoSeries) -> np.ndarray:
@@ -194,20 +192,16 @@ def test_bad_inputs(squares: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> None:
 # -- sample data -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sample() -> tuple[gpd.GeoDataFrame, object]:
-    if not SAMPLE_PARCELS.exists():
-        pytest.skip("sample data not generated")
     parcels = gpd.read_file(SAMPLE_PARCELS).set_index("parcel_id", drop=False)
     return parcels, read_zones(SAMPLE_TOML, crs=parcels.crs)
 
 
-@needs_sample
 def test_sample_overlaps_equal_overlay_and_geod(sample: tuple[gpd.GeoDataFrame, object]) -> None:
     parcels, zs = sample
     j = join_zones(parcels, zs)
     assert_matches_reference(j, reference(parcels, zs.zones), parcels)  # type: ignore[attr-defined]
 
 
-@needs_sample
 def test_sample_reprojected_zones_equal_overlay(sample: tuple[gpd.GeoDataFrame, object]) -> None:
     parcels, _ = sample
     zs = read_zones(SAMPLE_TOML)  # EPSG:4490, as stored
@@ -220,7 +214,6 @@ def test_sample_reprojected_zones_equal_overlay(sample: tuple[gpd.GeoDataFrame, 
     assert_matches_reference(j, reference(sub, z.to_crs(sub.crs)), sub)
 
 
-@needs_sample
 def test_sample_summary_totals_over_a_tiling_kind(sample: tuple[gpd.GeoDataFrame, object]) -> None:
     parcels, zs = sample
     s = zone_summary(parcels, zs, by="status")
@@ -242,9 +235,8 @@ def test_sample_summary_totals_over_a_tiling_kind(sample: tuple[gpd.GeoDataFrame
 
 
 # -- real land-use polygons (EULUC-China, 新吴区) ------------------------------------------------
-@pytest.mark.skipif(not (REALDATA / "xinwu_land_use.gpkg").exists(), reason="shared realdata absent")
-def test_real_landuse_overlaps_equal_overlay_and_geod() -> None:
-    parcels = gpd.read_file(REALDATA / "xinwu_land_use.gpkg")
+def test_real_landuse_overlaps_equal_overlay_and_geod(realdata: Path) -> None:
+    parcels = gpd.read_file(realdata / "xinwu_land_use.gpkg")
     x0, y0, x1, y1 = parcels.total_bounds
     xs, ys = np.linspace(x0 - 10, x1 + 10, 4), np.linspace(y0 - 10, y1 + 10, 4)
     rows = [
@@ -273,7 +265,6 @@ def test_real_landuse_overlaps_equal_overlay_and_geod() -> None:
     assert grid["zone_id"].notna().all()  # the grid covers every parcel
 
 
-@needs_sample
 def test_chunked_with_progress_equals_one_pass(sample: tuple[gpd.GeoDataFrame, object]) -> None:
     parcels, zs = sample
     whole = join_zones(parcels, zs)
@@ -295,7 +286,6 @@ def test_import_stays_light() -> None:
     assert out.strip() == "[]"
 
 
-@needs_sample
 def test_grid_prefilter_changes_nothing(
     sample: tuple[gpd.GeoDataFrame, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
