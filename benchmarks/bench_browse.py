@@ -24,7 +24,7 @@ requests blocked and counted) and the time for a filter change to redraw (click 
 later); console errors at a desktop (1440×900) and a phone (390×844, DPR 2) viewport.
 The peers must agree: the page's count after a filter equals the pandas count, and folium's file
 holds one feature per parcel; the script exits non-zero otherwise. JSON goes to
-``benchmarks/results/browse.json``.
+``benchmarks/results/bench_browse.json``.
 
 Usage::
 
@@ -35,8 +35,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import logging
 import os
 import platform
@@ -53,11 +51,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from _results import agree, assert_agree, row, write_results
 from shapely.geometry import box
 
 from landkit.area import geodesic_area
 from landkit.maps import write_browse_map
 from landkit.maps._assets import leaflet_css, leaflet_js
+
+#: Agreement checks collected during the run (written with the figures).
+CHECKS: list[dict[str, Any]] = []
 
 log = logging.getLogger("bench_browse")
 
@@ -319,8 +321,10 @@ def _write_figures(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> 
         if peer == "before":
             write_before(parcels(1), tmp / "before_empty.html", before_src)
             base = (tmp / "before_empty.html").stat().st_size
-        if peer == "folium" and path.read_text("utf-8").count('"type": "Feature"') != args.write_n:
-            raise SystemExit("folium's page does not hold one feature per parcel: peers disagree")
+        if peer == "folium":
+            features = path.read_text("utf-8").count('"type": "Feature"')
+            CHECKS.append(agree("folium", [features], [args.write_n], what="features written = parcels"))
+            assert_agree(CHECKS)
         fig = {
             "write_s": round(secs, 3),
             "file_mb": round(size / 1e6, 2),
@@ -348,8 +352,10 @@ def _browser_run(args: argparse.Namespace, tmp: Path, n: int, *, folium_too: boo
     fig = browser_figures(lk, landkit=True, timeout_s=args.timeout, group="use")
     fig["file_mb"] = round(lk.stat().st_size / 1e6, 2)
     want = _use_count(big, offered_only=True)
-    if fig["count_after"] != want:
-        raise SystemExit(f"landkit's count after the filter is {fig['count_after']}, pandas says {want}")
+    CHECKS.append(
+        agree("pandas", [fig["count_after"]], [want], what=f"parcels shown after the use filter ({n})")
+    )
+    assert_agree(CHECKS)
     phone = browser_figures(lk, landkit=True, timeout_s=args.timeout, loads=1, phone=True)
     fig["phone_tti_s"], fig["phone_console_errors"] = phone["tti_s"], phone["console_errors"]
     fig["phone_requests_blocked"] = phone["requests_blocked"]
@@ -395,16 +401,38 @@ def main() -> None:
         )
     if args.big_n:
         figures[f"browser_{args.big_n}"] = _browser_run(args, tmp, args.big_n, folium_too=False)
-    result = {
-        "benchmark": "browse",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": _machine(),
-        "figures": figures,
-    }
-    out = Path(__file__).resolve().parent / "results" / "browse.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    log.info("figures written to %s", out)
+    write_results(
+        "bench_browse", figures=figures, checks=CHECKS, params=vars(args), table=table_rows(args, figures)
+    )
+
+
+def table_rows(args: argparse.Namespace, figures: dict[str, Any]) -> list[dict[str, str]]:
+    """README rows: write size/time beside folium, and time to interactive in Chromium."""
+    w = figures[f"write_{args.write_n}"]
+    lk, fo = w["landkit"], w["folium"]
+    rows = [
+        row(
+            f"write {args.write_n:,} parcels with offer fields and zones (best of 3)",
+            landkit=f"{lk['write_s']:.2f} s, {lk['bytes_per_parcel']} B/parcel "
+            f"(marginal {lk['marginal_bytes_per_parcel']})",
+            peers=f"folium.GeoJson {fo['write_s']:.2f} s, {fo['bytes_per_parcel']} B/parcel",
+        )
+    ]
+    for key, fig in figures.items():
+        if key.startswith("browser_"):
+            n = int(key.split("_")[1])
+            b = fig["landkit"]
+            redraw = f", filter redraw {b['filter_frame_ms']:.0f} ms" if "filter_frame_ms" in b else ""
+            peer = fig.get("folium", {}).get("tti_s")
+            rows.append(
+                row(
+                    f"{n:,} parcels in headless Chromium, all requests blocked",
+                    landkit=f"interactive in {b['tti_s']:.2f} s{redraw}; {b['requests_blocked']} requests, "
+                    f"{b['console_errors']} console errors (phone {b.get('phone_console_errors', '-')})",
+                    peers=f"folium {peer:.2f} s" if peer else "-",
+                )
+            )
+    return rows
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 The peer is the row-wise loop the shortlist used to run (one Python pass over the offers per demand,
 the same hard filters). It runs on ``--peer-demands`` demands (a full 200-demand loop takes minutes);
 its time is reported per demand and ×200, and its pass sets must equal match()'s exactly (exit 1
-otherwise). Figures go to ``benchmarks/results/supply.json``.
+otherwise). Figures go to ``benchmarks/results/bench_supply.json``.
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
-import sys
 import time
-from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from _results import agree, assert_agree, row, write_results
 
 from landkit.supply import Demand, match
 
@@ -141,7 +139,15 @@ def main() -> int:
     t0 = time.perf_counter()
     peer = {d.id: row_wise(d, parcels, units) for d in peer_ds}
     peer_s = time.perf_counter() - t0
-    ok = all(set(m.loc[m["demand_id"] == d.id, "offer_id"]) == peer[d.id] for d in peer_ds)
+    checks = [
+        agree(
+            "row-wise loop",
+            sorted(m.loc[m["demand_id"] == d.id, "offer_id"].astype(str)),
+            sorted(map(str, peer[d.id])),
+            what=f"offers passing demand {d.id}",
+        )
+        for d in peer_ds
+    ]
     figures = {
         "demands": args.demands,
         "parcels": args.parcels,
@@ -152,23 +158,25 @@ def main() -> int:
         "row_wise_s_per_demand": round(peer_s / len(peer_ds), 3),
         "row_wise_s_for_all_demands_estimated": round(peer_s / len(peer_ds) * args.demands, 1),
         "peer_demands_compared": len(peer_ds),
-        "equal_pass_sets": ok,
     }
-    out = {
-        "benchmark": "supply",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "python": sys.version.split()[0],
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-        },
-        "figures": figures,
-    }
-    path = Path(__file__).with_name("results") / "supply.json"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_results(
+        "bench_supply", figures=figures, checks=checks, params=vars(args), table=table_rows(figures)
+    )
     print(json.dumps(figures, ensure_ascii=False))
-    return 0 if ok else 1
+    assert_agree(checks)
+    return 0
+
+
+def table_rows(f: dict[str, Any]) -> list[dict[str, str]]:
+    """The README row: match() beside the row-wise loop."""
+    return [
+        row(
+            f"`match`: {f['demands']} demands × {f['parcels']:,} parcels + {f['units']:,} units (goal ≤ 5 s)",
+            landkit=f"{f['match_best_s']:.2f} s ({f['pairs_passing']:,} passing pairs)",
+            peers=f"row-wise loop {f['row_wise_s_per_demand']:.2f} s per demand "
+            f"≈ {f['row_wise_s_for_all_demands_estimated']:.0f} s for all",
+        )
+    ]
 
 
 if __name__ == "__main__":
