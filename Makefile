@@ -59,6 +59,13 @@ demo: $(VENV)/.installed
 	$(BIN)/landkit indicators report sample_data/indicators/batches.gpkg sample_data/indicators/supplies.xlsx \
 		--parcels sample_data/parcels.gpkg --as-of 2024-12-31 --holidays sample_data/holidays/china_2024.toml \
 		--ledger $(OUT)/ledger.gpkg -o $(OUT)/indicators --overwrite
+	$(BIN)/landkit supply vacancy sample_data/supply/units.xlsx --as-of 2024-12-31 --record $(OUT)/ledger.gpkg \
+		-o $(OUT)/supply_vacancy.xlsx --overwrite
+	$(BIN)/landkit supply match sample_data/supply/demands --parcels sample_data/parcels.gpkg \
+		--units sample_data/supply/units.xlsx --zones sample_data/zones/hongjiang.toml --as-of 2024-12-31 \
+		-o $(OUT)/supply_push_lists.xlsx --overwrite
+	$(BIN)/landkit supply pipeline $(OUT)/ledger.gpkg --load sample_data/supply/events.csv --as-of 2024-12-31 \
+		-o $(OUT)/supply_pipeline --overwrite
 	@echo "demo outputs in $(OUT)/"
 
 # The browse page's JavaScript dev tools (ESLint) from the npm registry, pinned by package-lock.json.
@@ -80,6 +87,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_browse.py
 	$(BIN)/python benchmarks/bench_raster.py
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_supply.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -885,6 +885,9 @@ def build_sample(
     snaps = _snapshots(parcels, rng)
     public = _write_parcels(parcels, root / "parcels.gpkg")
     _write_delivered(public, root / "delivered")
+    from .supply._sample import write_supply_sample
+
+    write_supply_sample(root, public, seed=seed)  # supply/ (issue 13)
     _write_snapshots(snaps, root / "snapshots")
     _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
     _write_indicators(root, seed=seed)

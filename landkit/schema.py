@@ -279,13 +279,71 @@ FIELDS: dict[str, Field] = {
     ]
 }
 
+# -- supply (issue 13): standard-factory unit register fields (楼栋/楼层/单元 …) ---------------------------
+FIELDS.update(
+    {
+        f.name: f
+        for f in [
+            _F("park", "园区", aliases=("园区", "园区名称", "所属园区", "YQ", "YQMC")),
+            _F("building", "楼栋", aliases=("楼栋", "楼栋号", "栋号", "幢号", "厂房编号", "LD", "DH_LD")),
+            _F("floor", "楼层", kind="float", aliases=("楼层", "所在楼层", "层次", "LC")),
+            _F("unit_no", "单元号", aliases=("单元号", "单元编号", "房号", "DYH")),
+            _F("storey_height_m", "层高(米)", kind="float", unit="m", aliases=("层高", "CG")),
+            _F(
+                "floor_load_kn_m2",
+                "楼面荷载(kN/m²)",
+                kind="float",
+                unit="kN/m2",
+                aliases=("荷载", "楼面荷载", "承重", "HZ"),
+            ),
+            _F(
+                "tenant",
+                "承租企业",
+                aliases=("承租企业", "入驻企业", "承租人", "承租方", "租户", "CZQY", "RZQY"),
+            ),
+            _F(
+                "lease_start",
+                "租期起",
+                kind="date",
+                aliases=("租期起", "租期开始", "租赁开始日期", "起租日期", "ZQQ"),
+            ),
+            _F(
+                "lease_end",
+                "租期止",
+                kind="date",
+                aliases=("租期止", "租期结束", "租赁结束日期", "到期日期", "ZQZ"),
+            ),
+            _F(
+                "rent_yuan_m2_month",
+                "租金(元/m²·月)",
+                kind="float",
+                unit="元/m2/月",
+                aliases=("租金", "月租金单价", "租金单价", "ZJ"),
+            ),
+            _F("move_in_date", "入驻日期", kind="date", aliases=("入驻日期", "入驻时间", "RZRQ")),
+            _F(
+                "vacant_since",
+                "空置起始日期",
+                kind="date",
+                aliases=("空置起始日期", "空置日期", "空置时间", "KZRQ"),
+            ),
+            _F(
+                "arrears_yuan",
+                "欠缴租金(元)",
+                kind="float",
+                unit="元",
+                aliases=("欠缴租金", "欠租", "欠费金额", "QJZJ"),
+            ),
+        ]
+    }
+)
+
 # ---- offer terms (淘宝式选地 offer profile, issue 14): what an investor decides on -------------
 FIELDS.update(
     (f.name, f)
     for f in [
         _F("offer_state", "供应状态", aliases=("供应状态", "挂牌状态", "GYZT")),
         _F("use_class", "用途大类", aliases=("用途大类", "YTDL")),
-        _F("building_density", "建筑密度", kind="float", aliases=("BLDDENS",)),
         _F("green_ratio", "绿地率", kind="float", aliases=("绿地率", "LDL")),
         _F("height_limit_m", "建筑限高(米)", kind="float", unit="m", aliases=("限高", "建筑限高", "XG")),
         _F("lease_years", "出让年限(年)", kind="float", unit="年", aliases=("出让年限", "使用年限", "CRNX")),
@@ -306,7 +364,11 @@ FIELDS.update(
             unit="吨标煤/万元",
             aliases=("能耗", "单位能耗", "DWNH"),
         ),
-        _F("utilities", "基础设施配套", aliases=("基础设施", "五通一平", "七通一平", "JCSS")),
+        _F(
+            "utilities",
+            "基础设施配套",
+            aliases=("基础设施", "配套", "配套设施", "五通一平", "七通一平", "JCSS", "PTSS"),
+        ),
         _F("boundaries", "四至", aliases=("四至", "SZ")),
         _F("notice_no", "出让公告编号", aliases=("公告编号", "公告号", "GGBH")),
         _F("notice_url", "出让公告链接", aliases=("公告链接", "公告网址", "GGLJ")),

@@ -34,6 +34,7 @@ SUBCOMMANDS = (
     "raster",
     "indicators",
     "init",
+    "supply",
 )
 
 
