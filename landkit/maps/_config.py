@@ -16,6 +16,7 @@ _SETTINGS_SCHEMA = {
     "profile": {"public_extra": [str]},
     "colors": {"*": str},
     "zone_colors": {"*": str},
+    "use_colors": {"*": str},
     "strings": {"*": {"*": str}},
     "labels_en": {"*": str},
 }
