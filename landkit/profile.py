@@ -177,7 +177,7 @@ def read_profile(source: str | os.PathLike[str], /) -> Profile:
     Examples
     --------
     >>> read_profile("431281").page_title
-    '洪江市闲置低效用地 淘宝式选地'
+    '洪江市招商用地 淘宝式选地'
     >>> read_profile("999999")
     Traceback (most recent call last):
     ...

@@ -117,7 +117,7 @@ def test_second_county_end_to_end(project):
     out = project / "out"
     page = landkit.write_browse_map(assigned, out / "选地.html", zones=zones, basemap="none")
     html = page.read_text("utf-8")
-    assert f"<title>{NAME}闲置低效用地 淘宝式选地</title>" in html
+    assert f"<title>{NAME}招商用地 淘宝式选地</title>" in html
     assert CONTACT in html  # from the profile: the register has no contact column
     assert re.search(r'"present":\["idle","reserve"\]', html)  # legend: only the categories in the data
 
