@@ -35,6 +35,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from .area import add_area_columns
+from .cases._sample import write_case_sample
 from .schema import CLEARED_STATUSES, CONSTRUCTION_STATUSES, STATUSES, join_categories
 from .units import MU_M2
 
@@ -801,7 +802,7 @@ def build_sample(
     """
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
-    generated = ["hongjiang_base.gpkg", "parcels.gpkg", "delivered", "snapshots", "dem", "photos"]
+    generated = ["hongjiang_base.gpkg", "parcels.gpkg", "delivered", "snapshots", "dem", "photos", "cases"]
     existing = [g for g in generated if (root / g).exists()]
     if existing and not overwrite:
         from .errors import OutputExistsError
@@ -824,6 +825,7 @@ def build_sample(
     public = parcels.drop(columns=["in_park"])
     public.to_file(root / "parcels.gpkg", layer="parcels", driver="GPKG")
     _write_delivered(public, root / "delivered")
+    write_case_sample(public, root, seed=seed + 12)  # issue 12: sample_data/cases/
     (root / "snapshots").mkdir(exist_ok=True)
     for date, snap in snaps.items():
         snap.to_file(root / "snapshots" / f"register_{date}.gpkg", layer="register", driver="GPKG")

@@ -14,8 +14,16 @@
 from .book import CaseBook
 from .encumbrances import ENCUMBRANCE_PROBLEMS, encumbrance_report, match_encumbrances, read_encumbrances
 from .facts import FACT_COLUMNS, encumbrance_facts
+from .history import import_history
 from .options import FACTS, OPTION_COLUMNS, route_options
-from .report import CaseReport, case_report, case_report_html, options_to_chinese, write_case_report
+from .report import (
+    CaseReport,
+    case_report,
+    case_report_html,
+    options_to_chinese,
+    to_chinese_table,
+    write_case_report,
+)
 from .routes import DEFAULT_ROUTES, RouteCatalogue, read_routes
 from .state import CASE_STATE_COLUMNS, CASE_STATES, SPECIAL_EVENTS, case_states
 
@@ -36,10 +44,12 @@ __all__ = [
     "case_states",
     "encumbrance_facts",
     "encumbrance_report",
+    "import_history",
     "match_encumbrances",
     "options_to_chinese",
     "read_encumbrances",
     "read_routes",
     "route_options",
+    "to_chinese_table",
     "write_case_report",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,8 @@ from .routes import Route, RouteCatalogue, read_routes
 from .state import SPECIAL_EVENTS, case_states
 
 __all__ = ["CaseBook"]
+
+log = logging.getLogger(__name__)
 
 _INSERT_EVENT = (
     "INSERT INTO {t}.case_events (case_id, event, date, doc_no, department, note, supersedes, recorded_at)"
@@ -321,6 +324,7 @@ class CaseBook:
                 )
                 for r in rows.itertuples()
             ]
+            log.info("writing %d case event(s) to %s", len(values), self._where)
             tx.insert_many(_INSERT_EVENT, values)
             got = [
                 r[0]

@@ -24,7 +24,14 @@ from .book import CaseBook
 from .options import OPTION_COLUMNS
 from .state import CASE_STATE_COLUMNS, CASE_STATES
 
-__all__ = ["CaseReport", "case_report", "case_report_html", "options_to_chinese", "write_case_report"]
+__all__ = [
+    "CaseReport",
+    "case_report",
+    "case_report_html",
+    "options_to_chinese",
+    "to_chinese_table",
+    "write_case_report",
+]
 
 _GROUP_LABELS = {
     "route_label": "盘活路径",
@@ -142,7 +149,8 @@ _SUMMARY_LABELS = {
 }
 
 
-def _chinese(frame: pd.DataFrame) -> pd.DataFrame:
+def to_chinese_table(frame: pd.DataFrame, /) -> pd.DataFrame:
+    """A case table (states, summary, monthly) with Chinese headers and values, 亩 to 2 decimals."""
     out = frame.copy()
     if "state" in out:
         out["state"] = out["state"].map(lambda v: CASE_STATES.get(v, v))
@@ -179,11 +187,11 @@ def options_to_chinese(options: pd.DataFrame, /) -> pd.DataFrame:
 
 def _sheets(report: CaseReport) -> dict[str, pd.DataFrame]:
     return {
-        "汇总": _chinese(report.summary),
-        "逾期步骤": _chinese(report.overdue.drop(columns=["stuck"])),
-        "卡滞案件": _chinese(report.stuck.drop(columns=["stuck"])),
-        "每月盘活": _chinese(report.cleared_by_month),
-        "全部案件": _chinese(report.cases),
+        "汇总": to_chinese_table(report.summary),
+        "逾期步骤": to_chinese_table(report.overdue.drop(columns=["stuck"])),
+        "卡滞案件": to_chinese_table(report.stuck.drop(columns=["stuck"])),
+        "每月盘活": to_chinese_table(report.cleared_by_month),
+        "全部案件": to_chinese_table(report.cases),
     }
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from ..rules.dates import HolidayCalendar, period_end, to_calendar
 from ..units import MU_M2
 
-__all__ = ["CASE_STATE_COLUMNS", "CASE_STATES", "SPECIAL_EVENTS", "case_states"]
+__all__ = ["CASE_STATES", "CASE_STATE_COLUMNS", "SPECIAL_EVENTS", "case_states"]
 
 #: Events that are not steps: key → Chinese label.
 SPECIAL_EVENTS: dict[str, str] = {"withdrawn": "撤案", "void": "作废（更正）", "note": "备注"}
