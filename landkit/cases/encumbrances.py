@@ -375,7 +375,7 @@ def _check_keys(out: pd.DataFrame, meta: dict[str, Any]) -> pd.Series:
     pid = out["parcel_id"] if "parcel_id" in out else pd.Series(None, index=out.index, dtype=object)
     uid = out["unit_id"] if "unit_id" in out else pd.Series(None, index=out.index, dtype=object)
     for idx in out.index:
-        p, u = pid[idx], uid[idx]
+        p, u = (None if pd.isna(v) else v for v in (pid[idx], uid[idx]))
         if p is None and u is None:
             _problem(
                 meta, idx, "parcel_id", "missing_key", "error", "neither 宗地代码 nor 不动产单元号 given"
