@@ -95,19 +95,16 @@ def _seizure_expiry(
         else np.full(len(enc), np.nan)
     )
     months = np.where(np.isnan(months), 12 * years, months).astype(int)
-    cache: dict[tuple[np.datetime64, int], np.datetime64] = {}
-
-    def end(day: np.datetime64, m: int) -> np.datetime64:
-        key = (day, m)
-        if key not in cache:
-            start = to_date(pd.Timestamp(day))
-            assert start is not None
-            cache[key] = np.datetime64(period_end(start, months=m, holidays=cal), "ns")
-        return cache[key]
-
     out_lo, out_hi = end_lo.copy(), end_hi.copy()
-    for k in np.flatnonzero(np.isnat(end_lo) & ~np.isnat(lo)):
-        out_lo[k], out_hi[k] = end(lo[k], months[k]), end(hi[k], months[k])
+    todo = np.flatnonzero(np.isnat(end_lo) & ~np.isnat(lo))
+    for src, dst in ((lo, out_lo), (hi, out_hi)):
+        days = src[todo].astype("datetime64[D]").astype(np.int64)
+        codes, uniq = pd.factorize(days * 10_000 + months[todo])  # each distinct (day, term) once
+        ends = [
+            np.datetime64(period_end(dt.date(1970, 1, 1) + dt.timedelta(days=int(u // 10_000)), months=int(u % 10_000), holidays=cal), "ns")
+            for u in uniq
+        ]
+        dst[todo] = np.array(ends, dtype=_NS)[codes] if len(ends) else dst[todo]
     return out_lo, out_hi
 
 
@@ -212,11 +209,14 @@ def encumbrance_facts(
     """
     day = np.datetime64(pd.Timestamp(as_of).normalize().to_datetime64(), "ns")
     cal = to_calendar(holidays)
-    ids = pd.Series(parcels["parcel_id"].to_numpy(), index=parcels.index)
-    enc = encumbrances[encumbrances["parcel_id"].isin(set(ids.dropna()))].reset_index(drop=True)
+    # integer keys: hashing object arrays once is far faster than isin/groupby on Arrow strings
+    codes, uniq = pd.factorize(parcels["parcel_id"].to_numpy(dtype=object))
+    where = pd.Index(uniq, dtype=object).get_indexer(encumbrances["parcel_id"].to_numpy(dtype=object))
+    enc = encumbrances[where >= 0].reset_index(drop=True)
     rows = _row_facts(enc, day, years=seizure_years, window=expiring_within_days, cal=cal)
+    rows["parcel_id"] = where[where >= 0]
     per = _aggregate(rows)
-    out = per.reindex(ids.to_numpy())
+    out = per.reindex(codes)
     out.index = parcels.index
     return _fill_unencumbered(out)
 
@@ -270,17 +270,15 @@ def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _blocked_text(out: pd.DataFrame) -> pd.Series:
-    parts = pd.DataFrame(
-        {
-            "s": np.where(out["seizures_active"] > 0, "查封", ""),
-            "q": np.where(out["seizures_queued"] > 0, "轮候查封", ""),
-            "b": np.where(out["transfer_banned"].fillna(False).astype(bool), "抵押合同约定禁止转让", ""),
-        },
-        index=out.index,
-    )
-    return (
-        parts.apply(lambda r: "、".join(v for v in r if v), axis=1) if len(parts) else pd.Series(dtype=object)
-    )
+    parts = [
+        np.where(out["seizures_active"].to_numpy() > 0, "查封", ""),
+        np.where(out["seizures_queued"].to_numpy() > 0, "轮候查封", ""),
+        np.where(out["transfer_banned"].fillna(False).to_numpy(bool), "抵押合同约定禁止转让", ""),
+    ]
+    text = np.full(len(out), "", dtype=object)
+    for part in parts:
+        text = text + np.where((text != "") & (part != ""), "、", "") + part
+    return pd.Series(text, index=out.index, dtype=object)
 
 
 def _needs_text(out: pd.DataFrame) -> pd.Series:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules.dates import HolidayCalendar
-from ..schema import split_categories
+from ..schema import CATEGORIES, split_categories
 from .facts import encumbrance_facts
 from .routes import Route, RouteCatalogue, read_routes
 
@@ -53,17 +53,26 @@ class _Context:
     cache: dict[str, tuple[pd.Series, str]] = field(default_factory=dict)
     _facts: pd.DataFrame | None = None
     _idle: pd.DataFrame | None = None
+    _codes: tuple[np.ndarray, list[frozenset[str]]] = (np.zeros(0, np.int64), [])
 
     def col(self, name: str) -> pd.Series:
         p = self.parcels
         return p[name] if name in p else pd.Series(None, index=p.index, dtype=object)
 
     def tags(self) -> pd.Series:
+        """Tag sets of each parcel (parsed once per distinct ``categories`` text)."""
         if "_tags" not in self.cache:
-            cats = self.col("categories").astype(object)
-            uniq = {v: frozenset(split_categories(v)) for v in pd.unique(cats)}
-            self.cache["_tags"] = (cats.map(uniq), "")
+            codes, uniq = pd.factorize(self.col("categories").to_numpy(dtype=object), use_na_sentinel=False)
+            sets = np.array([frozenset(split_categories(v)) for v in uniq] + [frozenset()], dtype=object)
+            self.cache["_tags"] = (pd.Series(sets[codes], index=self.parcels.index), "")
+            self._codes = (codes, [sets[k] for k in range(len(uniq))])
         return self.cache["_tags"][0]
+
+    def has(self, tag: str) -> np.ndarray:
+        """Does each parcel carry ``tag``? (one test per distinct ``categories`` text)."""
+        self.tags()
+        codes, sets = self._codes
+        return np.array([tag in t for t in sets] + [False], dtype=bool)[codes]
 
     def facts(self) -> pd.DataFrame | None:
         if self.encumbrances is not None and self._facts is None:
@@ -73,10 +82,20 @@ class _Context:
         return self._facts
 
     def idle(self) -> pd.DataFrame:
+        """53号令 assessment of the idle-tagged parcels; others are not idle land (not recoverable under it)."""
         if self._idle is None:
             from ..rules import assess_idle
 
-            self._idle = assess_idle(self.parcels, as_of=self.as_of, holidays=self.holidays)
+            idle = self.has("idle")
+            out = pd.DataFrame(
+                {"recovery_eligible": pd.array([False] * len(idle), dtype="boolean"), "idle_cause": "not_idle"},
+                index=self.parcels.index,
+            )
+            if idle.any():
+                got = assess_idle(self.parcels[idle], as_of=self.as_of, holidays=self.holidays)
+                out.loc[idle, "recovery_eligible"] = got["recovery_eligible"].astype("boolean").to_numpy()
+                out.loc[idle, "idle_cause"] = got["idle_cause"].astype(object).to_numpy()
+            self._idle = out
         return self._idle
 
 
@@ -90,7 +109,7 @@ def _unknown(ctx: _Context) -> pd.Series:
 
 def _has_tag(tag: str) -> Callable[[_Context], pd.Series]:
     def check(ctx: _Context) -> pd.Series:
-        return _nb(ctx.tags().map(lambda t: tag in t).to_numpy(bool), ctx.parcels.index)
+        return _nb(ctx.has(tag), ctx.parcels.index)
 
     return check
 
@@ -109,7 +128,7 @@ def _enc(column: str, *, negate: bool = False) -> Callable[[_Context], pd.Series
 def _mortgaged(ctx: _Context) -> pd.Series:
     facts = ctx.facts()
     if facts is None:  # without the registry export only the 抵押 tag speaks (True, else unknown)
-        tagged = ctx.tags().map(lambda t: "mortgaged" in t).to_numpy(bool)
+        tagged = ctx.has("mortgaged")
         return _nb(np.where(tagged, True, pd.NA), ctx.parcels.index)
     return facts["has_active_mortgage"].astype("boolean")
 
@@ -149,7 +168,7 @@ def _investment(ctx: _Context) -> pd.Series:
 
 def _idle_determined(ctx: _Context) -> pd.Series:
     status = ctx.col("status").astype(object)
-    idle = ctx.tags().map(lambda t: "idle" in t).to_numpy(bool)
+    idle = ctx.has("idle")
     ok = status.isin(["identified", "in_disposal", "已认定", "处置中"]).to_numpy(bool) & idle
     return _nb(np.where(status.isna().to_numpy(), pd.NA, ok), ctx.parcels.index)
 
@@ -182,7 +201,7 @@ def _debt_within(ctx: _Context) -> pd.Series:
 
 def _recovered(ctx: _Context) -> pd.Series:
     status = ctx.col("status").astype(object)
-    reserve = ctx.tags().map(lambda t: "reserve" in t).to_numpy(bool)
+    reserve = ctx.has("reserve")
     ok = status.isin(["recovered", "reserved", "已收回", "已储备"]).to_numpy(bool) | reserve
     return _nb(np.where(status.isna().to_numpy() & ~reserve, pd.NA, ok), ctx.parcels.index)
 
@@ -213,9 +232,9 @@ FACTS: dict[str, tuple[str, Callable[[_Context], pd.Series], str]] = {
     ),
     "mortgagee_consent": ("抵押权人同意转让", _enc("mortgagee_consent"), "抵押权人书面意见"),
     "idle_determined": ("已认定为闲置土地", _idle_determined, "处置状态"),
-    "recovery_eligible": ("使用权人原因闲置满两年", _recovery(negate=False), "约定动工日期、闲置原因"),
+    "recovery_eligible": ("闲置土地，使用权人原因闲置满两年", _recovery(negate=False), "约定动工日期、闲置原因"),
     "not_recovery_eligible": ("尚不满足无偿收回条件", _recovery(negate=True), "约定动工日期、闲置原因"),
-    "government_cause": ("政府原因或不可抗力造成闲置", _government_cause, "闲置原因"),
+    "government_cause": ("闲置土地，政府原因或不可抗力造成", _government_cause, "闲置原因"),
     "debt_within_value": ("担保债权不超过评估价值", _debt_within, "债权数额、评估价值"),
     "recovered": ("已收回或已入库储备", _recovered, "处置状态"),
 }
@@ -227,54 +246,77 @@ def _check(ctx: _Context, fact: str) -> pd.Series:
     return ctx.cache[fact][0]
 
 
-def _join(parts: list[np.ndarray], n: int) -> np.ndarray:
-    out = np.full(n, "", dtype=object)
-    for part in parts:
-        sep = np.where((out != "") & (part != ""), "；", "")
-        out = out + sep + part
-    return out
-
-
-def _route_rows(ctx: _Context, route: Route, rows: np.ndarray) -> pd.DataFrame:
+def _route_codes(ctx: _Context, route: Route, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Per applicable row: open flag, unmet preconditions and unknowns as bit masks (texts built once)."""
     n = int(rows.sum())
     ok = np.ones(n, bool)
-    unknown = np.zeros(n, bool)
-    missing, needs = [], []
-    for pre in route.preconditions:
-        v = _check(ctx, pre.fact)[rows]
-        na = v.isna().to_numpy()
-        false = (~v.fillna(True)).to_numpy(bool)
-        tag = "〔地方做法〕" if pre.local else ""
-        why = f"{pre.label}（{pre.basis}）{tag}" if pre.basis else f"{pre.label}{tag}"
-        missing.append(np.where(false, why, ""))
-        needs.append(np.where(na, f"{pre.label}：需{FACTS[pre.fact][2]}", ""))
+    miss = np.zeros(n, np.int64)
+    need = np.zeros(n, np.int64)
+    for k, pre in enumerate(route.preconditions):
+        v = _check(ctx, pre.fact).array[rows]
+        na = np.asarray(v.isna(), dtype=bool)
+        false = ~np.asarray(v.fillna(True), dtype=bool)
+        miss |= false.astype(np.int64) << k
+        need |= na.astype(np.int64) << k
         ok &= ~false & ~na
-        unknown |= na
-    blocked = np.zeros(n, bool)
-    miss = _join(missing, n)
-    blocked = miss != ""
+    state = np.where(ok, 0, np.where(miss != 0, 1, 2))
+    return {"pos": np.flatnonzero(rows), "ok": ok, "miss": miss, "need": need, "state": state}
+
+
+def _mask_text(route: Route, mask: int, *, missing: bool) -> str:
+    parts = []
+    for k, pre in enumerate(route.preconditions):
+        if not mask >> k & 1:
+            continue
+        if missing:
+            tag = "〔地方做法〕" if pre.local else ""
+            parts.append(f"{pre.label}（{pre.basis}）{tag}" if pre.basis else f"{pre.label}{tag}")
+        else:
+            parts.append(f"{pre.label}：需{FACTS[pre.fact][2]}")
+    return "；".join(parts)
+
+
+def _next_text(route: Route, state: int) -> str:
     first = route.steps[0]
-    state = np.where(ok, "open", np.where(blocked, "blocked", "unknown"))
-    next_step = np.where(
-        ok,
-        f"{first.label}（{first.lead or route.lead}）",
-        np.where(blocked, "补足条件或改选其他路径", "补充资料后重新判断"),
-    )
-    return pd.DataFrame(
+    return (f"{first.label}（{first.lead or route.lead}）", "补足条件或改选其他路径", "补充资料后重新判断")[state]
+
+
+def _categorical(keys: np.ndarray, text: Callable[[int], str]) -> pd.Categorical:
+    """A categorical column from integer keys, each distinct key's text built once."""
+    inverse, uniq = pd.factorize(keys)
+    texts = [text(int(u)) for u in uniq]
+    cats = list(dict.fromkeys(texts))
+    where = {t: i for i, t in enumerate(cats)}
+    codes = np.array([where[t] for t in texts], dtype=np.int64)[inverse] if len(uniq) else inverse
+    return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype=object))
+
+
+def _assemble(ctx: _Context, routes: list[Route], parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    r = np.concatenate([np.full(len(p["pos"]), i) for i, p in enumerate(parts)])
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in ("pos", "ok", "miss", "need", "state")}
+    order = np.lexsort((r, cols["pos"]))
+    r = r[order]
+    c = {k: v[order] for k, v in cols.items()}
+    pcodes, pids = pd.factorize(ctx.parcels["parcel_id"].to_numpy(dtype=object))
+
+    def by_route(attr: str) -> pd.Categorical:
+        return _categorical(r, lambda k: str(getattr(routes[k], attr)))
+
+    out = pd.DataFrame(
         {
-            "parcel_id": ctx.parcels["parcel_id"].to_numpy()[rows],
-            "route": route.key,
-            "route_label": route.label,
-            "open": ok,
-            "state": state,
-            "missing": miss,
-            "unknown": _join(needs, n),
-            "next_step": next_step,
-            "lead": route.lead,
-            "basis": route.basis,
-            "_pos": np.flatnonzero(rows),
+            "parcel_id": pd.Categorical.from_codes(pcodes[c["pos"]], categories=pd.Index(pids, dtype=object)),
+            "route": by_route("key"),
+            "route_label": by_route("label"),
+            "open": c["ok"],
+            "state": pd.Categorical.from_codes(c["state"], categories=pd.Index(["open", "blocked", "unknown"], dtype=object)),
+            "missing": _categorical((r << 32) | c["miss"], lambda k: _mask_text(routes[k >> 32], k & 0xFFFFFFFF, missing=True)),
+            "unknown": _categorical((r << 32) | c["need"], lambda k: _mask_text(routes[k >> 32], k & 0xFFFFFFFF, missing=False)),
+            "next_step": _categorical((r << 2) | c["state"], lambda k: _next_text(routes[k >> 2], k & 3)),
+            "lead": by_route("lead"),
+            "basis": by_route("basis"),
         }
     )
+    return out
 
 
 def route_options(
@@ -285,6 +327,7 @@ def route_options(
     as_of: dt.date | str,
     routes: RouteCatalogue | str | Path | None = None,
     holidays: HolidayCalendar | str | Path | None = None,
+    idle: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """List the revitalisation routes of each stalled or mortgaged parcel and whether each is open.
 
@@ -303,6 +346,11 @@ def route_options(
         A route catalogue (default: the one shipped with landkit).
     holidays : HolidayCalendar or path, optional
         For the period arithmetic of seizure terms and the idle-land assessment.
+    idle : DataFrame, optional
+        :func:`landkit.rules.assess_idle` of ``parcels`` on ``as_of`` when already computed (aligned
+        on ``parcels.index``; ``recovery_eligible`` and ``idle_cause`` are used). Otherwise it is
+        computed for the idle-tagged parcels; untagged parcels are not idle land, so the 53号令
+        recovery checks are false for them.
 
     Returns
     -------
@@ -311,7 +359,8 @@ def route_options(
         counts as 抵押 even untagged), columns :data:`OPTION_COLUMNS`: ``open`` (bool), ``state``
         (``open``/``blocked``/``unknown``), ``missing`` (unmet preconditions with their basis; local
         practice marked 〔地方做法〕), ``unknown`` (checks that need data), ``next_step``, ``lead``,
-        ``basis``. ``attrs["labels"]`` maps columns to Chinese headers.
+        ``basis`` (text columns are categoricals: few distinct values over many rows).
+        ``attrs["labels"]`` maps columns to Chinese headers.
 
     Examples
     --------
@@ -336,26 +385,26 @@ def route_options(
     ctx = _Context(
         parcels=parcels, encumbrances=encumbrances, as_of=day, params=cat.params, holidays=holidays
     )
-    tags = ctx.tags()
+    if idle is not None:
+        if not idle.index.equals(parcels.index):
+            from ..errors import DataFormatError
+
+            raise DataFormatError("idle= must be assess_idle(parcels, ...) aligned on parcels.index")
+        ctx._idle = idle[["recovery_eligible", "idle_cause"]]
     mortgaged = _check(ctx, "mortgaged").fillna(False).to_numpy(bool)
-    frames = []
+    has = {c: ctx.has(c) for c in CATEGORIES}
+    used, parts = [], []
     for route in cat.routes.values():
         rows = np.zeros(len(parcels), bool)
         for c in route.applies_to:
-            rows |= tags.map(lambda t, c=c: c in t).to_numpy(bool)
-            if c == "mortgaged":
-                rows |= mortgaged
+            rows |= has[c] | (mortgaged if c == "mortgaged" else False)
         if rows.any():
-            frames.append(_route_rows(ctx, route, rows))
-    cols = list(OPTION_COLUMNS)
-    if not frames:
-        out = pd.DataFrame(columns=cols)
+            used.append(route)
+            parts.append(_route_codes(ctx, route, rows))
+    if not parts:
+        out = pd.DataFrame(columns=list(OPTION_COLUMNS)).astype({"open": bool})
     else:
-        order = list(cat.routes)
-        out = pd.concat(frames, ignore_index=True)
-        out["_r"] = out["route"].map({k: i for i, k in enumerate(order)})
-        out = out.sort_values(["_pos", "_r"], kind="stable")[cols].reset_index(drop=True)
-    out["open"] = out["open"].astype(bool)
+        out = _assemble(ctx, used, parts)
     out.attrs["labels"] = dict(OPTION_COLUMNS)
     out.attrs["states"] = dict(_STATES)
     return out
