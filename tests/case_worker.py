@@ -35,7 +35,14 @@ def main() -> None:
     kind, arg = mode.split(":", 1)
     try:
         if kind == "events":
-            frame = pd.DataFrame({"case_id": int(arg), "event": "note", "date": "2024-05-01", "note": [f"n{k}" for k in range(n)]})
+            frame = pd.DataFrame(
+                {
+                    "case_id": int(arg),
+                    "event": "note",
+                    "date": "2024-05-01",
+                    "note": [f"n{k}" for k in range(n)],
+                }
+            )
             book.add_events(frame)
         else:
             book.open_case(arg, "judicial", lead="法院", opened="2024-03-01")

@@ -58,13 +58,14 @@ def test_deadline_follows_civil_code_and_holidays(spot: Spot) -> None:
     # free_recovery: hearing_notice has a 30-day window from the opening day. Opened 2024-09-01:
     # day 30 is 2024-10-01 (国庆), a rest day through 10-07, so the deadline moves to 2024-10-08 (art. 203).
     book = spot.open(holidays=read_holidays(HOLIDAYS))
-    cid = book.open_case(P1, "free_recovery", lead="自然资源局", opened="2024-09-01")
+    book.open_case(P1, "free_recovery", lead="自然资源局", opened="2024-09-01")
     c = book.cases("2024-10-08").iloc[0]
     assert c["current_step"] == "hearing_notice"
     assert c["deadline"].date() == dt.date(2024, 10, 8)
     assert not c["overdue"]
     late = book.cases("2024-10-09").iloc[0]
-    assert late["overdue"] and late["days_overdue"] == 1
+    assert late["overdue"]
+    assert late["days_overdue"] == 1
     assert spot.open().cases("2024-10-02").iloc[0]["deadline"].date() == dt.date(2024, 10, 1)  # no calendar
 
     # the next step (3 months) counts from the day the previous one was done. A second case:
@@ -153,7 +154,12 @@ def _raw_update(spot: Spot, statement: str) -> None:
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE case_events SET date = '2020-01-01'", "DELETE FROM case_events", "UPDATE case_cases SET lead = 'x'", "DELETE FROM case_cases"],
+    [
+        "UPDATE case_events SET date = '2020-01-01'",
+        "DELETE FROM case_events",
+        "UPDATE case_cases SET lead = 'x'",
+        "DELETE FROM case_cases",
+    ],
 )
 def test_rows_cannot_be_changed_in_place(spot: Spot, statement: str) -> None:
     book = spot.open()
@@ -161,7 +167,8 @@ def test_rows_cannot_be_changed_in_place(spot: Spot, statement: str) -> None:
     book.add_event(cid, "coordination", "2024-02-01")
     with pytest.raises(Exception, match="append-only"):
         _raw_update(spot, statement)
-    assert len(spot.open().events()) == 1 and len(spot.open().raw_cases()) == 1
+    assert len(spot.open().events()) == 1
+    assert len(spot.open().raw_cases()) == 1
 
 
 def test_case_book_shares_the_ledger_store(tmp_path: Path) -> None:
@@ -170,10 +177,10 @@ def test_case_book_shares_the_ledger_store(tmp_path: Path) -> None:
     path = tmp_path / "ledger.gpkg"
     CaseBook(path).open_case(P1, "judicial", lead="法院", opened="2024-01-10")
     assert Ledger(path).snapshots().empty  # still a valid ledger
+    other = tmp_path / "other.gpkg"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE x (a)")
     with pytest.raises(LandkitError, match="not a landkit ledger"):
-        other = tmp_path / "other.gpkg"
-        with sqlite3.connect(other) as con:
-            con.execute("CREATE TABLE x (a)")
         CaseBook(other)
 
 
@@ -210,7 +217,8 @@ def test_concurrent_writers_lose_nothing(spot: Spot, tmp_path: Path) -> None:
     outs = _race(spot, tmp_path, [f"events:{a}", f"events:{b}", f"events:{a}"], 2000)
     assert outs == ["ok", "ok", "ok"]
     ev = spot.open().events()
-    assert (ev["case_id"] == a).sum() == 4000 and (ev["case_id"] == b).sum() == 2000
+    assert (ev["case_id"] == a).sum() == 4000
+    assert (ev["case_id"] == b).sum() == 2000
     assert ev["event_id"].is_unique
 
 

@@ -36,9 +36,11 @@ def test_sample_export_reads_every_sheet_and_reports_its_faults() -> None:
     assert {"imprecise_date", "unparseable_number", "key_mismatch"} <= codes
     bad_number = rep[rep["problem"] == "unparseable_number"].iloc[0]
     assert np.isnan(enc.loc[bad_number["row"], "mortgage_amount"])  # reported, not guessed
-    assert bad_number["source"] == "抵押登记" and bad_number["source_row"] == 9  # 8th data row, below the header row
+    assert bad_number["source"] == "抵押登记"
+    assert bad_number["source_row"] == 9
     month = enc[enc.get("registered_date_precision") == "month"]
-    assert len(month) == 1 and month["registered_date"].iloc[0] == pd.Timestamp(2021, 5, 1)
+    assert len(month) == 1
+    assert month["registered_date"].iloc[0] == pd.Timestamp(2021, 5, 1)
     # 债权数额 of the clean rows equals the sheet's numbers
     clean = pd.to_numeric(raw["抵押登记"]["债权数额(万元)"], errors="coerce")
     got = enc[enc["source"] == "抵押登记"]["mortgage_amount"].to_numpy()
@@ -48,7 +50,7 @@ def test_sample_export_reads_every_sheet_and_reports_its_faults() -> None:
 def test_pinyin_headers_units_and_gbk(tmp_path: Path) -> None:
     text = (
         "ZDDM,DYQR,ZQSE(元),DYMJ(亩),DJRQ,ZXRQ,QLLX\n"
-        f"{A},沅丰银行洪江支行,\"3,000,000\",15,2021.3.5,,抵押\n"
+        f'{A},沅丰银行洪江支行,"3,000,000",15,2021.3.5,,抵押\n'
         f"{B},,,,,,轮候查封\n"
     )
     enc = read_encumbrances(_csv(tmp_path, text, encoding="gbk"))
@@ -81,7 +83,10 @@ def test_bad_rows_are_reported_and_marked(tmp_path: Path) -> None:
 
 
 def test_precision_companion_column_and_unmatched(tmp_path: Path) -> None:
-    text = f"宗地代码,查封法院,查封日期,查封日期_precision\n{A},洪江市人民法院,2021-06-01,month\n{C},洪江市人民法院,2021-06-30,\n"
+    text = (
+        "宗地代码,查封法院,查封日期,查封日期_precision\n"
+        f"{A},洪江市人民法院,2021-06-01,month\n{C},洪江市人民法院,2021-06-30,\n"
+    )
     enc = read_encumbrances(_csv(tmp_path, text))
     assert enc["seized_date_precision"].tolist()[0] == "month"
     m = match_encumbrances(enc, pd.DataFrame({"parcel_id": [A]}))
@@ -122,9 +127,13 @@ def test_seizure_term_ends_on_the_corresponding_day(as_of: str, active: bool) ->
 def test_seizure_term_moved_past_a_holiday_and_configurable() -> None:
     cal = read_holidays(SAMPLE / "holidays" / "china_2024.toml")
     enc = _seizure("2021-10-01")  # 3 years → 2024-10-01 (国庆) → 2024-10-08 with the calendar
-    assert bool(encumbrance_facts(PARCELS, enc, as_of="2024-10-05", holidays=cal).loc[0, "has_active_seizure"])
+    assert bool(
+        encumbrance_facts(PARCELS, enc, as_of="2024-10-05", holidays=cal).loc[0, "has_active_seizure"]
+    )
     assert not bool(encumbrance_facts(PARCELS, enc, as_of="2024-10-05").loc[0, "has_active_seizure"])
-    assert not bool(encumbrance_facts(PARCELS, enc, as_of="2023-10-05", seizure_years=2).loc[0, "has_active_seizure"])
+    assert not bool(
+        encumbrance_facts(PARCELS, enc, as_of="2023-10-05", seizure_years=2).loc[0, "has_active_seizure"]
+    )
     two = _seizure("2021-10-01", seizure_term_months=24.0)
     assert not bool(encumbrance_facts(PARCELS, two, as_of="2023-10-05").loc[0, "has_active_seizure"])
 
@@ -157,7 +166,9 @@ def test_mortgage_facts_against_plain_computation() -> None:
         soon = active[(active["end_date"] > day) & (active["end_date"] <= day + pd.Timedelta(days=180))]
         assert got.mortgages_expiring == len(soon), pid
         if len(active) and active["appraised_value"].sum() > 0 and active["mortgage_amount"].notna().all():
-            assert got.debt_ratio == pytest.approx(active["mortgage_amount"].sum() / active["appraised_value"].sum())
+            assert got.debt_ratio == pytest.approx(
+                active["mortgage_amount"].sum() / active["appraised_value"].sum()
+            )
 
 
 def test_transfer_blocked_by_queued_seizure_or_ban_not_by_mortgage_alone() -> None:
@@ -172,7 +183,12 @@ def test_transfer_blocked_by_queued_seizure_or_ban_not_by_mortgage_alone() -> No
         }
     )
     f = encumbrance_facts(pd.DataFrame({"parcel_id": [A, B, C]}), enc, as_of=dt.date(2024, 6, 1))
-    assert f["transfer_blocked"].tolist() == [False, True, False]  # 民法典 406: a mortgage alone does not block
-    assert f.loc[1, "seizures_queued"] == 1 and f.loc[1, "blocked_by"] == "轮候查封"
+    assert f["transfer_blocked"].tolist() == [
+        False,
+        True,
+        False,
+    ]  # 民法典 406: a mortgage alone does not block
+    assert f.loc[1, "seizures_queued"] == 1
+    assert f.loc[1, "blocked_by"] == "轮候查封"
     banned = enc.assign(transfer_banned=pd.array([True, False, pd.NA], dtype="boolean"))
     assert bool(encumbrance_facts(PARCELS, banned, as_of="2024-06-01").loc[0, "transfer_blocked"])

@@ -27,7 +27,15 @@ P1, P2, P3 = "431281101001GB00001", "431281101001GB00002", "431281101001GB00003"
 def book(tmp_path: Path) -> CaseBook:
     b = CaseBook(tmp_path / "ledger.gpkg")
     a = b.open_case(P1, "judicial", lead="法院<script>", opened="2024-01-10", area_m2=MU_M2 * 12.3456)
-    b.add_events(pd.DataFrame({"case_id": a, "event": ["coordination", "auction", "registration"], "date": ["2024-02-01", "2024-05-01", "2024-06-20"]}))
+    b.add_events(
+        pd.DataFrame(
+            {
+                "case_id": a,
+                "event": ["coordination", "auction", "registration"],
+                "date": ["2024-02-01", "2024-05-01", "2024-06-20"],
+            }
+        )
+    )
     c = b.open_case(P2, "judicial", lead="法院<script>", opened="2024-01-10", area_m2=MU_M2 * 5)
     b.add_event(c, "coordination", "2024-01-20", note="<b>x</b>")
     b.open_case(P3, "release_resupply", lead="储备中心", opened="2024-03-01", area_m2=MU_M2 * 2)
@@ -40,7 +48,8 @@ def test_report_tables_against_plain_pandas(book: CaseBook) -> None:
     assert cases["state"].tolist() == ["cleared", "in_progress", "in_progress"]
     assert cases.loc[1, "cleared_date"].date() == dt.date(2024, 6, 20)
     # case 2: auction window 6 months from 2024-01-20 → 2024-07-20, overdue on 2024-12-31 by 164 days
-    assert cases.loc[2, "deadline"].date() == dt.date(2024, 7, 20) and cases.loc[2, "days_overdue"] == 164
+    assert cases.loc[2, "deadline"].date() == dt.date(2024, 7, 20)
+    assert cases.loc[2, "days_overdue"] == 164
     # case 3: plan 60 days from 2024-03-01 → 2024-04-30
     assert cases.loc[3, "deadline"].date() == dt.date(2024, 4, 30)
     assert rep.overdue["case_id"].tolist() == [3, 2]  # 245 days, then 164
@@ -57,10 +66,14 @@ def test_written_report_is_chinese_escaped_and_self_contained(book: CaseBook, tm
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["汇总", "逾期步骤", "卡滞案件", "每月盘活", "全部案件"]
     headers = [c.value for c in wb["汇总"][1]]
-    assert headers[:3] == ["盘活路径", "牵头部门", "案件数"] and "已盘活面积(亩)" in headers
+    assert headers[:3] == ["盘活路径", "牵头部门", "案件数"]
+    assert "已盘活面积(亩)" in headers
     html = page.read_text(encoding="utf-8")
-    assert "<script>" not in html and "法院&lt;script&gt;" in html
-    assert "http://" not in html and "https://" not in html and "<svg" in html
+    assert "<script>" not in html
+    assert "法院&lt;script&gt;" in html
+    assert "http://" not in html
+    assert "https://" not in html
+    assert "<svg" in html
     assert "12.35 亩" in html
     with pytest.raises(OutputExistsError):
         write_case_report(rep, tmp_path / "out")
@@ -80,22 +93,31 @@ def test_cli_round_trip_matches_the_library(tmp_path: Path) -> None:
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert {"宗地代码", "盘活路径", "可行", "不满足的条件(依据)"} <= set(table.columns)
     again = _run("case", "options", parcels, "--encumbrances", enc, "--as-of", "2024-06-30", "-o", str(out))
-    assert again.exit_code == 2 and "--overwrite" in again.output
+    assert again.exit_code == 2
+    assert "--overwrite" in again.output
     r = _run("case", "open", P1, "judicial", "--book", bookp, "--lead", "法院", "--opened", "2024-01-10")
-    assert r.exit_code == 0 and r.output.strip() == "1"
+    assert r.exit_code == 0
+    assert r.output.strip() == "1"
     r = _run("case", "event", "1", "coordination", "--book", bookp, "--date", "2024-01-20")
-    assert r.exit_code == 0 and r.output.strip() == "1"
+    assert r.exit_code == 0
+    assert r.output.strip() == "1"
     r = _run("case", "event", "1", "nonsense", "--book", bookp, "--date", "2024-01-20")
-    assert r.exit_code == 2 and "not a step" in r.output and len(r.output.strip().splitlines()) == 1
+    assert r.exit_code == 2
+    assert "not a step" in r.output
+    assert len(r.output.strip().splitlines()) == 1
     r = _run("case", "overdue", "--book", bookp, "--as-of", "2024-03-01", "--fail-if-overdue")
-    assert r.exit_code == 0 and "no overdue" in r.output
+    assert r.exit_code == 0
+    assert "no overdue" in r.output
     r = _run("case", "overdue", "--book", bookp, "--as-of", "2024-12-31", "--fail-if-overdue")
-    assert r.exit_code == 4 and P1 in r.output
+    assert r.exit_code == 4
+    assert P1 in r.output
     assert len(CaseBook(bookp).overdue("2024-12-31")) == 1
     r = _run("case", "report", "--book", bookp, "--as-of", "2024-12-31", "-o", str(tmp_path / "rep"))
-    assert r.exit_code == 0 and (tmp_path / "rep" / "case_report.html").exists()
+    assert r.exit_code == 0
+    assert (tmp_path / "rep" / "case_report.html").exists()
     r = _run("case", "event", "1", "auction", "--book", str(tmp_path / "none.gpkg"), "--date", "2024-01-20")
-    assert r.exit_code == 2 and "does not exist" in r.output
+    assert r.exit_code == 2
+    assert "does not exist" in r.output
 
 
 def test_sample_history_loads_with_preconditions_checked(tmp_path: Path) -> None:
@@ -113,13 +135,22 @@ def test_sample_history_loads_with_preconditions_checked(tmp_path: Path) -> None
     ids = import_history(book, cases, events, parcels=parcels, encumbrances=enc)
     assert len(ids) == len(cases) >= 10
     states = book.cases("2024-12-31")["state"].value_counts()
-    assert states["cleared"] >= 3 and states["in_progress"] >= 3 and states["withdrawn"] == 1
+    assert states["cleared"] >= 3
+    assert states["in_progress"] >= 3
+    assert states["withdrawn"] == 1
     assert book.events()["superseded_by"].notna().sum() == 1
 
 
 def test_sample_generator_is_deterministic(tmp_path: Path) -> None:
     parcels = gpd.read_file(ROOT / "sample_data" / "parcels.gpkg")
-    for c in ("contract_date", "agreed_start_date", "actual_start_date", "stop_date", "mortgage_date", "listed_date"):
+    for c in (
+        "contract_date",
+        "agreed_start_date",
+        "actual_start_date",
+        "stop_date",
+        "mortgage_date",
+        "listed_date",
+    ):
         parcels[c] = pd.to_datetime(parcels[c])
     out = write_case_sample(parcels, tmp_path, seed=431281 + 12)
     for name in ("cases_2024.csv", "events_2024.csv"):
@@ -129,5 +160,7 @@ def test_sample_generator_is_deterministic(tmp_path: Path) -> None:
     for sheet in old:
         pd.testing.assert_frame_equal(new[sheet], old[sheet])
     names = " ".join(old["抵押登记"]["抵押权人"].astype(str))
-    assert "农业银行" not in names and "建设银行" not in names and "工商银行" not in names  # fictional banks only
+    assert "农业银行" not in names
+    assert "建设银行" not in names
+    assert "工商银行" not in names
     shutil.rmtree(out)

@@ -1,4 +1,4 @@
-"""Synthetic case-work sample: the 烂尾/抵押 parcels with title facts, an encumbrance export, a 2024 case history.
+"""Synthetic case-work sample: 烂尾/抵押 parcels with title facts, an encumbrance export, a 2024 history.
 
 Everything is invented (banks, courts' document numbers, lessees, amounts, dates); bank and lessee
 names are fictional. Written into ``sample_data/cases/`` by :func:`write_case_sample`, called from
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import has_category
+from .book import records
 
 __all__ = ["write_case_sample"]
 
@@ -47,12 +48,13 @@ def _parcels(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoData
     keep = has_category(parcels["categories"], "stalled") | has_category(parcels["categories"], "mortgaged")
     out = parcels[keep].copy()
     n = len(out)
-    paid = rng.choice(["是", "否", None], size=n, p=[0.82, 0.12, 0.06])
-    out["land_price_paid"] = np.where(out["supply_method"].fillna("").str.contains("出让"), paid, None)
+    paid = rng.choice(np.array(["是", "否", None], dtype=object), size=n, p=[0.82, 0.12, 0.06])
+    transfer = out["supply_method"].fillna("").str.contains("出让")
+    out["land_price_paid"] = pd.Series(paid, index=out.index).where(transfer, None)
     year = rng.integers(2013, 2023, size=n)
     serial = rng.integers(1, 9999, size=n)
     cert = [f"湘({y})洪江市不动产权第{s:07d}号" for y, s in zip(year, serial, strict=True)]
-    out["certificate_no"] = np.where(rng.random(n) < 0.9, cert, None)
+    out["certificate_no"] = pd.Series(cert, index=out.index, dtype=object).where(rng.random(n) < 0.9, None)
     out["mortgagee"] = None  # the registry export below is the source of mortgage facts
     out["mortgage_amount"] = np.nan
     return out
@@ -61,7 +63,7 @@ def _parcels(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoData
 def _mortgages(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     m = parcels[has_category(parcels["categories"], "mortgaged")]
-    for k, r in enumerate(m.itertuples()):
+    for k, r in enumerate(records(m)):
         for j in range(1 + int(rng.random() < 0.15)):
             reg = _day(rng, "2018-03-01", "2023-06-30")
             years = int(rng.choice([3, 5]))
@@ -72,7 +74,7 @@ def _mortgages(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFr
                     "宗地代码": r.parcel_id,
                     "不动产单元号": f"{r.parcel_id}W00000000",
                     "抵押权人": str(rng.choice(_BANKS)),
-                    "不动产登记证明号": f"湘({reg.year})洪江市不动产证明第{int(rng.integers(1, 99999)):07d}号",
+                    "不动产登记证明号": f"湘({reg.year})洪江市不动产证明第{int(rng.integers(1, 99999)):07d}号",  # noqa: E501
                     "债权数额(万元)": amount,
                     "抵押面积(亩)": round(float(r.area_mu), 2),
                     "评估价值(万元)": round(amount * float(rng.uniform(0.7, 2.2)), 1),
@@ -91,10 +93,11 @@ def _mortgages(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFr
             del j
         del k
     out = pd.DataFrame(rows).astype({"债权数额(万元)": object})
-    # faults a real export has: a month-only date, a number with words, a unit of another parcel, an unknown parcel
+    # faults a real export has: a month-only date, a number with words, a unit of another parcel,
+    # an unknown parcel
     out.loc[3, "登记日期"] = "2021年5月"
     out.loc[7, "债权数额(万元)"] = "约300万"
-    out.loc[11, "不动产单元号"] = f"{out.loc[12, '宗地代码']}W00000000"
+    out.loc[11, "不动产单元号"] = f"{out['宗地代码'].iloc[12]!s}W00000000"
     extra = out.iloc[[0]].copy()
     extra["宗地代码"] = extra["不动产单元号"] = "431281101009GB99999"
     extra["不动产单元号"] = "431281101009GB99999W00000000"
@@ -104,14 +107,14 @@ def _mortgages(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFr
 def _seizures(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
     pick = parcels.sample(n=max(6, len(parcels) // 12), random_state=int(rng.integers(1 << 31)))
     rows = []
-    for k, r in enumerate(pick.itertuples()):
+    for k, r in enumerate(records(pick)):
         seized = _day(rng, "2020-06-01", "2024-10-31")
         lifted = _day(rng, "2023-01-01", "2024-12-15") if rng.random() < 0.2 else None
         rows.append(
             {
                 "宗地代码": r.parcel_id,
                 "查封法院": str(rng.choice(_COURTS)),
-                "查封文书号": f"（{seized.year}）湘12{int(rng.integers(10, 99))}执保{int(rng.integers(1, 999))}号",
+                "查封文书号": f"（{seized.year}）湘12{int(rng.integers(10, 99))}执保{int(rng.integers(1, 999))}号",  # noqa: E501
                 "查封日期": seized.isoformat(),
                 "查封期限": "3年" if rng.random() < 0.8 else "2年",
                 "解封日期": lifted.isoformat() if lifted and lifted > seized else None,
@@ -124,7 +127,7 @@ def _seizures(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFra
 def _leases(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.DataFrame:
     pick = parcels.sample(n=max(4, len(parcels) // 20), random_state=int(rng.integers(1 << 31)))
     rows = []
-    for r in pick.itertuples():
+    for r in records(pick):
         start = _day(rng, "2019-01-01", "2023-12-31")
         rows.append(
             {
@@ -211,12 +214,12 @@ def sample_history(folder: Path, rng: np.random.Generator) -> tuple[pd.DataFrame
     chosen = chosen.drop_duplicates("parcel_id").sort_values(["route", "parcel_id"]).reset_index(drop=True)
     with tempfile.TemporaryDirectory() as tmp:
         book = CaseBook(Path(tmp) / "history.gpkg")
-        for k, r in enumerate(chosen.itertuples()):
+        for k, r in enumerate(records(chosen)):
             day = opened + dt.timedelta(days=int(rng.integers(0, 100)))
             cid = book.open_case(
                 r.parcel_id, r.route, lead=r.lead, opened=day, parcels=parcels, encumbrances=enc
             )
-            plan = json.loads(book.raw_cases().set_index("case_id").loc[cid, "plan"])
+            plan = json.loads(str(book.raw_cases().set_index("case_id").loc[cid, "plan"]))
             stop = len(plan) if k % 3 == 0 else int(rng.integers(0, len(plan)))
             _walk(book, cid, plan, day, rng, stop=stop)
         ev = book.events()

@@ -105,7 +105,8 @@ class CaseTables:
         with self.write() as tx:
             exists = (
                 tx.rows(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'case_events'",
+                    "SELECT count(*) FROM information_schema.tables"
+                    " WHERE table_schema = ? AND table_name = 'case_events'",
                     (store.schema,),
                 )
                 if postgis

@@ -36,6 +36,11 @@ _INSERT_EVENT = (
 )
 
 
+def records(frame: pd.DataFrame, /) -> list[Any]:
+    """Rows as named tuples typed ``Any`` (the stubs' cell unions are too wide for arithmetic)."""
+    return list(frame.itertuples(index=False))
+
+
 def _day(value: Any, *, what: str) -> dt.date:
     try:
         day = to_date(value)
@@ -119,9 +124,7 @@ class CaseBook:
         holidays: HolidayCalendar | str | Path | None = None,
     ) -> None:
         self._tables: CaseTables
-        self._tables, self._where = open_tables(
-            str(location) if isinstance(location, Path) else location, schema=schema
-        )
+        self._tables, self._where = open_tables(str(location), schema=schema)
         self._routes = routes
         self._catalogue: RouteCatalogue | None = routes if isinstance(routes, RouteCatalogue) else None
         self.holidays = holidays
@@ -187,7 +190,8 @@ class CaseBook:
         with self._tables.write() as tx:
             self._refuse_duplicate(tx, parcel_id, route)
             return tx.insert(
-                "INSERT INTO {t}.case_cases (parcel_id, route, route_label, lead, opened, area_m2, plan, catalogue,"
+                "INSERT INTO {t}.case_cases (parcel_id, route, route_label, lead, opened, area_m2, plan,"
+                " catalogue,"
                 " note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING case_id",
                 (
                     parcel_id,
@@ -256,7 +260,8 @@ class CaseBook:
         running = states[states["state"] == "in_progress"]
         if len(running):
             raise CaseError(
-                f"case {int(running['case_id'].iloc[0])} on {parcel_id} / {route} is still open; close or withdraw it first"
+                f"case {int(running['case_id'].iloc[0])} on {parcel_id} / {route} is still open; "
+                "close or withdraw it first"
             )
 
     def add_event(
@@ -322,7 +327,7 @@ class CaseBook:
                     None if pd.isna(r.supersedes) else int(r.supersedes),
                     now,
                 )
-                for r in rows.itertuples()
+                for r in records(rows)
             ]
             log.info("writing %d case event(s) to %s", len(values), self._where)
             tx.insert_many(_INSERT_EVENT, values)
@@ -351,7 +356,7 @@ class CaseBook:
         return ev if case_id is None else ev[ev["case_id"] == case_id].reset_index(drop=True)
 
     def cases(self, as_of: dt.date | str | None = None) -> pd.DataFrame:
-        """Each case as of a day: current step, days in step, next deadline, overdue (see :func:`case_states`)."""
+        """Each case on a day: current step, days in step, next deadline, overdue (:func:`case_states`)."""
         day = dt.date.today() if as_of is None else pd.Timestamp(as_of).date()
         return case_states(self.raw_cases(), self.events(), as_of=day, holidays=self.holidays)
 
@@ -395,23 +400,24 @@ def _fetch(tx: _Tx, ids: Sequence[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _check_events(rows: pd.DataFrame, cases: pd.DataFrame, events: pd.DataFrame) -> None:
     """Refuse the batch on the first bad row (nothing is written then)."""
-    plans = {int(r.case_id): {s["key"] for s in json.loads(r.plan)} for r in cases.itertuples()}
-    opened = {int(r.case_id): to_date(r.opened) for r in cases.itertuples()}
-    owner = {int(r.event_id): int(r.case_id) for r in events.itertuples()}
+    plans = {int(r.case_id): {s["key"] for s in json.loads(r.plan)} for r in records(cases)}
+    opened = {int(r.case_id): to_date(r.opened) for r in records(cases)}
+    owner = {int(r.event_id): int(r.case_id) for r in records(events)}
     replaced = {int(s) for s in events["supersedes"].dropna()}
     live = {
         (int(r.case_id), r.event): int(r.event_id)
-        for r in events.itertuples()
+        for r in records(events)
         if int(r.event_id) not in replaced and r.event in plans.get(int(r.case_id), set())
     }
-    for k, r in enumerate(rows.itertuples()):
+    for k, r in enumerate(records(rows)):
         where = f"event {k + 1} (case {r.case_id}, {r.event})"
         cid = int(r.case_id)
         if cid not in plans:
             raise CaseError(f"{where}: no case {cid} in the book")
         if r.event not in plans[cid] and r.event not in SPECIAL_EVENTS:
             raise CaseError(
-                f"{where}: not a step of this case; steps: {', '.join(sorted(plans[cid]))}; or one of {', '.join(SPECIAL_EVENTS)}"
+                f"{where}: not a step of this case; steps: {', '.join(sorted(plans[cid]))}; "
+                f"or one of {', '.join(SPECIAL_EVENTS)}"
             )
         if r.date < opened[cid]:
             raise CaseError(f"{where}: date {r.date} is before the case was opened ({opened[cid]})")
@@ -428,6 +434,7 @@ def _check_events(rows: pd.DataFrame, cases: pd.DataFrame, events: pd.DataFrame)
         if r.event in plans[cid]:
             if (cid, r.event) in live:
                 raise CaseError(
-                    f"{where}: step already recorded as event {live[(cid, r.event)]}; pass supersedes={live[(cid, r.event)]} to correct it"
+                    f"{where}: step already recorded as event {live[(cid, r.event)]}; "
+                    f"pass supersedes={live[(cid, r.event)]} to correct it"
                 )
             live[(cid, r.event)] = -1 - k

@@ -61,7 +61,12 @@ ENCUMBRANCE_PROBLEMS: dict[str, str] = {
     "unknown_unit": "单位无法识别",
 }
 
-_KIND_WORDS = (("轮候", "seizure"), ("查封", "seizure"), ("冻结", "seizure"), ("抵押", "mortgage"))
+_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("轮候", "seizure"),
+    ("查封", "seizure"),
+    ("冻结", "seizure"),
+    ("抵押", "mortgage"),
+)
 _KIND_WORDS += (("租", "lease"), ("mortgage", "mortgage"), ("seizure", "seizure"), ("lease", "lease"))
 _YES = {"是", "有", "已缴清", "缴清", "已同意", "同意", "y", "yes", "true", "1", "√"}
 _NO = {"否", "无", "未缴清", "未缴", "不同意", "未同意", "n", "no", "false", "0", "×"}
@@ -69,6 +74,11 @@ _MONTH = re.compile(r"^\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 _RANGE = re.compile(r"^\s*(.+?)\s*(?:至|到|—|--|~|～)\s*(.+?)\s*$")
 _TERM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(年|个月|月|日|天)\s*$")
+
+
+def _pairs(values: pd.Series) -> list[tuple[Any, Any]]:
+    """(index label, value) pairs typed for arithmetic and indexing."""
+    return list(zip(values.index.tolist(), values.tolist(), strict=True))
 
 
 def _problem(meta: dict[str, Any], row: Any, field: str, code: str, severity: str, detail: str) -> None:
@@ -228,7 +238,7 @@ def _dates(
     parsed = parse_dates(col)
     prec = pd.Series(None, index=col.index, dtype=object)
     failed = col[col.notna() & parsed.isna() & (col.astype(str).str.strip() != "")]
-    for idx, v in failed.items():
+    for idx, v in _pairs(failed):
         text = str(v)
         m, y = _MONTH.match(text), _YEAR.match(text)
         if m and 1 <= int(m.group(2)) <= 12:
@@ -257,7 +267,7 @@ def _numbers(
     parsed = parse_numbers(col)
     if not pd.api.types.is_numeric_dtype(col.dtype):
         bad = col[col.notna() & parsed.isna() & (col.astype(str).str.strip() != "")]
-        for idx, v in bad.items():
+        for idx, v in _pairs(bad):
             _problem(
                 meta, idx, field, "unparseable_number", "warning", f"{sheet}: {src}={v!r} is not a number"
             )
@@ -317,7 +327,7 @@ def _kinds(frame: pd.DataFrame, *, sheet: str, fixed: str | None) -> pd.Series:
 def _flag(col: pd.Series, *, meta: dict[str, Any], field: str) -> pd.Series:
     """是/否 text → nullable boolean; anything else reported and left missing."""
     out = pd.Series(pd.NA, index=col.index, dtype="boolean")
-    for idx, v in col.items():
+    for idx, v in _pairs(col):
         if v is None or (isinstance(v, float) and np.isnan(v)):
             continue
         text = str(v).strip().lower()
@@ -342,7 +352,7 @@ def _terms(out: pd.DataFrame, meta: dict[str, Any]) -> None:
             if col not in out:
                 out[col] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
         months = pd.Series(np.nan, index=out.index)
-        for idx, v in out[field].dropna().items():
+        for idx, v in _pairs(out[field].dropna()):
             rng, term = _RANGE.match(str(v)), _TERM.match(str(v))
             if rng:
                 a, b = parse_dates([rng.group(1), rng.group(2)])
@@ -374,7 +384,7 @@ def _check_keys(out: pd.DataFrame, meta: dict[str, Any]) -> pd.Series:
     ok = pd.Series(True, index=out.index)
     pid = out["parcel_id"] if "parcel_id" in out else pd.Series(None, index=out.index, dtype=object)
     uid = out["unit_id"] if "unit_id" in out else pd.Series(None, index=out.index, dtype=object)
-    for idx in out.index:
+    for idx in out.index.tolist():
         p, u = (None if pd.isna(v) else v for v in (pid[idx], uid[idx]))
         if p is None and u is None:
             _problem(

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..rules.dates import HolidayCalendar, period_end, to_calendar, to_date
+from ..rules.dates import HolidayCalendar, period_end, to_calendar
 
 __all__ = ["FACT_COLUMNS", "encumbrance_facts"]
 
@@ -101,7 +101,14 @@ def _seizure_expiry(
         days = src[todo].astype("datetime64[D]").astype(np.int64)
         codes, uniq = pd.factorize(days * 10_000 + months[todo])  # each distinct (day, term) once
         ends = [
-            np.datetime64(period_end(dt.date(1970, 1, 1) + dt.timedelta(days=int(u // 10_000)), months=int(u % 10_000), holidays=cal), "ns")
+            np.datetime64(
+                period_end(
+                    dt.date(1970, 1, 1) + dt.timedelta(days=int(u // 10_000)),
+                    months=int(u % 10_000),
+                    holidays=cal,
+                ),
+                "ns",
+            )
             for u in uniq
         ]
         dst[todo] = np.array(ends, dtype=_NS)[codes] if len(ends) else dst[todo]
@@ -143,7 +150,7 @@ def _row_facts(
         }
     )
     for c in ("mortgage", "expiring", "seizure", "queued", "lease"):
-        out[c] = out[c].astype("boolean").where(ok, pd.NA)
+        out[c] = out[c].astype("boolean").mask(~ok)
     for c in ("mortgage_amount", "appraised_value"):
         out[c] = enc[c].to_numpy(float) if c in enc else np.nan
     for c in ("consent", "transfer_banned"):
@@ -207,7 +214,7 @@ def encumbrance_facts(
     >>> f[["mortgages_active", "secured_debt", "seizures_active", "transfer_blocked"]].values.tolist()
     [[1, 800.0, 1, True], [0, 0.0, 0, False], [0, 0.0, 0, False]]
     """
-    day = np.datetime64(pd.Timestamp(as_of).normalize().to_datetime64(), "ns")
+    day = pd.Timestamp(as_of).normalize().to_datetime64().astype(_NS)
     cal = to_calendar(holidays)
     # integer keys: hashing object arrays once is far faster than isin/groupby on Arrow strings
     codes, uniq = pd.factorize(parcels["parcel_id"].to_numpy(dtype=object))
@@ -242,8 +249,8 @@ def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
     banned = (rows["transfer_banned"].fillna(False).astype(bool) & active).groupby(key).any()
     banned_unknown = (rows["transfer_banned"].isna() & active).groupby(key).any()
     blocked = (has_s | has_q).astype("boolean")
-    blocked = blocked | pd.array(banned.to_numpy(), dtype="boolean")
-    blocked[(blocked == False) & has_m.isna()] = pd.NA  # noqa: E712 - nullable
+    blocked = blocked | pd.Series(pd.array(banned.to_numpy(), dtype="boolean"), index=blocked.index)
+    blocked = blocked.mask((blocked == False) & has_m.isna())  # noqa: E712 - nullable
     out = pd.DataFrame(
         {
             "mortgages_active": n_m,
@@ -285,7 +292,9 @@ def _needs_text(out: pd.DataFrame) -> pd.Series:
     text = pd.Series("", index=out.index, dtype=object)
     text = text.where(out["has_active_mortgage"].notna(), "抵押登记/注销日期(精确到日)")
     seize = np.where(out["has_active_seizure"].isna(), "查封日期/解封日期(精确到日)", "")
-    return (text + np.where((text != "") & (seize != ""), "；", "") + seize).astype(object)
+    return pd.Series(
+        text + np.where((text != "") & (seize != ""), "；", "") + seize, index=out.index, dtype=object
+    )
 
 
 def _fill_unencumbered(out: pd.DataFrame) -> pd.DataFrame:

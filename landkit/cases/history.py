@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from ..errors import CaseError
-from .book import CaseBook
+from .book import CaseBook, records
 
 __all__ = ["import_history"]
 
@@ -45,7 +47,7 @@ def import_history(
     True
     """
     ids: dict[int, int] = {}
-    for r in cases.itertuples():
+    for r in records(cases):
         area = getattr(r, "area_m2", None)
         note = getattr(r, "note", None)
         ids[int(r.case_no)] = book.open_case(
@@ -59,7 +61,7 @@ def import_history(
             encumbrances=encumbrances,
         )
     event_ids: dict[int, int] = {}
-    for r in events.sort_values("event_no").itertuples():
+    for r in records(events.sort_values("event_no")):
         if int(r.case_no) not in ids:
             raise CaseError(f"event {r.event_no}: case_no {r.case_no} is not in the cases table")
         old = getattr(r, "supersedes", None)
@@ -67,7 +69,7 @@ def import_history(
             raise CaseError(
                 f"event {r.event_no}: supersedes {int(old)}, which is not an earlier event of the table"
             )
-        extra = {
+        extra: dict[str, Any] = {
             k: (None if pd.isna(v) else str(v))
             for k in ("doc_no", "department", "note")
             if (v := getattr(r, k, None)) is not None
@@ -77,6 +79,6 @@ def import_history(
             str(r.event),
             r.date,
             supersedes=None if old is None or pd.isna(old) else event_ids[int(old)],
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
     return ids

@@ -82,13 +82,16 @@ class _Context:
         return self._facts
 
     def idle(self) -> pd.DataFrame:
-        """53号令 assessment of the idle-tagged parcels; others are not idle land (not recoverable under it)."""
+        """53号令 assessment of the idle-tagged parcels; the others are not idle land under it."""
         if self._idle is None:
             from ..rules import assess_idle
 
             idle = self.has("idle")
             out = pd.DataFrame(
-                {"recovery_eligible": pd.array([False] * len(idle), dtype="boolean"), "idle_cause": "not_idle"},
+                {
+                    "recovery_eligible": pd.array([False] * len(idle), dtype="boolean"),
+                    "idle_cause": "not_idle",
+                },
                 index=self.parcels.index,
             )
             if idle.any():
@@ -101,6 +104,14 @@ class _Context:
 
 def _nb(values: Any, index: pd.Index) -> pd.Series:
     return pd.Series(pd.array(values, dtype="boolean"), index=index)
+
+
+def _tri(value: np.ndarray, known: np.ndarray, index: pd.Index) -> pd.Series:
+    """A nullable boolean Series: ``value`` where ``known``, else unknown (``pd.NA``)."""
+    value = np.asarray(value, dtype=bool)
+    return pd.Series(
+        pd.arrays.BooleanArray(value & np.asarray(known, bool), ~np.asarray(known, bool)), index=index
+    )
 
 
 def _unknown(ctx: _Context) -> pd.Series:
@@ -129,7 +140,7 @@ def _mortgaged(ctx: _Context) -> pd.Series:
     facts = ctx.facts()
     if facts is None:  # without the registry export only the 抵押 tag speaks (True, else unknown)
         tagged = ctx.has("mortgaged")
-        return _nb(np.where(tagged, True, pd.NA), ctx.parcels.index)
+        return _tri(tagged, tagged, ctx.parcels.index)
     return facts["has_active_mortgage"].astype("boolean")
 
 
@@ -154,7 +165,7 @@ def _text_flag(column: str, yes: tuple[str, ...], no: tuple[str, ...]) -> Callab
 def _certificate(ctx: _Context) -> pd.Series:
     text = ctx.col("certificate_no").astype(object)
     held = text.notna() & (text.astype(str).str.strip() != "")
-    return _nb(np.where(held, True, pd.NA), ctx.parcels.index)
+    return _tri(held.to_numpy(bool), held.to_numpy(bool), ctx.parcels.index)
 
 
 def _investment(ctx: _Context) -> pd.Series:
@@ -163,14 +174,14 @@ def _investment(ctx: _Context) -> pd.Series:
     tot = pd.to_numeric(ctx.col("total_investment"), errors="coerce").to_numpy(float)
     known = ~np.isnan(inv) & ~np.isnan(tot) & (tot > 0)
     met = inv * share.denominator >= tot * share.numerator  # exact at the boundary for whole 万元
-    return _nb(np.where(known, met, pd.NA), ctx.parcels.index)
+    return _tri(met, known, ctx.parcels.index)
 
 
 def _idle_determined(ctx: _Context) -> pd.Series:
     status = ctx.col("status").astype(object)
     idle = ctx.has("idle")
     ok = status.isin(["identified", "in_disposal", "已认定", "处置中"]).to_numpy(bool) & idle
-    return _nb(np.where(status.isna().to_numpy(), pd.NA, ok), ctx.parcels.index)
+    return _tri(ok, ~status.isna().to_numpy(bool), ctx.parcels.index)
 
 
 def _recovery(*, negate: bool) -> Callable[[_Context], pd.Series]:
@@ -184,9 +195,7 @@ def _recovery(*, negate: bool) -> Callable[[_Context], pd.Series]:
 def _government_cause(ctx: _Context) -> pd.Series:
     cause = ctx.idle()["idle_cause"].astype(object)
     gov = cause.isin(["government", "force_majeure"]).to_numpy(bool)
-    return _nb(
-        np.where(cause.isin(["holder"]).to_numpy(bool), False, np.where(gov, True, pd.NA)), ctx.parcels.index
-    )
+    return _tri(gov, gov | cause.isin(["holder", "not_idle"]).to_numpy(bool), ctx.parcels.index)
 
 
 def _debt_within(ctx: _Context) -> pd.Series:
@@ -196,14 +205,14 @@ def _debt_within(ctx: _Context) -> pd.Series:
     limit = ctx.params["debt_ratio_max"]
     debt, value = facts["secured_debt"].to_numpy(float), facts["appraised_value"].to_numpy(float)
     known = ~np.isnan(debt) & ~np.isnan(value) & (value > 0)
-    return _nb(np.where(known, debt * limit.denominator <= value * limit.numerator, pd.NA), ctx.parcels.index)
+    return _tri(debt * limit.denominator <= value * limit.numerator, known, ctx.parcels.index)
 
 
 def _recovered(ctx: _Context) -> pd.Series:
     status = ctx.col("status").astype(object)
     reserve = ctx.has("reserve")
     ok = status.isin(["recovered", "reserved", "已收回", "已储备"]).to_numpy(bool) | reserve
-    return _nb(np.where(status.isna().to_numpy() & ~reserve, pd.NA, ok), ctx.parcels.index)
+    return _tri(ok, ~(status.isna().to_numpy(bool) & ~reserve), ctx.parcels.index)
 
 
 #: Facts a precondition may name: key → (Chinese description, check, data that settles an unknown).
@@ -232,7 +241,11 @@ FACTS: dict[str, tuple[str, Callable[[_Context], pd.Series], str]] = {
     ),
     "mortgagee_consent": ("抵押权人同意转让", _enc("mortgagee_consent"), "抵押权人书面意见"),
     "idle_determined": ("已认定为闲置土地", _idle_determined, "处置状态"),
-    "recovery_eligible": ("闲置土地，使用权人原因闲置满两年", _recovery(negate=False), "约定动工日期、闲置原因"),
+    "recovery_eligible": (
+        "闲置土地，使用权人原因闲置满两年",
+        _recovery(negate=False),
+        "约定动工日期、闲置原因",
+    ),
     "not_recovery_eligible": ("尚不满足无偿收回条件", _recovery(negate=True), "约定动工日期、闲置原因"),
     "government_cause": ("闲置土地，政府原因或不可抗力造成", _government_cause, "闲置原因"),
     "debt_within_value": ("担保债权不超过评估价值", _debt_within, "债权数额、评估价值"),
@@ -278,7 +291,9 @@ def _mask_text(route: Route, mask: int, *, missing: bool) -> str:
 
 def _next_text(route: Route, state: int) -> str:
     first = route.steps[0]
-    return (f"{first.label}（{first.lead or route.lead}）", "补足条件或改选其他路径", "补充资料后重新判断")[state]
+    return (f"{first.label}（{first.lead or route.lead}）", "补足条件或改选其他路径", "补充资料后重新判断")[
+        state
+    ]
 
 
 def _categorical(keys: np.ndarray, text: Callable[[int], str]) -> pd.Categorical:
@@ -308,9 +323,15 @@ def _assemble(ctx: _Context, routes: list[Route], parts: list[dict[str, np.ndarr
             "route": by_route("key"),
             "route_label": by_route("label"),
             "open": c["ok"],
-            "state": pd.Categorical.from_codes(c["state"], categories=pd.Index(["open", "blocked", "unknown"], dtype=object)),
-            "missing": _categorical((r << 32) | c["miss"], lambda k: _mask_text(routes[k >> 32], k & 0xFFFFFFFF, missing=True)),
-            "unknown": _categorical((r << 32) | c["need"], lambda k: _mask_text(routes[k >> 32], k & 0xFFFFFFFF, missing=False)),
+            "state": pd.Categorical.from_codes(
+                c["state"], categories=pd.Index(["open", "blocked", "unknown"], dtype=object)
+            ),
+            "missing": _categorical(
+                (r << 32) | c["miss"], lambda k: _mask_text(routes[k >> 32], k & 0xFFFFFFFF, missing=True)
+            ),
+            "unknown": _categorical(
+                (r << 32) | c["need"], lambda k: _mask_text(routes[k >> 32], k & 0xFFFFFFFF, missing=False)
+            ),
             "next_step": _categorical((r << 2) | c["state"], lambda k: _next_text(routes[k >> 2], k & 3)),
             "lead": by_route("lead"),
             "basis": by_route("basis"),
@@ -367,12 +388,13 @@ def route_options(
     >>> import pandas as pd
     >>> parcels = pd.DataFrame({"parcel_id": ["431281101001GB00001"], "categories": ["stalled"],
     ...     "status": ["identified"], "supply_method": ["出让"], "land_price_paid": ["是"],
-    ...     "certificate_no": ["湘(2019)洪江市不动产权第0001号"], "invested": [300.0], "total_investment": [1000.0]})
+    ...     "certificate_no": ["湘(2019)洪江市不动产权第0001号"], "invested": [300.0],
+    ...     "total_investment": [1000.0]})
     >>> enc = pd.DataFrame({"parcel_id": ["431281101001GB00001"], "kind": ["seizure"],
     ...     "seized_date": pd.to_datetime(["2024-01-05"])})
     >>> opts = route_options(parcels, encumbrances=enc, as_of="2024-06-30").set_index("route")
-    >>> bool(opts.loc["transfer", "open"]), opts.loc["transfer", "missing"]
-    (False, '无查封（含轮候查封）（查封的不动产不得转让（《城市房地产管理法》第三十八条第(二)项：司法机关依法裁定查封的；条号待核））')
+    >>> bool(opts.loc["transfer", "open"]), opts.loc["transfer", "missing"][:10]
+    (False, '无查封（含轮候查封）')
     >>> bool(opts.loc["judicial", "open"])
     True
     """

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .._atomic import atomic_path
 from ..errors import OutputExistsError
-from .book import CaseBook
+from .book import CaseBook, records
 from .options import OPTION_COLUMNS
 from .state import CASE_STATE_COLUMNS, CASE_STATES
 
@@ -174,7 +174,8 @@ def options_to_chinese(options: pd.DataFrame, /) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> options_to_chinese(pd.DataFrame({"parcel_id": ["X"], "open": [True], "state": ["open"]})).columns.tolist()
+    >>> frame = pd.DataFrame({"parcel_id": ["X"], "open": [True], "state": ["open"]})
+    >>> options_to_chinese(frame).columns.tolist()
     ['宗地代码', '可行', '判断']
     """
     out = options.copy()
@@ -218,16 +219,19 @@ def _chart(monthly: pd.DataFrame) -> str:
     top = float(monthly["cleared_mu"].max()) or 1.0
     bw = (w - 2 * pad) / len(monthly)
     bars = []
-    for k, r in enumerate(monthly.itertuples()):
+    for k, r in enumerate(records(monthly)):
         bh = (h - 2 * pad) * float(r.cleared_mu) / top
         x, y = pad + k * bw + 4, h - pad - bh
         bars.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bw - 8:.1f}" height="{bh:.1f}" fill="#3a7d44">'
             f"<title>{html.escape(str(r.month))}: {float(r.cleared_mu):.2f} 亩</title></rect>"
-            f'<text x="{x + (bw - 8) / 2:.1f}" y="{h - pad + 14}" text-anchor="middle">{html.escape(str(r.month))}</text>'
-            f'<text x="{x + (bw - 8) / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{float(r.cleared_mu):.2f}</text>'
+            f'<text x="{x + (bw - 8) / 2:.1f}" y="{h - pad + 14}" text-anchor="middle">'
+            f"{html.escape(str(r.month))}</text>"
+            f'<text x="{x + (bw - 8) / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
+            f"{float(r.cleared_mu):.2f}</text>"
         )
-    return f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="每月盘活面积(亩)">{"".join(bars)}</svg>'
+    head = f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="每月盘活面积(亩)">'
+    return head + "".join(bars) + "</svg>"
 
 
 _CSS = Path(__file__).with_name("report.css")
@@ -236,9 +240,10 @@ _CSS = Path(__file__).with_name("report.css")
 def case_report_html(report: CaseReport, /, *, title: str = "烂尾地·抵押地盘活案件报告") -> str:
     """The report as one self-contained HTML page (inline CSS and SVG, every value escaped)."""
     c = report.cases
+    done = c["state"] == "cleared"
     figures = (
         f"案件 {len(c)} 件，办理中 {int((c['state'] == 'in_progress').sum())} 件，"
-        f"已盘活 {int((c['state'] == 'cleared').sum())} 件（{c.loc[c['state'] == 'cleared', 'area_mu'].sum():.2f} 亩），"
+        f"已盘活 {int(done.sum())} 件（{c.loc[done, 'area_mu'].sum():.2f} 亩），"
         f"逾期 {len(report.overdue)} 件，卡滞（本步骤超过 {report.stuck_days} 天） {len(report.stuck)} 件。"
     )
     sheets = _sheets(report)
@@ -252,7 +257,8 @@ def case_report_html(report: CaseReport, /, *, title: str = "烂尾地·抵押�
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS.read_text(encoding='utf-8')}</style></head><body>"
-        f'<h1>{html.escape(title)}</h1><p class="meta">截至 {report.as_of.isoformat()}（内部资料，勿公开）</p>'
+        f"<h1>{html.escape(title)}</h1>"
+        f'<p class="meta">截至 {report.as_of.isoformat()}（内部资料，勿公开）</p>'
         f'<p class="figures">{html.escape(figures)}</p>{body}</body></html>'
     )
 

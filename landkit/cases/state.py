@@ -116,7 +116,7 @@ def case_states(
     Cases opened after ``as_of`` are left out. Returns one row per case with
     :data:`CASE_STATE_COLUMNS` (plus ``area_m2``), ``attrs["labels"]`` holding the Chinese headers.
     """
-    day = np.datetime64(pd.Timestamp(as_of).normalize().to_datetime64(), "ns")
+    day = pd.Timestamp(as_of).normalize().to_datetime64().astype(_NS)
     cal = to_calendar(holidays)
     cases = cases.assign(opened=pd.to_datetime(cases["opened"]).to_numpy(dtype=_NS))
     cases = cases[cases["opened"].to_numpy() <= day].reset_index(drop=True)
@@ -141,9 +141,9 @@ def case_states(
     out["state"] = np.where(cid.isin(withdrawn), "withdrawn", np.where(cleared, "cleared", "in_progress"))
     cur = current.reindex(cid.to_numpy())
     running = (out["state"] == "in_progress").to_numpy()
-    out["current_step"] = np.where(running, cur["key"].to_numpy(dtype=object), None)
-    out["current_label"] = np.where(running, cur["label"].to_numpy(dtype=object), None)
-    out["step_lead"] = np.where(running, cur["lead"].to_numpy(dtype=object), None)
+    out["current_step"] = pd.Series(cur["key"].to_numpy(dtype=object), index=out.index).where(running)
+    out["current_label"] = pd.Series(cur["label"].to_numpy(dtype=object), index=out.index).where(running)
+    out["step_lead"] = pd.Series(cur["lead"].to_numpy(dtype=object), index=out.index).where(running)
     start = np.where(running, cur["prev"].to_numpy(dtype=_NS), np.datetime64("NaT"))
     out["step_start"] = start
     out["days_in_step"] = pd.array(

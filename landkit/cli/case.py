@@ -9,7 +9,8 @@ Examples
     landkit case open 431281101002GB00001 transfer_with_mortgage --book out/ledger.gpkg \\
         --lead 不动产登记中心 --opened 2024-02-04 --parcels sample_data/cases/parcels_cases.gpkg \\
         --encumbrances sample_data/cases/encumbrances.xlsx
-    landkit case event 1 notify_mortgagee --date 2024-02-12 --book out/ledger.gpkg --doc-no 洪自然资〔2024〕185号
+    landkit case event 1 notify_mortgagee --date 2024-02-12 --book out/ledger.gpkg \\
+        --doc-no 洪自然资〔2024〕185号
     landkit case report --book out/ledger.gpkg --as-of 2024-12-31 -o out/cases
     landkit case overdue --book out/ledger.gpkg --as-of 2024-12-31 --fail-if-overdue
 
