@@ -105,6 +105,11 @@ __all__ = [
     "zones_from_frame",
 ]
 
+# case work (issue 12): 烂尾/抵押 parcels to revitalisation — see landkit.cases for the rest
+from .cases import CaseBook, read_encumbrances, route_options
+
+__all__ += ["CaseBook", "read_encumbrances", "route_options"]
+
 # rasterio takes a while to import: the raster functions load on first use (PEP 562).
 _LAZY = dict.fromkeys(("TERRAIN_COLUMNS", "slope", "terrain_stats", "zonal_stats"), "landkit.raster")
 
