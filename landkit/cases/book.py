@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import CaseError
@@ -374,7 +375,15 @@ def _normalise_events(events: pd.DataFrame) -> pd.DataFrame:
     for c in ("doc_no", "department", "note", "supersedes"):
         if c not in rows:
             rows[c] = None
-    rows["date"] = [_day(v, what=f"event date (row {k + 1})") for k, v in enumerate(rows["date"])]
+    codes, uniq = pd.factorize(rows["date"].astype(object), use_na_sentinel=False)
+    days = []
+    for k, v in enumerate(uniq):  # each distinct date once; a refusal names the first row holding it
+        try:
+            days.append(_day(v, what="event date"))
+        except CaseError as exc:
+            first = int(np.flatnonzero(codes == k)[0]) + 1
+            raise CaseError(f"row {first}: {exc}") from None
+    rows["date"] = [days[c] for c in codes]
     for c in ("doc_no", "department", "note"):
         rows[c] = rows[c].map(
             lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
