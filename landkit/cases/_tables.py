@@ -135,12 +135,17 @@ class CaseTables:
         with self._store._read() as con:
             return list(con.execute(self._text(query), tuple(params)).fetchall())
 
-    def frame(self, table: str, columns: Sequence[str], /) -> pd.DataFrame:
-        """A whole table as a DataFrame (``table`` is one of the two case tables)."""
-        if table not in ("case_cases", "case_events"):
-            raise ValueError(table)
+    def frame(self, table: str, columns: Sequence[str], /, *, steps_only: bool = False) -> pd.DataFrame:
+        """A whole table as a DataFrame (``table`` is one of the two case tables).
+
+        ``steps_only`` leaves out the ``note`` events that supersede nothing (they never change a
+        case's state), which is most of a busy book.
+        """
+        if table not in ("case_cases", "case_events") or not set(columns) <= {*CASE_COLUMNS, *EVENT_COLUMNS}:
+            raise ValueError(f"{table}: {columns}")
         key = "case_id" if table == "case_cases" else "event_id"
-        rows = self.read(f"SELECT {', '.join(columns)} FROM {{t}}.{table} ORDER BY {key}")
+        where = " WHERE event <> 'note' OR supersedes IS NOT NULL" if steps_only else ""
+        rows = self.read(f"SELECT {', '.join(columns)} FROM {{t}}.{table}{where} ORDER BY {key}")
         return pd.DataFrame(rows, columns=list(columns))
 
 

@@ -359,7 +359,9 @@ class CaseBook:
     def cases(self, as_of: dt.date | str | None = None) -> pd.DataFrame:
         """Each case on a day: current step, days in step, next deadline, overdue (:func:`case_states`)."""
         day = dt.date.today() if as_of is None else pd.Timestamp(as_of).date()
-        return case_states(self.raw_cases(), self.events(), as_of=day, holidays=self.holidays)
+        cols = ("event_id", "case_id", "event", "date", "supersedes")
+        events = self._tables.frame("case_events", cols, steps_only=True)
+        return case_states(self.raw_cases(), events, as_of=day, holidays=self.holidays)
 
     def overdue(self, as_of: dt.date | str) -> pd.DataFrame:
         """The cases whose current step is past its deadline on ``as_of``, most overdue first."""
