@@ -77,6 +77,9 @@ demo: $(VENV)/.installed
 	$(BIN)/landkit case report --book $(OUT)/ledger.gpkg --as-of 2024-12-31 --holidays sample_data/holidays/china_2024.toml \
 		-o $(OUT)/cases --overwrite
 	$(BIN)/landkit case overdue --book $(OUT)/ledger.gpkg --as-of 2024-12-31
+	$(BIN)/landkit indicators report sample_data/indicators/batches.gpkg sample_data/indicators/supplies.xlsx \
+		--parcels sample_data/parcels.gpkg --as-of 2024-12-31 --holidays sample_data/holidays/china_2024.toml \
+		--ledger $(OUT)/ledger.gpkg -o $(OUT)/indicators --overwrite
 	@echo "demo outputs in $(OUT)/"
 
 test: $(VENV)/.installed-test lint

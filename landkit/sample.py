@@ -802,7 +802,16 @@ def build_sample(
     """
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
-    generated = ["hongjiang_base.gpkg", "parcels.gpkg", "delivered", "snapshots", "dem", "photos", "cases"]
+    generated = [
+        "hongjiang_base.gpkg",
+        "parcels.gpkg",
+        "delivered",
+        "snapshots",
+        "dem",
+        "photos",
+        "indicators",
+        "cases",
+    ]
     existing = [g for g in generated if (root / g).exists()]
     if existing and not overwrite:
         from .errors import OutputExistsError
@@ -830,5 +839,8 @@ def build_sample(
     for date, snap in snaps.items():
         snap.to_file(root / "snapshots" / f"register_{date}.gpkg", layer="register", driver="GPKG")
     _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
+    from .indicators._sample import write_indicator_sample
+
+    write_indicator_sample(root, parcels=gpd.read_file(root / "parcels.gpkg"), seed=seed)
     log.info("sample written to %s", root)
     return root

@@ -22,7 +22,18 @@ from ..errors import LandkitError
 __all__ = ["SUBCOMMANDS", "cli"]
 
 #: Subcommand modules (``landkit.cli.<name>``), each exposing ``command``.
-SUBCOMMANDS = ("validate", "sample", "zones", "map", "track", "rules", "recommend", "raster", "case")
+SUBCOMMANDS = (
+    "validate",
+    "sample",
+    "zones",
+    "map",
+    "track",
+    "rules",
+    "recommend",
+    "raster",
+    "indicators",
+    "case",
+)
 
 
 class _Group(click.Group):
