@@ -159,13 +159,16 @@ def _row_facts(
     return out
 
 
-def _any(col: pd.Series, key: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Per parcel: count of True and the Kleene OR (True if any True, NA if any NA, else False)."""
-    t = col.fillna(False).astype(int).groupby(key).sum()
-    na = col.isna().astype(int).groupby(key).sum()
-    res = pd.Series(pd.array(np.where(t > 0, True, False), dtype="boolean"), index=t.index)
-    res[(t == 0) & (na > 0)] = pd.NA
-    return t, res
+def _count(values: np.ndarray, key: np.ndarray, n: int) -> np.ndarray:
+    """Per key 0..n-1: how many rows have ``values`` true."""
+    return np.bincount(key, weights=np.asarray(values, dtype=float), minlength=n)
+
+
+def _any(col: pd.Series, key: np.ndarray, n: int) -> tuple[np.ndarray, pd.arrays.BooleanArray]:
+    """Per key: count of True and the Kleene OR (True if any True, NA if any NA, else False)."""
+    t = _count(col.fillna(False).to_numpy(bool), key, n)
+    na = _count(col.isna().to_numpy(bool), key, n)
+    return t.astype(int), pd.arrays.BooleanArray(t > 0, (t == 0) & (na > 0))
 
 
 def encumbrance_facts(
@@ -222,35 +225,39 @@ def encumbrance_facts(
     enc = encumbrances[where >= 0].reset_index(drop=True)
     rows = _row_facts(enc, day, years=seizure_years, window=expiring_within_days, cal=cal)
     rows["parcel_id"] = where[where >= 0]
-    per = _aggregate(rows)
+    per = _aggregate(rows, len(uniq))
     out = per.reindex(codes)
     out.index = parcels.index
     return _fill_unencumbered(out)
 
 
-def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
-    key = rows["parcel_id"]
-    n_m, has_m = _any(rows["mortgage"], key)
-    n_x, _ = _any(rows["expiring"], key)
-    n_s, has_s = _any(rows["seizure"], key)
-    n_q, has_q = _any(rows["queued"], key)
-    n_l, _ = _any(rows["lease"], key)
-    active = rows["mortgage"].fillna(False).astype(bool)
-    unsure = rows["mortgage"].isna()
-    money = rows[["mortgage_amount", "appraised_value"]].where(active, 0.0).where(~unsure, np.nan)
-    sums = money.groupby(key).sum(min_count=1).reindex(n_m.index)
-    sums = sums.where(money.isna().groupby(key).sum().reindex(n_m.index) == 0, np.nan)
-    consent = rows["consent"].where(active)
-    all_consent = pd.Series(pd.array([pd.NA] * len(n_m), dtype="boolean"), index=n_m.index)
-    c_yes = consent.fillna(False).astype(int).groupby(key).sum()
-    c_no = (consent == False).fillna(False).astype(int).groupby(key).sum()  # noqa: E712 - nullable
-    all_consent[(c_yes == n_m) & (n_m > 0)] = True
-    all_consent[c_no > 0] = False
-    banned = (rows["transfer_banned"].fillna(False).astype(bool) & active).groupby(key).any()
-    banned_unknown = (rows["transfer_banned"].isna() & active).groupby(key).any()
-    blocked = (has_s | has_q).astype("boolean")
-    blocked = blocked | pd.Series(pd.array(banned.to_numpy(), dtype="boolean"), index=blocked.index)
-    blocked = blocked.mask((blocked == False) & has_m.isna())  # noqa: E712 - nullable
+def _aggregate(rows: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Per parcel key 0..n-1 (only keys with rows are returned); numpy bincounts, no groupby."""
+    key = rows["parcel_id"].to_numpy(np.int64)
+    n_m, has_m = _any(rows["mortgage"], key, n)
+    n_x, _ = _any(rows["expiring"], key, n)
+    n_s, has_s = _any(rows["seizure"], key, n)
+    n_q, has_q = _any(rows["queued"], key, n)
+    n_l, _ = _any(rows["lease"], key, n)
+    active = rows["mortgage"].fillna(False).to_numpy(bool)
+    unsure = rows["mortgage"].isna().to_numpy(bool)
+    sums = {}
+    for c in ("mortgage_amount", "appraised_value"):
+        v = np.where(active, rows[c].to_numpy(float), 0.0)
+        bad = _count(unsure | np.isnan(v), key, n) > 0  # an unsure row or a missing amount: unknown
+        sums[c] = np.where(bad, np.nan, np.bincount(key, weights=np.nan_to_num(v), minlength=n))
+    consent = rows["consent"].astype("boolean")
+    c_yes = _count(consent.fillna(False).to_numpy(bool) & active, key, n)
+    c_no = _count((~consent.fillna(True)).to_numpy(bool) & active, key, n)
+    all_consent = pd.arrays.BooleanArray(
+        (c_yes == n_m) & (n_m > 0), ~(((c_yes == n_m) & (n_m > 0)) | (c_no > 0))
+    )
+    ban = rows["transfer_banned"].astype("boolean")
+    banned = _count(ban.fillna(False).to_numpy(bool) & active, key, n) > 0
+    banned_na = (_count(ban.isna().to_numpy(bool) & active, key, n) > 0) & ~banned
+    seized = pd.Series(has_s) | pd.Series(has_q)
+    blocked = seized | pd.Series(pd.arrays.BooleanArray(banned, banned_na))
+    blocked = blocked.mask((blocked == False) & pd.Series(has_m).isna())  # noqa: E712 - nullable
     out = pd.DataFrame(
         {
             "mortgages_active": n_m,
@@ -259,17 +266,15 @@ def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
             "appraised_value": sums["appraised_value"],
             "mortgages_expiring": n_x,
             "mortgagee_consent": all_consent,
-            "transfer_banned": pd.array(np.where(banned, True, False), dtype="boolean"),
+            "transfer_banned": pd.arrays.BooleanArray(banned, banned_na),
             "seizures_active": n_s,
             "seizures_queued": n_q,
-            "has_active_seizure": (has_s | has_q).astype("boolean"),
+            "has_active_seizure": seized.array,
             "leases_active": n_l,
-            "transfer_blocked": blocked,
+            "transfer_blocked": blocked.array,
         }
     )
-    out.loc[
-        banned_unknown.reindex(out.index).fillna(False).to_numpy() & ~banned.to_numpy(), "transfer_banned"
-    ] = pd.NA
+    out = out[np.bincount(key, minlength=n) > 0]
     out["debt_ratio"] = out["secured_debt"] / out["appraised_value"].where(out["appraised_value"] > 0)
     out["blocked_by"] = _blocked_text(out)
     out["needs"] = _needs_text(out)

@@ -163,8 +163,8 @@ def _text_flag(column: str, yes: tuple[str, ...], no: tuple[str, ...]) -> Callab
 
 
 def _certificate(ctx: _Context) -> pd.Series:
-    text = ctx.col("certificate_no").astype(object)
-    held = text.notna() & (text.astype(str).str.strip() != "")
+    text = ctx.col("certificate_no")
+    held = text.notna() & (text.astype("str").str.strip() != "").fillna(False)
     return _tri(held.to_numpy(bool), held.to_numpy(bool), ctx.parcels.index)
 
 
