@@ -94,6 +94,28 @@ def test_precision_companion_column_and_unmatched(tmp_path: Path) -> None:
     assert encumbrance_report(m)["problem"].tolist().count("unmatched_parcel") == 1
 
 
+def test_title_rows_above_the_headers_and_truncated_files(tmp_path: Path) -> None:
+    sheet = pd.DataFrame(
+        [
+            ["洪江市不动产抵押登记台账", None, None],
+            [None, None, None],
+            ["宗地代码", "抵押权人", "登记日期"],
+            [A, "沅丰银行", "2021-03-05"],
+        ]
+    )
+    path = tmp_path / "titled.xlsx"
+    sheet.to_excel(path, index=False, header=False, sheet_name="抵押")
+    enc = read_encumbrances(path)
+    assert enc["parcel_id"].tolist() == [A]
+    assert enc["kind"].tolist() == ["mortgage"]
+    assert enc["source_row"].tolist() == [4]
+    assert "title_rows" in set(encumbrance_report(enc)["problem"])
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(DataFormatError, match="complete"):
+        read_encumbrances(cut)
+
+
 def test_refuses_files_it_cannot_use(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="no such file"):
         read_encumbrances(tmp_path / "none.xlsx")

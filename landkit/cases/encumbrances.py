@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ ENCUMBRANCE_PROBLEMS: dict[str, str] = {
     "missing_seized_date": "查封缺少查封日期",
     "unmatched_parcel": "未匹配到宗地",
     "duplicate_header": "表头重复匹配",
+    "title_rows": "表头上方有标题行",
     "unknown_unit": "单位无法识别",
 }
 
@@ -97,8 +99,11 @@ def _read_raw(p: Path, *, layer: str | int | None, encoding: str | None) -> list
     if suffix in (".xlsx", ".xlsm", ".xls"):
         if layer is not None:
             return [(str(layer), _read_sheets(p, layer=layer, encoding=None)[0])]
-        with pd.ExcelFile(p) as book:
-            return [(str(s), pd.read_excel(book, sheet_name=s, dtype=object)) for s in book.sheet_names]
+        try:
+            with pd.ExcelFile(p) as book:
+                return [(str(s), pd.read_excel(book, sheet_name=s, dtype=object)) for s in book.sheet_names]
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise DataFormatError(f"{p.name}: cannot open as Excel ({exc}); is the file complete?") from None
     if suffix == ".gpkg":
         import pyogrio
 
@@ -163,6 +168,7 @@ def read_encumbrances(
         raw = raw.dropna(how="all")
         rows = rows[raw.index]
         raw.index = rows.index = pd.RangeIndex(offset, offset + len(raw))
+        raw, rows = _title_rows(raw, rows, meta=meta, sheet=name, field_map=field_map)
         frame = _canonical(raw, meta=meta, field_map=field_map, sheet=name) if len(raw) else None
         if frame is None:
             continue
@@ -176,6 +182,38 @@ def read_encumbrances(
     out = _check_rows(out, meta)
     out.attrs["landkit"] = meta
     return out
+
+
+def _title_rows(
+    raw: pd.DataFrame,
+    rows: pd.Series,
+    *,
+    meta: dict[str, Any],
+    sheet: str,
+    field_map: Mapping[str, str] | None,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """A sheet that opens with a title (洪江市不动产抵押登记台账 …): use the row holding the headers."""
+
+    def keyed(headers: list[str]) -> bool:
+        found = map_headers(headers, field_map=field_map, fields=ENCUMBRANCE_FIELDS).mapping.values()
+        return "parcel_id" in found or "unit_id" in found
+
+    if keyed([str(c) for c in raw.columns]):
+        return raw, rows
+    for k in range(min(5, len(raw))):
+        cells = ["" if pd.isna(v) else str(v) for v in raw.iloc[k].tolist()]
+        if keyed(cells):
+            _problem(
+                meta,
+                None,
+                "",
+                "title_rows",
+                "info",
+                f"{sheet}: headers found on row {int(rows.iloc[k])}; the rows above are a title",
+            )
+            body = raw.iloc[k + 1 :].set_axis(cells, axis=1)
+            return body, rows.iloc[k + 1 :]
+    return raw, rows
 
 
 def _canonical(
