@@ -798,7 +798,7 @@ def build_sample(
     >>> import tempfile
     >>> out = build_sample(tempfile.mkdtemp(), n_parcels=60)
     >>> sorted(p.name for p in out.iterdir())[:3]
-    ['delivered', 'dem', 'hongjiang_base.gpkg']
+    ['cases', 'delivered', 'dem']
     """
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
