@@ -42,7 +42,7 @@ demo: $(VENV)/.installed
 	$(BIN)/landkit rules deadlines sample_data/procedure/events_2024.csv \
 		--holidays sample_data/holidays/china_2024.toml -o $(OUT)/deadlines.csv --overwrite
 	$(BIN)/landkit rules efficiency sample_data/parcels.gpkg \
-		--criteria sample_data/criteria/hongjiang_2024_example.toml -o $(OUT)/low_efficiency.xlsx --overwrite
+		--criteria sample_data/criteria/hongjiang_2024_example.toml --as-of 2024-12-31 -o $(OUT)/low_efficiency.xlsx --overwrite
 	$(BIN)/landkit rules grade sample_data/firms/per_mu_2024.csv \
 		--scheme sample_data/criteria/per_mu_2024_example.toml -o $(OUT)/per_mu_grades.xlsx --overwrite
 	$(BIN)/landkit recommend sample_data/parcels.gpkg --demand sample_data/demand/new_materials_30_60mu.toml \
@@ -80,9 +80,21 @@ demo: $(VENV)/.installed
 	$(BIN)/landkit indicators report sample_data/indicators/batches.gpkg sample_data/indicators/supplies.xlsx \
 		--parcels sample_data/parcels.gpkg --as-of 2024-12-31 --holidays sample_data/holidays/china_2024.toml \
 		--ledger $(OUT)/ledger.gpkg -o $(OUT)/indicators --overwrite
+	$(BIN)/landkit supply vacancy sample_data/supply/units.xlsx --as-of 2024-12-31 --record $(OUT)/ledger.gpkg \
+		-o $(OUT)/supply_vacancy.xlsx --overwrite
+	$(BIN)/landkit supply match sample_data/supply/demands --parcels sample_data/parcels.gpkg \
+		--units sample_data/supply/units.xlsx --zones sample_data/zones/hongjiang.toml --as-of 2024-12-31 \
+		-o $(OUT)/supply_push_lists.xlsx --overwrite
+	$(BIN)/landkit supply pipeline $(OUT)/ledger.gpkg --load sample_data/supply/events.csv --as-of 2024-12-31 \
+		-o $(OUT)/supply_pipeline --overwrite
 	@echo "demo outputs in $(OUT)/"
 
-test: $(VENV)/.installed-test lint
+# The browse page's JavaScript dev tools (ESLint) from the npm registry, pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-test node_modules/.installed lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules landkit tests
 
 lint: $(VENV)/.installed-test
@@ -97,6 +109,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_raster.py
 	$(BIN)/python benchmarks/bench_ledger.py
 	$(BIN)/python benchmarks/bench_cases.py
+	$(BIN)/python benchmarks/bench_supply.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

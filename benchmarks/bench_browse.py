@@ -10,22 +10,38 @@ listed date, contact, area):
   ``folium.Map(tiles=None)`` saved with ``Map.save`` (the plain way). For the browser run its CDN
   links are replaced by the same inlined Leaflet so the page can load offline at all.
 
+* ``before``  — the browse page as it was before the offer-page work (issue 14): the same call on
+  the landkit source at ``--before-rev`` (default: the merge base with ``main``), exported with
+  ``git archive`` and run in a subprocess.
+
+The landkit page is the public offer page: the synthetic parcels also carry the offer terms
+(规划用途, 容积率, 绿地率, 出让年限, 交易方式, 保证金, 投资强度, 基础设施, 四至) and zones.
+
 Figures: bytes per parcel (whole file / n, and marginal = (file − empty page) / n), write time
-for ``--write-n`` parcels, and for ``--browser-n`` parcels time to interactive in headless Debian
-chromium (navigation start → page script done + two animation frames, all requests blocked) and,
-for landkit, the time for a filter change to redraw (click → two frames later).
+for ``--write-n`` parcels, and for ``--browser-n`` and ``--big-n`` parcels time to interactive in
+headless Debian chromium (navigation start → page script done + two animation frames, all
+requests blocked and counted) and the time for a filter change to redraw (click → two frames
+later); console errors at a desktop (1440×900) and a phone (390×844, DPR 2) viewport.
+The peers must agree: the page's count after a filter equals the pandas count, and folium's file
+holds one feature per parcel; the script exits non-zero otherwise. JSON goes to
+``benchmarks/results/browse.json``.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_browse.py                       # 10k write, 50k browser
-    .venv/bin/python benchmarks/bench_browse.py --browser-n 20000 --no-folium-browser
+    .venv/bin/python benchmarks/bench_browse.py            # 10k write, 50k and 300k browser
+    .venv/bin/python benchmarks/bench_browse.py --browser-n 20000 --big-n 0 --no-folium-browser
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import logging
+import os
+import platform
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +53,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry import box
 
 from landkit.area import geodesic_area
 from landkit.maps import write_browse_map
@@ -82,6 +99,7 @@ def parcels(n: int, seed: int = 0, vertices: int = 19) -> gpd.GeoDataFrame:
     ys = lat[:, None] + r[:, None] * jit * np.sin(ang)
     rings = np.stack([xs, ys], axis=-1)
     geoms = shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
+    listed = pd.to_datetime("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
     gdf = gpd.GeoDataFrame(
         {
             "parcel_id": [
@@ -94,10 +112,17 @@ def parcels(n: int, seed: int = 0, vertices: int = 19) -> gpd.GeoDataFrame:
             "location": [f"{TOWNS[i % 6]}工业大道{i % 97}号" for i in range(n)],
             "landuse_name": [USES[j] for j in rng.integers(0, len(USES), n)],
             "asking_price": np.round(rng.random(n) * 3000 + 50, 1),
-            "listed_date": (
-                pd.to_datetime("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
-            ),
+            "listed_date": listed.where(rng.random(n) < 0.7),
             "contact": ["洪江市投资促进事务中心 0745-7622000"] * n,
+            # the offer terms an investor decides on (issue 14)
+            "far": np.round(rng.uniform(0.8, 2.5, n), 1),
+            "green_ratio": np.round(rng.uniform(0.1, 0.2, n), 2),
+            "lease_years": np.where(rng.random(n) < 0.8, 50, 40),
+            "transaction_method": np.where(rng.random(n) < 0.8, "挂牌", "拍卖"),
+            "deposit": np.round(rng.random(n) * 500, 0),
+            "investment_intensity": np.round(rng.uniform(200, 400, n), 0),
+            "utilities": np.where(rng.random(n) < 0.5, "五通一平", "七通一平"),
+            "boundaries": ["东至园区路，南至规划支路，西至沅水，北至工业大道"] * n,
         },
         geometry=geoms,
         crs=4490,
@@ -106,15 +131,60 @@ def parcels(n: int, seed: int = 0, vertices: int = 19) -> gpd.GeoDataFrame:
     return gdf
 
 
+def zones() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "zone_id": ["qc", "aj", "yuan"],
+            "name": ["黔城", "安江主城区板块", "沅水主干发展带"],
+            "kind": ["城", "板块", "带"],
+        },
+        geometry=[
+            box(109.7, 27.1, 109.9, 27.3),
+            box(110.0, 27.2, 110.3, 27.45),
+            box(109.6, 27.0, 110.4, 27.2),
+        ],
+        crs=4490,
+    )
+
+
 def write_landkit(gdf: gpd.GeoDataFrame, path: Path) -> float:
     t = time.perf_counter()
-    write_browse_map(gdf, path, basemap="none", overwrite=True)
+    write_browse_map(gdf, path, basemap="none", zones=zones(), overwrite=True)
     return time.perf_counter() - t
+
+
+def write_before(gdf: gpd.GeoDataFrame, path: Path, src: Path) -> float:
+    """Write the page with the landkit source in ``src`` (a subprocess: another version of the package)."""
+    data = path.with_suffix(".parquet")
+    gdf.to_parquet(data)
+    code = (
+        "import sys, time, geopandas as gpd; from landkit.maps import write_browse_map; "
+        f"g = gpd.read_parquet({str(data)!r}); "
+        "t = time.perf_counter(); "
+        f"write_browse_map(g, {str(path)!r}, basemap='none', overwrite=True); "
+        "print(time.perf_counter() - t)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return float(run.stdout.strip().splitlines()[-1])
+
+
+def export_before(rev: str, dest: Path) -> Path:
+    """``git archive`` the landkit package at ``rev`` into ``dest``."""
+    root = Path(__file__).resolve().parents[1]
+    if rev == "merge-base":
+        rev = subprocess.run(
+            ["git", "-C", str(root), "merge-base", "HEAD", "main"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    tar = subprocess.run(["git", "-C", str(root), "archive", rev, "landkit"], capture_output=True, check=True)
+    dest.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=tar.stdout, check=True)
+    return dest
 
 
 def write_folium(gdf: gpd.GeoDataFrame, path: Path) -> float:
     t = time.perf_counter()
-    data = gdf.to_crs(4326).copy()
+    data = gdf.to_crs(4326)[[*FIELDS, "geometry"]].copy()
     data["listed_date"] = data["listed_date"].dt.strftime("%Y-%m-%d")
     m = folium.Map(location=[27.2, 110.0], zoom_start=10, tiles=None)
     folium.GeoJson(data, popup=folium.GeoJsonPopup(fields=FIELDS)).add_to(m)
@@ -142,17 +212,49 @@ def offline_folium(path: Path) -> Path:
     return out
 
 
-def browser_figures(path: Path, *, landkit: bool, timeout_s: float, loads: int = 3) -> dict[str, Any]:
+FRAMES = (
+    "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+)
+FILTER_JS = """([group, v]) => { const t0 = performance.now();
+    document.querySelector(`button.lk-chip[data-group="${group}"][data-value="${v}"]`).click();
+    return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(
+        () => r([performance.now() - t0, landkitApp.lastFilterMs + landkitApp.lastDrawMs]))));
+    }"""
+
+
+def _context(browser: Any, phone: bool) -> Any:
+    if phone:
+        return browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
+        )
+    return browser.new_context(viewport={"width": 1440, "height": 900})
+
+
+def _filter_times(page: Any, group: str) -> dict[str, Any]:
+    times = [
+        page.evaluate(FILTER_JS, [group, v])
+        for v in ("工业用地", "工业用地", "仓储用地", "仓储用地", "仓储用地")
+    ]
+    return {
+        "filter_frame_ms": float(np.median([t[0] for t in times])),
+        "filter_js_ms": float(np.median([t[1] for t in times])),
+        "count_after": int(page.get_attribute("#lk-count", "data-count")),
+    }
+
+
+def browser_figures(
+    path: Path, *, landkit: bool, timeout_s: float, loads: int = 3, phone: bool = False, group: str = ""
+) -> dict[str, Any]:
+    """TTI (median of ``loads``), blocked requests, console errors and (landkit) filter redraw."""
     from playwright.sync_api import sync_playwright
 
-    frames = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
-    frames += "() => r(performance.now()))))"
     out: dict[str, Any] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        ctx = _context(browser, phone)
+        page = ctx.new_page()
         leaked: list[str] = []
-        page.route(
+        ctx.route(
             "**/*",
             lambda r: (
                 r.continue_()
@@ -162,100 +264,147 @@ def browser_figures(path: Path, *, landkit: bool, timeout_s: float, loads: int =
         )
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.set_default_timeout(timeout_s * 1000)
         ttis = []
         for _ in range(loads):
             page.goto(path.as_uri(), wait_until="load")
             if landkit:
                 page.wait_for_selector("body[data-landkit-ready]")
-            ttis.append(page.evaluate(frames) / 1000)
+            ttis.append(page.evaluate(FRAMES) / 1000)
         out["tti_s"] = float(np.median(ttis))
         out["tti_all"] = [round(t, 2) for t in ttis]
         out["requests_blocked"] = len(leaked)
-        out["errors"] = errors[:1]
-        if landkit:
-            times = []
-            for value in ("idle", "reserve", "stalled", "idle", "reserve", "stalled"):
-                t = page.evaluate(
-                    """v => { const t0 = performance.now();
-                    document.querySelector(`button.lk-chip[data-group="cat"][data-value="${v}"]`).click();
-                    return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(
-                        () => r([performance.now() - t0, landkitApp.lastFilterMs + landkitApp.lastDrawMs]))));
-                    }""",
-                    value,
-                )
-                times.append(t)
-            out["filter_frame_ms"] = float(np.median([t[0] for t in times]))
-            out["filter_js_ms"] = float(np.median([t[1] for t in times]))
-            out["count_after"] = int(page.get_attribute("#lk-count", "data-count"))
+        if landkit and group and not phone:
+            out.update(_filter_times(page, group))
+        out["console_errors"] = len(errors)
+        out["errors"] = errors[:2]
         browser.close()
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--write-n", type=int, default=10_000)
-    ap.add_argument("--browser-n", type=int, default=50_000)
-    ap.add_argument("--no-folium-browser", action="store_true", help="skip folium's time to interactive")
-    ap.add_argument("--timeout", type=float, default=120.0, help="seconds per browser page load")
-    args = ap.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
-    tmp = Path(tempfile.mkdtemp(prefix="bench_browse_"))
+def _use_count(gdf: gpd.GeoDataFrame, *, offered_only: bool) -> int:
+    """Independent answer for the page's count after the last filter click (仓储用地 selected)."""
+    mask = gdf["landuse_name"].eq("物流仓储用地")
+    if offered_only:
+        mask &= gdf["status"].eq("for_sale") | gdf["listed_date"].notna()
+    return int(mask.sum())
 
+
+def _machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip(),
+    }
+
+
+def _write_figures(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> None:
     empty = tmp / "empty.html"
-    write_browse_map(parcels(1), empty, basemap="none", overwrite=True)
+    write_browse_map(parcels(1), empty, basemap="none", zones=zones(), overwrite=True)
     fixed = empty.stat().st_size
-
     gdf = parcels(args.write_n)
-    log.info("write %d parcels (19 vertices, %d card fields); best of 3", args.write_n, len(FIELDS))
+    log.info("write %d parcels (19 vertices, card + offer fields, 3 zones); best of 3", args.write_n)
     log.info("%-8s %10s %12s %14s %12s", "peer", "write_s", "file_MB", "bytes/parcel", "marginal")
-    for peer, fn in (("landkit", write_landkit), ("folium", write_folium)):
+    before_src = export_before(args.before_rev, tmp / "before_src") if args.before_rev else None
+    peers: list[tuple[str, Any]] = [("landkit", write_landkit), ("folium", write_folium)]
+    if before_src is not None:
+        peers.append(("before", lambda g, p: write_before(g, p, before_src)))
+    for peer, fn in peers:
         path = tmp / f"{peer}_{args.write_n}.html"
         secs = min(fn(gdf, path) for _ in range(3))
         size = path.stat().st_size
         base = fixed if peer == "landkit" else 0
+        if peer == "before":
+            write_before(parcels(1), tmp / "before_empty.html", before_src)
+            base = (tmp / "before_empty.html").stat().st_size
+        if peer == "folium" and path.read_text("utf-8").count('"type": "Feature"') != args.write_n:
+            raise SystemExit("folium's page does not hold one feature per parcel: peers disagree")
+        fig = {
+            "write_s": round(secs, 3),
+            "file_mb": round(size / 1e6, 2),
+            "bytes_per_parcel": round(size / args.write_n),
+        }
+        fig["marginal_bytes_per_parcel"] = round((size - base) / args.write_n)
+        if peer == "before":  # a fresh process per write: imports and first render included
+            fig["write_s_cold_process"] = fig.pop("write_s")
+        out[f"write_{args.write_n}"][peer] = fig
         log.info(
             "%-8s %10.2f %12.2f %14.0f %12.0f",
             peer,
             secs,
             size / 1e6,
             size / args.write_n,
-            (size - base) / args.write_n,
+            fig["marginal_bytes_per_parcel"],
         )
 
+
+def _browser_run(args: argparse.Namespace, tmp: Path, n: int, *, folium_too: bool) -> dict[str, Any]:
+    big = parcels(n, seed=1)
+    res: dict[str, Any] = {}
+    lk = tmp / f"landkit_{n}.html"
+    write_landkit(big, lk)
+    fig = browser_figures(lk, landkit=True, timeout_s=args.timeout, group="use")
+    fig["file_mb"] = round(lk.stat().st_size / 1e6, 2)
+    want = _use_count(big, offered_only=True)
+    if fig["count_after"] != want:
+        raise SystemExit(f"landkit's count after the filter is {fig['count_after']}, pandas says {want}")
+    phone = browser_figures(lk, landkit=True, timeout_s=args.timeout, loads=1, phone=True)
+    fig["phone_tti_s"], fig["phone_console_errors"] = phone["tti_s"], phone["console_errors"]
+    fig["phone_requests_blocked"] = phone["requests_blocked"]
+    res["landkit"] = fig
+    log.info("landkit %d: %s", n, fig)
+    if args.before_rev:
+        before = tmp / f"before_{n}.html"
+        write_before(big, before, tmp / "before_src")
+        bf = browser_figures(before, landkit=True, timeout_s=args.timeout)
+        bf["file_mb"] = round(before.stat().st_size / 1e6, 2)
+        res["before"] = bf
+        log.info("before  %d: %s", n, bf)
+    if folium_too:
+        fo = tmp / f"folium_{n}.html"
+        write_folium(big, fo)
+        try:
+            ff = browser_figures(offline_folium(fo), landkit=False, timeout_s=args.timeout)
+            ff["file_mb"] = round(fo.stat().st_size / 1e6, 2)
+            res["folium"] = ff
+            log.info("folium  %d: %s (no filter UI)", n, ff)
+        except Exception as exc:  # noqa: BLE001 - report a peer that times out, keep the figures
+            res["folium"] = {"error": f"not interactive within {args.timeout:.0f} s: {type(exc).__name__}"}
+            log.info("folium  %d: %s", n, res["folium"]["error"])
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--write-n", type=int, default=10_000)
+    ap.add_argument("--browser-n", type=int, default=50_000)
+    ap.add_argument("--big-n", type=int, default=300_000, help="province-scale page (landkit only); 0 skips")
+    ap.add_argument("--before-rev", default="merge-base", help="git revision of the 'before' page; '' skips")
+    ap.add_argument("--no-folium-browser", action="store_true", help="skip folium's time to interactive")
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds per browser page load")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    tmp = Path(tempfile.mkdtemp(prefix="bench_browse_"))
+    figures: dict[str, Any] = {f"write_{args.write_n}": {}}
+    _write_figures(args, tmp, figures)
     if args.browser_n:
-        big = parcels(args.browser_n, seed=1)
-        log.info("\nheadless chromium, %d parcels, every request blocked", args.browser_n)
-        lk = tmp / f"landkit_{args.browser_n}.html"
-        write_landkit(big, lk)
-        fig = browser_figures(lk, landkit=True, timeout_s=args.timeout)
-        log.info(
-            "landkit  size %.1f MB  TTI %.2f s %s  filter redraw %.0f ms (JS %.0f ms)  blocked %d %s",
-            lk.stat().st_size / 1e6,
-            fig["tti_s"],
-            fig["tti_all"],
-            fig["filter_frame_ms"],
-            fig["filter_js_ms"],
-            fig["requests_blocked"],
-            fig["errors"],
+        figures[f"browser_{args.browser_n}"] = _browser_run(
+            args, tmp, args.browser_n, folium_too=not args.no_folium_browser
         )
-        if not args.no_folium_browser:
-            fo = tmp / f"folium_{args.browser_n}.html"
-            write_folium(big, fo)
-            try:
-                ff = browser_figures(offline_folium(fo), landkit=False, timeout_s=args.timeout)
-                log.info(
-                    "folium   size %.1f MB  TTI %.2f s %s  filter: none (no filter UI)  blocked %d %s",
-                    fo.stat().st_size / 1e6,
-                    ff["tti_s"],
-                    ff["tti_all"],
-                    ff["requests_blocked"],
-                    ff["errors"],
-                )
-            except Exception as exc:  # noqa: BLE001 - report a peer that times out, keep the figures
-                log.info(
-                    "folium   did not become interactive within %.0f s: %s", args.timeout, type(exc).__name__
-                )
+    if args.big_n:
+        figures[f"browser_{args.big_n}"] = _browser_run(args, tmp, args.big_n, folium_too=False)
+    result = {
+        "benchmark": "browse",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "figures": figures,
+    }
+    out = Path(__file__).resolve().parent / "results" / "browse.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    log.info("figures written to %s", out)
 
 
 if __name__ == "__main__":

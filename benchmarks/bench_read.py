@@ -20,35 +20,30 @@ import pyogrio
 import shapely
 
 import landkit
+from landkit.sample import synthetic_parcels
 
 DATA = Path(__file__).resolve().parent / "_data"
 
 
 def make_shapefile(n: int) -> Path:
-    """A GBK shapefile without .cpg/.prj: ~19-vertex parcels around 黔城, pinyin headers, Chinese text."""
+    """A GBK shapefile without .cpg/.prj: 19-vertex parcels over 洪江市 (synthetic_parcels), pinyin
+    headers, Chinese text."""
     path = DATA / f"gbk_{n}.shp"
     if path.exists():
         return path
     DATA.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    cx = 37_390_000 + rng.uniform(-30_000, 30_000, n)
-    cy = 3_010_000 + rng.uniform(-20_000, 20_000, n)
-    ang = np.linspace(0, 2 * np.pi, 19, endpoint=False)
-    r = rng.uniform(30, 120, (n, 1)) * (1 + 0.1 * np.sin(3 * ang))
-    xs, ys = cx[:, None] + r * np.cos(ang), cy[:, None] + r * np.sin(ang)
-    coords = np.stack([xs, ys], axis=-1)
-    polys = shapely.polygons(coords)
-    towns = np.array(["黔城镇", "安江镇", "托口镇", "雪峰镇", "江市镇"])
+    src = synthetic_parcels(n, seed=0, crs=4525)  # CGCS2000 3° GK zone 37, easting with zone prefix
+    polys = src.geometry.to_numpy()
     g = gpd.GeoDataFrame(
         {
-            "ZDDM": [f"431281101{k % 900 + 1:03d}GB{k % 100000:05d}" for k in range(n)],
-            "XMMC": [f"{towns[k % 5]}闲置地块{k}" for k in range(n)],
+            "ZDDM": src["parcel_id"].to_numpy(),
+            "XMMC": src["name"].to_numpy(),
             "TDSYQR": [f"洪江市某某实业有限公司{k % 977}" for k in range(n)],
-            "SZX": towns[np.arange(n) % 5],
+            "SZX": src["township"].to_numpy(),
             "DLBM": np.where(np.arange(n) % 2 == 0, "100101", "100102"),
             "FLTX": "用地用海分类",
             "YDDGRQ": [f"20{15 + k % 8}年{k % 12 + 1}月{k % 28 + 1}日" for k in range(n)],
-            "CRJK": rng.uniform(50, 500, n).round(2),
+            "CRJK": src["asking_price"].fillna(100.0).round(2).to_numpy(),
             "TDMJ": (shapely.area(polys) / (10000 / 15)).round(4),
         },
         geometry=polys,

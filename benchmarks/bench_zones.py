@@ -51,7 +51,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
+
+from landkit.sample import synthetic_parcels
 
 log = logging.getLogger("bench_zones")
 
@@ -60,25 +63,15 @@ EXTENT = (380_000.0, 3_000_000.0, 440_000.0, 3_060_000.0)  # 60 km × 60 km in E
 
 
 def make_data(n: int, seed: int = 42) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """``n`` rotated, surveyed-looking rectangular parcels (30–150 m sides, 18 vertices + closing one, as
-    bureau parcels have ~19) and 30 zones: 16 tiling townships (Voronoi), 6 river/road belts (buffered
-    polylines), 4 blocks (township unions ∩ discs), 4 parks."""
+    """``n`` irregular 19-vertex parcels (40–130 m radius, ``landkit.sample.synthetic_parcels``, as
+    bureau parcels have ~19 vertices) and 30 zones: 16 tiling townships (Voronoi), 6 river/road belts
+    (buffered polylines), 4 blocks (township unions ∩ discs), 4 parks."""
     rng = np.random.default_rng(seed)
     x0, y0, x1, y1 = EXTENT
-    cx, cy = rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)
-    w, h, a = rng.uniform(30, 150, n), rng.uniform(30, 150, n), rng.uniform(0, np.pi, n)
-    theta = np.linspace(0, 2 * np.pi, 18, endpoint=False) + np.pi / 18
-    # points on the rectangle's boundary seen from its centre, jittered by ~1 % like a survey
-    reach = np.minimum(
-        (w[:, None] / 2) / np.abs(np.cos(theta))[None, :], (h[:, None] / 2) / np.abs(np.sin(theta))[None, :]
-    ) * rng.uniform(0.99, 1.01, (n, 18))
-    dx = np.concatenate([reach * np.cos(theta), (reach * np.cos(theta))[:, :1]], axis=1)
-    dy = np.concatenate([reach * np.sin(theta), (reach * np.sin(theta))[:, :1]], axis=1)
-    xs = cx[:, None] + dx * np.cos(a)[:, None] - dy * np.sin(a)[:, None]
-    ys = cy[:, None] + dx * np.sin(a)[:, None] + dy * np.cos(a)[:, None]
-    parcels = gpd.GeoDataFrame(
-        {"parcel_id": np.arange(n)}, geometry=shapely.polygons(np.stack([xs, ys], axis=-1)), crs=4546
-    )
+    to_lonlat = pyproj.Transformer.from_crs(4546, 4490, always_xy=True)
+    (lon0, lon1), (lat0, lat1) = to_lonlat.transform([x0 + 200, x1 - 200], [y0 + 200, y1 - 200])
+    synthetic = synthetic_parcels(n, seed=seed, vertices=19, extent=(lon0, lat0, lon1, lat1), crs=4546)
+    parcels = gpd.GeoDataFrame({"parcel_id": np.arange(n)}, geometry=synthetic.geometry.to_numpy(), crs=4546)
     frame = shapely.box(*EXTENT)
     seeds = shapely.multipoints(np.column_stack([rng.uniform(x0, x1, 16), rng.uniform(y0, y1, 16)]))
     cells = shapely.get_parts(shapely.voronoi_polygons(seeds, extend_to=frame))

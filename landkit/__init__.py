@@ -11,6 +11,7 @@ Examples
 
 from typing import TYPE_CHECKING, Any
 
+from ._problems import read_problems
 from ._version import __version__
 from .area import add_area_columns, geodesic_area
 from .crs import check_datum, infer_crs, to_cgcs2000
@@ -30,6 +31,8 @@ from .io import canonicalise, combine_parcels, read_layer, read_parcels, write_p
 from .landuse import landuse_name, to_guide2023
 from .ledger import Ledger, Progress, write_progress_excel, write_progress_html
 from .maps import browse_map, write_browse_map
+from .profile import Profile, read_profile, use_profile
+from .profile import current as current_profile
 from .recommend import Demand, read_demand, recommend
 from .rules import (
     assess_efficiency,
@@ -96,6 +99,7 @@ __all__ = [
     "read_holidays",
     "read_layer",
     "read_parcels",
+    "read_problems",
     "read_scheme",
     "read_supplies",
     "read_zones",
@@ -122,6 +126,8 @@ __all__ = [
     "zone_summary",
     "zones_from_frame",
 ]
+# county profiles (landkit.profile): one setting per project
+__all__ += ["Profile", "current_profile", "read_profile", "use_profile"]
 
 # case work (issue 12): 烂尾/抵押 parcels to revitalisation — see landkit.cases for the rest
 from .cases import CaseBook, read_encumbrances, route_options

@@ -9,6 +9,7 @@ data and measures there with vectorised shapely: this agrees with ``pyproj.Geod`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -20,7 +21,7 @@ import shapely
 from .errors import CRSError
 from .units import HA_M2, MU_M2
 
-__all__ = ["add_area_columns", "geodesic_area"]
+__all__ = ["add_area_columns", "area_m2_array", "geodesic_area"]
 
 
 def geodesic_area(
@@ -62,20 +63,9 @@ def geodesic_area(
         raise CRSError("geometries have no CRS; set one with .set_crs(...) or read with crs=...")
     crs = pyproj.CRS.from_user_input(gs.crs)
     raw = np.asarray(gs.values)
-    missing = pd.isna(raw)
-    cm = _tm_central_meridian(crs) if method == "laea" else None
-    if cm is not None:
-        # Parcels in a Gauss-Krüger/UTM CRS: planar area over the areal scale factor at the centroid,
-        # where an a-priori bound on the error from edges being straight in the projection instead of
-        # geodesics is below 1e-7 (short edges near the central meridian); LAEA for the others.
-        empty = ~missing & shapely.is_empty(raw)  # is_empty(None) is False
-        present = np.flatnonzero(~missing & ~empty)
-        areas, ok = _tm_areas(raw[present], crs, cm) if len(present) else (np.zeros(0), np.zeros(0, bool))
-        out = np.where(empty, 0.0, np.nan)
-        out[present[ok]] = areas[ok]
-        rest = present[~ok]
-        if len(rest):
-            out[rest] = _laea_area(gpd.GeoSeries(raw[rest], crs=crs))
+    if method == "laea" and _tm_central_meridian(crs) is not None:
+        out = area_m2_array(raw, crs, fallback=lambda g: _laea_area(gpd.GeoSeries(g, crs=crs)))
+        out[pd.isna(raw)] = np.nan
         return pd.Series(out, index=gs.index, name="area_m2")
     if method == "geod":
         geo = gs.to_crs(4490) if not crs.equals(pyproj.CRS.from_epsg(4490)) else gs
@@ -87,6 +77,55 @@ def geodesic_area(
         )
         return pd.Series(out, index=gs.index, name="area_m2")
     return pd.Series(_laea_area(gs), index=gs.index, name="area_m2")
+
+
+def area_m2_array(
+    geoms: np.ndarray, crs: pyproj.CRS, /, *, fallback: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """Ellipsoidal areas (m²) of a geometry array: the Transverse Mercator shortcut where it is exact enough.
+
+    In a Gauss-Krüger/UTM ``crs``, each parcel's planar area is divided by the areal scale factor at its
+    centroid wherever an a-priori bound on the error (edges straight in the projection instead of
+    geodesics) is below 1e-7; ``fallback`` measures the others (and everything in any other CRS). The
+    internal API behind :func:`geodesic_area` and the zone overlay (``landkit.zones``), which passes a
+    fixed equal-area CRS as fallback so every partition gets the same answer.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        Geometries in ``crs``.
+    crs : pyproj.CRS
+        Their CRS.
+    fallback : callable
+        ``fallback(subset) -> areas`` in m² for the geometries the shortcut does not cover.
+
+    Returns
+    -------
+    numpy.ndarray
+        Area in m², 0 for missing or empty geometries.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> a = area_m2_array(np.array([box(400000, 3000000, 400100, 3000100), None]), pyproj.CRS(4546),
+    ...                   fallback=lambda g: np.full(len(g), np.nan))
+    >>> [round(float(v)) for v in a]
+    [9998, 0]
+    """
+    out = np.zeros(len(geoms))
+    idx = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    if not len(idx):
+        return out
+    cm = _tm_central_meridian(crs)
+    if cm is None:
+        out[idx] = fallback(geoms[idx])
+        return out
+    areas, ok = _tm_areas(geoms[idx], crs, cm)
+    out[idx[ok]] = areas[ok]
+    rest = idx[~ok]
+    if len(rest):
+        out[rest] = fallback(geoms[rest])
+    return out
 
 
 def _laea_area(gs: gpd.GeoSeries) -> np.ndarray:

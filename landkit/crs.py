@@ -46,8 +46,15 @@ __all__ = [
 CGCS2000 = pyproj.CRS.from_epsg(4490)
 #: Lon/lat box of China used to recognise geographic coordinates.
 CHINA_LONLAT = (73.0, 3.0, 136.0, 54.0)
-#: Extent of 洪江市 (431281) in lon/lat, the default region for inference and validation.
+#: Extent of 洪江市 (431281) in lon/lat (the packaged default profile; defaults now come from
+#: :func:`landkit.profile.current`).
 HONGJIANG_EXTENT = (109.533, 26.993, 110.523, 27.481)
+
+
+_LONLAT_REASON = (
+    "lon/lat within China: taken as CGCS2000 geographic (web-sourced boundaries — DataV, 高德, 腾讯 — are "
+    "often GCJ-02 and 百度 BD-09, about 600 m off: read those with crs='GCJ-02' or crs='BD-09')"
+)
 
 
 class CRSInferenceWarning(LandkitWarning):
@@ -96,7 +103,7 @@ def infer_crs(
     bounds: Sequence[float],
     /,
     *,
-    region: Sequence[float] = HONGJIANG_EXTENT,
+    region: Sequence[float] | None = None,
     warn: bool = True,
 ) -> pyproj.CRS:
     """Infer the CRS of coordinates that came without one.
@@ -105,8 +112,9 @@ def infer_crs(
     ----------
     bounds : (minx, miny, maxx, maxy)
         Coordinate ranges of the layer, x = easting (or longitude).
-    region : (min lon, min lat, max lon, max lat)
-        Where the data should lie (default 洪江市); decides the zone when eastings carry no
+    region : (min lon, min lat, max lon, max lat), optional
+        Where the data should lie (default: the current county profile's extent,
+        :func:`landkit.profile.current`); decides the zone when eastings carry no
         zone prefix.
     warn : bool
         Issue a :class:`CRSInferenceWarning` naming the EPSG chosen.
@@ -127,7 +135,7 @@ def infer_crs(
     if not np.all(np.isfinite([minx, miny, maxx, maxy])):
         raise CRSInferenceError("layer has no CRS and no finite coordinates; pass crs='EPSG:xxxx'")
     if _inside(minx, miny, CHINA_LONLAT) and _inside(maxx, maxy, CHINA_LONLAT):
-        chosen, reason = 4490, "lon/lat within China: taken as CGCS2000 geographic"
+        chosen, reason = 4490, _LONLAT_REASON
     elif minx >= 1_000_000 and maxx < 46_000_000 and miny > 0 and maxy < 6_500_000:
         zone_lo, zone_hi = int(minx // 1_000_000), int(maxx // 1_000_000)
         if zone_lo != zone_hi:
@@ -141,7 +149,13 @@ def infer_crs(
             chosen = gk_epsg(zone_width=6, central_meridian=zone_lo * 6 - 3, prefixed=True)
             reason = f"eastings carry zone prefix {zone_lo}: CGCS2000 6° Gauss-Krüger zone {zone_lo}"
     elif minx > 0 and maxx < 1_000_000 and miny > 0 and maxy < 6_500_000:
-        chosen, reason = _infer_unprefixed((minx, miny, maxx, maxy), region)
+        preferred = None
+        if region is None:  # the county profile: its extent, and its preferred CRS breaks a tie
+            from .profile import current
+
+            profile = current()
+            region, preferred = profile.extent, profile.crs
+        chosen, reason = _infer_unprefixed((minx, miny, maxx, maxy), region, preferred=preferred)
     if chosen is None:
         raise CRSInferenceError(
             f"layer has no CRS and coordinates {minx:.0f}..{maxx:.0f} / {miny:.0f}..{maxy:.0f} fit no "
@@ -158,7 +172,9 @@ def infer_crs(
     return crs
 
 
-def _infer_unprefixed(bounds: tuple[float, float, float, float], region: Sequence[float]) -> tuple[int, str]:
+def _infer_unprefixed(
+    bounds: tuple[float, float, float, float], region: Sequence[float], *, preferred: str | None = None
+) -> tuple[int, str]:
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     lon_mid = (region[0] + region[2]) / 2
     candidates: dict[float, int] = {}  # central meridian → EPSG
@@ -176,6 +192,13 @@ def _infer_unprefixed(bounds: tuple[float, float, float, float], region: Sequenc
     if len(candidates) == 1:
         cm, epsg = next(iter(candidates.items()))
         return epsg, f"eastings without zone prefix that fall in the region with central meridian {cm:g}°E"
+    pref = pyproj.CRS.from_user_input(preferred).to_epsg() if preferred else None
+    if pref is not None and pref in candidates.values():
+        cm = next(k for k, v in candidates.items() if v == pref)
+        return (
+            pref,
+            f"eastings without zone prefix; central meridian {cm:g}°E is the county profile's preferred CRS",
+        )
     if not candidates:
         raise CRSInferenceError(
             "layer has no CRS and its projected coordinates do not fall in the expected region "

@@ -26,6 +26,7 @@ import datetime as dt
 import logging
 import shutil
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -39,7 +40,7 @@ from .cases._sample import write_case_sample
 from .schema import CLEARED_STATUSES, CONSTRUCTION_STATUSES, STATUSES, join_categories
 from .units import MU_M2
 
-__all__ = ["TOWNSHIPS", "build_sample"]
+__all__ = ["GENERATED", "SYNTHETIC_COLUMNS", "TOWNSHIPS", "build_sample", "synthetic_parcels"]
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ _INDUSTRIES = (
     "黑色金属冶炼和压延加工业",
     "有色金属冶炼和压延加工业",
 )
+_INDUSTRIAL_CODES = ("100101", "100102", "100103", "0601", "M2")
 _LANDUSE = (  # (code, system, name)
     ("100101", "guide2023", "一类工业用地"),
     ("100102", "guide2023", "二类工业用地"),
@@ -309,148 +311,206 @@ def _parcels(base: dict[str, gpd.GeoDataFrame], rng: np.random.Generator, n: int
 
 
 def _attributes(gdf: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
-    n = len(gdf)
-    cats: list[str] = []
-    status: list[str] = []
-    serial: dict[str, int] = {}
-    records: list[dict[str, object]] = []
+    """Register attributes for placed parcels, one named step at a time (draw order fixed by the seed)."""
     firm_slots = set(rng.choice(np.flatnonzero(gdf["in_park"].to_numpy()), size=len(_FIRMS), replace=False))
     firm_iter = iter(_FIRMS)
+    serial: dict[str, int] = {}
+    cats, status, records = [], [], []
     for i, row in enumerate(gdf.itertuples()):
-        in_park = bool(row.in_park)
-        r = rng.random()
-        if in_park:
-            main = "idle" if r < 0.35 else "low_efficiency" if r < 0.85 else "stalled"
-        else:
-            main = (
-                "idle" if r < 0.3 else "low_efficiency" if r < 0.55 else "stalled" if r < 0.7 else "reserve"
-            )
-        tags = {main}
-        if main == "stalled" and rng.random() < 0.5:
-            tags.add("idle")
-        if main != "reserve" and rng.random() < 0.25:
-            tags.add("mortgaged")
+        main, tags = _tags(bool(row.in_park), rng)
         cats.append(join_categories(tags))
-        st = str(rng.choice(["identified", "in_disposal", "for_sale"], p=[0.5, 0.3, 0.2]))
-        if main == "reserve":
-            st = "reserved" if rng.random() < 0.6 else "for_sale"
-        status.append(st)
-        tcode = str(row.township_code)
-        district = tcode[-3:]
-        serial[district] = serial.get(district, 0) + 1
-        collective = main == "reserve" and rng.random() < 0.1
-        kind = "JB" if collective else "GB"
-        pid = f"431281{district}{int(rng.integers(1, 4)):03d}{kind}{serial[district]:05d}"
-        area_mu = float(row.area_mu)
-        code, system, luname = _LANDUSE[
-            int(rng.choice(len(_LANDUSE), p=[0.2, 0.25, 0.1, 0.1, 0.1, 0.05, 0.05, 0.1, 0.05]))
-        ]
-        is_industrial = code in ("100101", "100102", "100103", "0601", "M2")
-        supplied = main != "reserve"
+        status.append(_status(main, rng))
+        ident = _identity(str(row.township_code), main, serial, rng)
         firm = next(firm_iter) if i in firm_slots else None
-        holder = (f"湖南{firm}有限公司" if firm else _company(rng)) if supplied else None
-        personal = supplied and rng.random() < 0.08
-        if personal:
-            holder = _person(rng)
-        contract = _date(rng, "2012-08-01", "2022-06-30") if supplied else None
-        agreed = contract + dt.timedelta(days=int(rng.integers(90, 540))) if contract else None
-        started = supplied and (main in ("stalled", "low_efficiency") or rng.random() < 0.2)
-        actual = agreed + dt.timedelta(days=int(rng.integers(-60, 400))) if (started and agreed) else None
-        stopped = (
-            actual + dt.timedelta(days=int(rng.integers(120, 900)))
-            if (actual and main == "stalled")
-            else None
-        )
-        built_share = (
-            float(rng.uniform(0.05, 0.6))
-            if main == "stalled"
-            else float(rng.uniform(0.5, 1.0))
-            if started
-            else 0.0
-        )
-        land_price = round(area_mu * float(rng.uniform(8, 22)), 2) if supplied else None
-        total_inv = round(area_mu * float(rng.uniform(80, 300)), 1) if supplied else None
-        invested = round(total_inv * (built_share * float(rng.uniform(0.6, 1.2))), 1) if total_inv else None
-        far = round(float(rng.uniform(0.2, 1.6)), 2) if started else (0.0 if supplied else None)
-        coverage = round(float(rng.uniform(0.12, 0.6)), 2) if started else (0.0 if supplied else None)
-        mortgaged = "mortgaged" in tags
-        mdate = _date(rng, "2019-01-01", "2023-06-30") if mortgaged else None
-        for_sale = st == "for_sale"
-        cause = None
-        if "idle" in tags:
-            cause = str(
-                rng.choice(
-                    ["企业原因", "政府原因:未按约定交付土地", "政府原因:规划依法修改", "不可抗力"],
-                    p=[0.75, 0.12, 0.08, 0.05],
-                )
-            )
-        records.append(
-            {
-                "parcel_id": pid,
-                "unit_id": f"{pid}W00000000",
-                "name": f"{firm}闲置厂房"
-                if firm
-                else f"{row.township}{luname.replace('用地', '')}地块{serial[district]:03d}",
-                "holder": holder,
-                "user_unit": holder if (supplied and not personal) else None,
-                "holder_phone": f"13{int(rng.integers(100000000, 999999999))}" if personal else None,
-                "village": f"{rng.choice(_WORDS)!s}{rng.choice(_WORDS)!s}村",
-                "location_code": f"{tcode}{int(rng.integers(1, 30)):03d}",
-                "landuse_code": code,
-                "landuse_system": system,
-                "landuse_name": luname,
-                "planned_use": luname,
-                "industry": str(rng.choice(_INDUSTRIES)) if is_industrial and supplied else None,
-                "ownership": "集体" if collective else "国有",
-                "supply_method": (str(rng.choice(["出让", "划拨"], p=[0.9, 0.1])) if supplied else None),
-                "contract_date": contract,
-                "agreed_start_date": agreed,
-                "actual_start_date": actual,
-                "stop_date": stopped,
-                "idle_cause": cause,
-                "construction_status": (
-                    "stalled"
-                    if main == "stalled"
-                    else "completed"
-                    if started
-                    else "not_started"
-                    if supplied
-                    else None
-                ),
-                "disposal_method": None,
-                "land_price": land_price,
-                "approved_area_m2": round(float(row.area_m2) * float(rng.uniform(0.98, 1.02)), 1),
-                "built_area_m2": round(float(row.area_m2) * built_share, 1),
-                "floor_area_m2": round(float(row.area_m2) * (far or 0.0), 1),
-                "far": far,
-                "coverage": coverage,
-                "total_investment": total_inv,
-                "invested": invested,
-                "tax_per_mu": round(float(rng.gamma(2.0, 2.5)), 2) if main == "low_efficiency" else None,
-                "output_per_mu": round(float(rng.gamma(2.0, 40)), 1) if main == "low_efficiency" else None,
-                "leased_share": round(float(rng.uniform(0, 0.9)), 2) if main == "low_efficiency" else None,
-                "mortgagee": str(rng.choice(_BANKS)) if mortgaged else None,
-                "mortgage_amount": round(area_mu * float(rng.uniform(5, 15)), 1) if mortgaged else None,
-                "mortgage_term": (
-                    f"{mdate}至{(pd.Timestamp(mdate) + pd.DateOffset(years=5)).date()}" if mdate else None
-                ),
-                "mortgage_date": mdate,
-                "asking_price": round(area_mu * float(rng.uniform(10, 30)), 1) if for_sale else None,
-                "listed_date": _date(rng, "2023-01-01", "2023-12-31") if for_sale else None,
-                "responsible_unit": "洪江高新区管委会" if row.in_park else f"{row.township}人民政府",
-                "contact": "洪江市投资促进事务中心 0745-7622000" if for_sale else None,
-                "previous_ids": None,
-                "photos": None,
-                "remarks": None,
-            }
-        )
-    attrs = pd.DataFrame(records, index=gdf.index)
-    out = gdf.drop(columns=["township_code"]).join(attrs)
+        tenure = _tenure(main, firm, rng)
+        dev = _development(main, float(row.area_mu), tenure["supplied"], tenure["agreed"], rng)
+        mdate = _date(rng, "2019-01-01", "2023-06-30") if "mortgaged" in tags else None
+        cause = _idle_cause(rng) if "idle" in tags else None
+        facts = {
+            **ident,
+            **tenure,
+            **dev,
+            "main": main,
+            "tags": tags,
+            "status": status[-1],
+            "firm": firm,
+            "mortgage_date": mdate,
+            "idle_cause": cause,
+        }
+        records.append(_record(row, facts, rng))
+    out = gdf.drop(columns=["township_code"]).join(pd.DataFrame(records, index=gdf.index))
     out["categories"] = cats
     out["status"] = status
+    return _finish(out, rng)
+
+
+def _tags(in_park: bool, rng: np.random.Generator) -> tuple[str, set[str]]:
+    """Main category (park land is never reserve) and the full tag set (stalled may be idle too)."""
+    r = rng.random()
+    if in_park:
+        main = "idle" if r < 0.35 else "low_efficiency" if r < 0.85 else "stalled"
+    else:
+        main = "idle" if r < 0.3 else "low_efficiency" if r < 0.55 else "stalled" if r < 0.7 else "reserve"
+    tags = {main}
+    if main == "stalled" and rng.random() < 0.5:
+        tags.add("idle")
+    if main != "reserve" and rng.random() < 0.25:
+        tags.add("mortgaged")
+    return main, tags
+
+
+def _status(main: str, rng: np.random.Generator) -> str:
+    st = str(rng.choice(["identified", "in_disposal", "for_sale"], p=[0.5, 0.3, 0.2]))
+    if main == "reserve":
+        st = "reserved" if rng.random() < 0.6 else "for_sale"
+    return st
+
+
+def _identity(tcode: str, main: str, serial: dict[str, int], rng: np.random.Generator) -> dict[str, Any]:
+    """宗地代码 (township code + serial; 10 % of reserve land collective, JB) and land use."""
+    district = tcode[-3:]
+    serial[district] = serial.get(district, 0) + 1
+    collective = main == "reserve" and rng.random() < 0.1
+    pid = f"431281{district}{int(rng.integers(1, 4)):03d}{'JB' if collective else 'GB'}{serial[district]:05d}"
+    p = [0.2, 0.25, 0.1, 0.1, 0.1, 0.05, 0.05, 0.1, 0.05]
+    code, system, luname = _LANDUSE[int(rng.choice(len(_LANDUSE), p=p))]
+    return {
+        "pid": pid,
+        "serial": serial[district],
+        "tcode": tcode,
+        "collective": collective,
+        "landuse": (code, system, luname),
+    }
+
+
+def _tenure(main: str, firm: str | None, rng: np.random.Generator) -> dict[str, Any]:
+    """Who holds the land and since when (reserve land: nobody)."""
+    supplied = main != "reserve"
+    holder = (f"湖南{firm}有限公司" if firm else _company(rng)) if supplied else None
+    personal = supplied and rng.random() < 0.08
+    if personal:
+        holder = _person(rng)
+    contract = _date(rng, "2012-08-01", "2022-06-30") if supplied else None
+    agreed = contract + dt.timedelta(days=int(rng.integers(90, 540))) if contract else None
+    return {
+        "supplied": supplied,
+        "holder": holder,
+        "personal": personal,
+        "contract": contract,
+        "agreed": agreed,
+    }
+
+
+def _development(
+    main: str, area_mu: float, supplied: bool, agreed: dt.date | None, rng: np.random.Generator
+) -> dict[str, Any]:
+    """Construction: start/stop dates, built share, land price, investment, FAR and coverage."""
+    started = supplied and (main in ("stalled", "low_efficiency") or rng.random() < 0.2)
+    actual = agreed + dt.timedelta(days=int(rng.integers(-60, 400))) if (started and agreed) else None
+    stalled = actual is not None and main == "stalled"
+    stopped = actual + dt.timedelta(days=int(rng.integers(120, 900))) if stalled and actual else None
+    if main == "stalled":
+        built = float(rng.uniform(0.05, 0.6))
+    else:
+        built = float(rng.uniform(0.5, 1.0)) if started else 0.0
+    price = round(area_mu * float(rng.uniform(8, 22)), 2) if supplied else None
+    total = round(area_mu * float(rng.uniform(80, 300)), 1) if supplied else None
+    invested = round(total * (built * float(rng.uniform(0.6, 1.2))), 1) if total else None
+    far = round(float(rng.uniform(0.2, 1.6)), 2) if started else (0.0 if supplied else None)
+    coverage = round(float(rng.uniform(0.12, 0.6)), 2) if started else (0.0 if supplied else None)
+    return {
+        "started": started,
+        "actual": actual,
+        "stopped": stopped,
+        "built_share": built,
+        "land_price": price,
+        "total_investment": total,
+        "invested": invested,
+        "far": far,
+        "coverage": coverage,
+    }
+
+
+def _idle_cause(rng: np.random.Generator) -> str:
+    causes = ["企业原因", "政府原因:未按约定交付土地", "政府原因:规划依法修改", "不可抗力"]
+    return str(rng.choice(causes, p=[0.75, 0.12, 0.08, 0.05]))
+
+
+def _construction_status(main: str, started: bool, supplied: bool) -> str | None:
+    if main == "stalled":
+        return "stalled"
+    return "completed" if started else "not_started" if supplied else None
+
+
+def _record(row: Any, f: dict[str, Any], rng: np.random.Generator) -> dict[str, object]:
+    """One register row from the drawn facts (the remaining draws happen here, in column order)."""
+    main, supplied, personal, firm = f["main"], f["supplied"], f["personal"], f["firm"]
+    code, system, luname = f["landuse"]
+    area_m2, area_mu, area_share = float(row.area_m2), float(row.area_mu), f["built_share"]
+    low_eff, mortgaged, for_sale, mdate = (
+        main == "low_efficiency",
+        "mortgaged" in f["tags"],
+        f["status"] == "for_sale",
+        f["mortgage_date"],
+    )
+    holder, pid = f["holder"], f["pid"]
+    return {
+        "parcel_id": pid,
+        "unit_id": f"{pid}W00000000",
+        "name": f"{firm}闲置厂房"
+        if firm
+        else f"{row.township}{luname.replace('用地', '')}地块{f['serial']:03d}",
+        "holder": holder,
+        "user_unit": holder if (supplied and not personal) else None,
+        "holder_phone": f"13{int(rng.integers(100000000, 999999999))}" if personal else None,
+        "village": f"{rng.choice(_WORDS)!s}{rng.choice(_WORDS)!s}村",
+        "location_code": f"{f['tcode']}{int(rng.integers(1, 30)):03d}",
+        "landuse_code": code,
+        "landuse_system": system,
+        "landuse_name": luname,
+        "planned_use": luname,
+        "industry": str(rng.choice(_INDUSTRIES)) if code in _INDUSTRIAL_CODES and supplied else None,
+        "ownership": "集体" if f["collective"] else "国有",
+        "supply_method": (str(rng.choice(["出让", "划拨"], p=[0.9, 0.1])) if supplied else None),
+        "contract_date": f["contract"],
+        "agreed_start_date": f["agreed"],
+        "actual_start_date": f["actual"],
+        "stop_date": f["stopped"],
+        "idle_cause": f["idle_cause"],
+        "construction_status": _construction_status(main, f["started"], supplied),
+        "disposal_method": None,
+        "land_price": f["land_price"],
+        "approved_area_m2": round(area_m2 * float(rng.uniform(0.98, 1.02)), 1),
+        "built_area_m2": round(area_m2 * area_share, 1),
+        "floor_area_m2": round(area_m2 * (f["far"] or 0.0), 1),
+        "far": f["far"],
+        "coverage": f["coverage"],
+        "total_investment": f["total_investment"],
+        "invested": f["invested"],
+        "tax_per_mu": round(float(rng.gamma(2.0, 2.5)), 2) if low_eff else None,
+        "output_per_mu": round(float(rng.gamma(2.0, 40)), 1) if low_eff else None,
+        "leased_share": round(float(rng.uniform(0, 0.9)), 2) if low_eff else None,
+        "mortgagee": str(rng.choice(_BANKS)) if mortgaged else None,
+        "mortgage_amount": round(area_mu * float(rng.uniform(5, 15)), 1) if mortgaged else None,
+        "mortgage_term": f"{mdate}至{(pd.Timestamp(mdate) + pd.DateOffset(years=5)).date()}"
+        if mdate
+        else None,
+        "mortgage_date": mdate,
+        "asking_price": round(area_mu * float(rng.uniform(10, 30)), 1) if for_sale else None,
+        "listed_date": _date(rng, "2023-01-01", "2023-12-31") if for_sale else None,
+        "responsible_unit": "洪江高新区管委会" if row.in_park else f"{row.township}人民政府",
+        "contact": "洪江市投资促进事务中心 0745-7622000" if for_sale else None,
+        "previous_ids": None,
+        "photos": None,
+        "remarks": None,
+    }
+
+
+def _finish(out: gpd.GeoDataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    """Location text, declared areas (six plainly wrong, as registers have) and date columns."""
+    n = len(out)
     out["location"] = out["township"] + out["village"]
     out["declared_area_m2"] = (out["area_m2"] * rng.uniform(0.995, 1.005, n)).round(1)
-    # a handful of declared areas that are plainly wrong, as registers have
     bad = rng.choice(n, size=6, replace=False)
     out.loc[out.index[bad], "declared_area_m2"] = (out["area_m2"].iloc[bad] * 1.3).round(1).to_numpy()
     for c in (
@@ -531,98 +591,110 @@ def _dem(base: dict[str, gpd.GeoDataFrame], path: Path, rng: np.random.Generator
         dst.write(data, 1)
 
 
+_SNAPSHOT_COLUMNS = (
+    "parcel_id", "unit_id", "name", "categories", "status", "holder", "township", "village", "landuse_code",
+    "landuse_system", "construction_status", "disposal_method", "responsible_unit", "previous_ids",
+    "declared_area_m2", "geometry",
+)  # fmt: skip
+_METHODS = {
+    "revitalized": ("二次招商", "腾笼换鸟", "企业自行开发"),
+    "recovered": ("无偿收回", "协议有偿收回"),
+    "disposed": ("置换", "转让"),
+}
+
+
 def _snapshots(parcels: gpd.GeoDataFrame, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
     """Quarterly registers of idle/low-efficiency land: the park clears down through 2024."""
     reg = parcels[parcels["categories"].str.contains("idle|low_efficiency")].copy()
     reg["status"] = reg["status"].replace({"for_sale": "identified"})
+    clear_q, split_src, vanished = _clearing_plan(reg, rng)
+    closing = {i: str(rng.choice(sorted(CLEARED_STATUSES), p=[0.2, 0.2, 0.6])) for i in reg.index}
+    # newly found idle land in the park during 2024
+    new_found = parcels[(~parcels.index.isin(reg.index)) & parcels["in_park"]].index.to_numpy()[:6]
+    found_q = dict(zip(new_found, [2, 2, 3, 3, 3, 4], strict=False))
+    snaps: dict[str, gpd.GeoDataFrame] = {}
+    for q, date in enumerate(_SNAPSHOT_DATES):
+        snap = _register_at(q, reg, parcels, vanished=vanished, found_q=found_q)
+        snap["status"] = _statuses_at(q, snap, clear_q, closing)
+        snap["disposal_method"] = [
+            str(rng.choice(_METHODS[s])) if s in _METHODS else None for s in snap["status"]
+        ]
+        snap["implement_date"] = pd.to_datetime(
+            pd.Series([date if s in _METHODS else None for s in snap["status"]], index=snap.index)
+        )
+        if q >= 2:  # one park parcel split in two, with lineage
+            snap = _split_in_two(snap, split_src, crs=parcels.crs)
+        snap = gpd.GeoDataFrame(
+            snap[[*_SNAPSHOT_COLUMNS, "implement_date"]], geometry="geometry", crs=parcels.crs
+        )
+        snaps[date] = add_area_columns(snap.reset_index(drop=True))
+    return snaps
+
+
+def _clearing_plan(reg: gpd.GeoDataFrame, rng: np.random.Generator) -> tuple[pd.Series, int, int]:
+    """Quarter each parcel is cleared in (``len(dates)``: never), the park parcel that will be split,
+    and the parcel that vanishes from the register after the first quarter."""
     park = reg.index[reg["in_park"]].to_numpy()
     others = reg.index[~reg["in_park"]].to_numpy()
     n_dates = len(_SNAPSHOT_DATES)
-    clear_q = pd.Series(n_dates, index=reg.index)  # quarter index when cleared (n_dates = never)
-    # park: clear almost everything over 4 quarters, a few stragglers remain
-    order = rng.permutation(park)
-    stragglers = order[:4]
-    rest = order[4:]
+    clear_q = pd.Series(n_dates, index=reg.index)
+    order = rng.permutation(park)  # the park clears almost everything over 4 quarters; 4 stragglers remain
+    stragglers, rest = order[:4], order[4:]
     clear_q.loc[rest] = rng.choice([1, 2, 3, 4], size=len(rest), p=[0.15, 0.25, 0.3, 0.3])
     clear_q.loc[stragglers] = n_dates
     clear_q.loc[others] = np.where(
         rng.random(len(others)) < 0.3, rng.integers(1, n_dates, len(others)), n_dates
     )
-    methods = {
-        "revitalized": ("二次招商", "腾笼换鸟", "企业自行开发"),
-        "recovered": ("无偿收回", "协议有偿收回"),
-        "disposed": ("置换", "转让"),
-    }
-    closing = {i: str(rng.choice(sorted(CLEARED_STATUSES), p=[0.2, 0.2, 0.6])) for i in reg.index}
-    # newly found idle land in the park during 2024
-    new_found = parcels[(~parcels.index.isin(reg.index)) & parcels["in_park"]].index.to_numpy()[:6]
-    found_q = dict(zip(new_found, [2, 2, 3, 3, 3, 4], strict=False))
-    split_src = int(rest[0])
-    vanished = int(others[0])
-    snaps: dict[str, gpd.GeoDataFrame] = {}
-    cols = [
-        "parcel_id",
-        "unit_id",
-        "name",
-        "categories",
-        "status",
-        "holder",
-        "township",
-        "village",
-        "landuse_code",
-        "landuse_system",
-        "construction_status",
-        "disposal_method",
-        "responsible_unit",
-        "previous_ids",
-        "declared_area_m2",
-        "geometry",
+    return clear_q, int(rest[0]), int(others[0])
+
+
+def _register_at(
+    q: int, reg: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, *, vanished: int, found_q: dict[Any, int]
+) -> gpd.GeoDataFrame:
+    """The register's rows at quarter ``q``: one parcel gone after the first, newly found idle land added."""
+    snap = reg.copy()
+    if q >= 1:
+        snap = snap.drop(index=[vanished])
+    for pid, fq in found_q.items():
+        if q >= fq:
+            row = parcels.loc[[pid]].copy()
+            row["categories"] = "idle"
+            row["status"] = "identified" if q < fq + 2 else "in_disposal"
+            snap = pd.concat([snap, row])
+    return snap
+
+
+def _statuses_at(q: int, snap: gpd.GeoDataFrame, clear_q: pd.Series, closing: dict[Any, str]) -> pd.Series:
+    """Cleared parcels take their closing status; those cleared next quarter are in disposal."""
+    st = snap["status"].copy()
+    cq = clear_q.reindex(snap.index).fillna(len(_SNAPSHOT_DATES))
+    for idx in snap.index:
+        if cq[idx] <= q:
+            st[idx] = closing[idx]
+        elif cq[idx] == q + 1 and st[idx] == "identified":
+            st[idx] = "in_disposal"
+    return st
+
+
+def _split_in_two(snap: gpd.GeoDataFrame, src_idx: int, *, crs: Any) -> gpd.GeoDataFrame:
+    """Replace parcel ``src_idx`` by its west and east halves, new codes recording the old one."""
+    src = snap.loc[src_idx]
+    g = src.geometry
+    minx, miny, maxx, maxy = g.bounds
+    mid = (minx + maxx) / 2
+    halves = [
+        g.intersection(shapely.box(minx - 1, miny - 1, mid, maxy + 1)),
+        g.intersection(shapely.box(mid, miny - 1, maxx + 1, maxy + 1)),
     ]
-    for q, date in enumerate(_SNAPSHOT_DATES):
-        snap = reg.copy()
-        if q >= 1:
-            snap = snap.drop(index=[vanished])
-        for pid, fq in found_q.items():
-            if q >= fq:
-                row = parcels.loc[[pid]].copy()
-                row["categories"] = "idle"
-                row["status"] = "identified" if q < fq + 2 else "in_disposal"
-                snap = pd.concat([snap, row])
-        st = snap["status"].copy()
-        cq = clear_q.reindex(snap.index).fillna(n_dates)
-        for idx in snap.index:
-            if cq[idx] <= q:
-                st[idx] = closing[idx]
-            elif cq[idx] == q + 1 and st[idx] == "identified":
-                st[idx] = "in_disposal"
-        snap["status"] = st
-        snap["disposal_method"] = [
-            str(rng.choice(methods[s])) if s in methods else None for s in snap["status"]
-        ]
-        snap["implement_date"] = pd.to_datetime(
-            pd.Series([date if s in methods else None for s in snap["status"]], index=snap.index)
-        )
-        if q >= 2:  # one park parcel split in two, with lineage
-            src = snap.loc[split_src]
-            g = src.geometry
-            minx, miny, maxx, maxy = g.bounds
-            mid = (minx + maxx) / 2
-            halves = [
-                g.intersection(shapely.box(minx - 1, miny - 1, mid, maxy + 1)),
-                g.intersection(shapely.box(mid, miny - 1, maxx + 1, maxy + 1)),
-            ]
-            new_rows = []
-            for k, half in enumerate(halves):
-                r = src.copy()
-                r["parcel_id"] = src["parcel_id"][:-5] + f"{90001 + k:05d}"
-                r["unit_id"] = r["parcel_id"] + "W00000000"
-                r["previous_ids"] = src["parcel_id"]
-                r["geometry"] = half
-                new_rows.append(r)
-            snap = pd.concat([snap.drop(index=[split_src]), gpd.GeoDataFrame(new_rows, crs=parcels.crs)])
-        snap = gpd.GeoDataFrame(snap[[*cols, "implement_date"]], geometry="geometry", crs=parcels.crs)
-        snaps[date] = add_area_columns(snap.reset_index(drop=True))
-    return snaps
+    new_rows = []
+    for k, half in enumerate(halves):
+        r = src.copy()
+        r["parcel_id"] = src["parcel_id"][:-5] + f"{90001 + k:05d}"
+        r["unit_id"] = r["parcel_id"] + "W00000000"
+        r["previous_ids"] = src["parcel_id"]
+        r["geometry"] = half
+        new_rows.append(r)
+    return pd.concat([snap.drop(index=[src_idx]), gpd.GeoDataFrame(new_rows, crs=crs)])
 
 
 _SHP_HEADERS = {  # canonical → pinyin initials (DBF names ≤ 10 bytes), as a county system exports them
@@ -772,10 +844,26 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
         pd.DataFrame(pts).to_excel(xw, sheet_name="界址点", index=False)
 
 
+#: Files and folders :func:`build_sample` writes (and replaces with ``overwrite=True``).
+GENERATED = (
+    "hongjiang_base.gpkg",
+    "parcels.gpkg",
+    "delivered",
+    "snapshots",
+    "dem",
+    "photos",
+    "indicators",
+    "cases",
+)
+
+
 def build_sample(
     path: str | Path, /, *, n_parcels: int = 2000, seed: int = 431281, overwrite: bool = False
 ) -> Path:
     """Generate the synthetic 洪江市 sample data set into ``path``.
+
+    One line per output; a new sample file is one more ``_write_…`` call here (and its name in
+    :data:`GENERATED`). The draws come from one seeded generator in this order, so keep new calls last.
 
     Parameters
     ----------
@@ -800,19 +888,28 @@ def build_sample(
     >>> sorted(p.name for p in out.iterdir())[:3]
     ['cases', 'delivered', 'dem']
     """
-    root = Path(path)
+    root = _clear(Path(path), overwrite=overwrite)
+    rng = np.random.default_rng(seed)
+    base = _write_base(root / "hongjiang_base.gpkg", rng)
+    parcels = _add_photos(_parcels(base, rng, n_parcels), root / "photos", rng)
+    snaps = _snapshots(parcels, rng)
+    public = _write_parcels(parcels, root / "parcels.gpkg")
+    _write_delivered(public, root / "delivered")
+    write_case_sample(public, root, seed=seed + 12)  # cases/ (issue 12)
+    from .supply._sample import write_supply_sample
+
+    write_supply_sample(root, public, seed=seed)  # supply/ (issue 13)
+    _write_snapshots(snaps, root / "snapshots")
+    _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
+    _write_indicators(root, seed=seed)
+    log.info("sample written to %s", root)
+    return root
+
+
+def _clear(root: Path, *, overwrite: bool) -> Path:
+    """Create ``root``; refuse (or with ``overwrite``, remove) generated outputs already there."""
     root.mkdir(parents=True, exist_ok=True)
-    generated = [
-        "hongjiang_base.gpkg",
-        "parcels.gpkg",
-        "delivered",
-        "snapshots",
-        "dem",
-        "photos",
-        "indicators",
-        "cases",
-    ]
-    existing = [g for g in generated if (root / g).exists()]
+    existing = [g for g in GENERATED if (root / g).exists()]
     if existing and not overwrite:
         from .errors import OutputExistsError
 
@@ -820,27 +917,154 @@ def build_sample(
     for g in existing:
         p = root / g
         shutil.rmtree(p) if p.is_dir() else p.unlink()
-    rng = np.random.default_rng(seed)
+    return root
+
+
+def _write_base(path: Path, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
     base = _base_layers(rng)
     for name, layer in base.items():
-        layer.to_file(root / "hongjiang_base.gpkg", layer=name, driver="GPKG")
+        layer.to_file(path, layer=name, driver="GPKG")
     log.info("base layers written")
-    parcels = _parcels(base, rng, n_parcels)
-    photos = _photos(root / "photos", rng)
+    return base
+
+
+def _add_photos(parcels: gpd.GeoDataFrame, folder: Path, rng: np.random.Generator) -> gpd.GeoDataFrame:
+    """Site photos for the first parcels for sale (two per parcel, reused round the set)."""
+    photos = _photos(folder, rng)
     with_photos = parcels.index[parcels["status"] == "for_sale"][: len(photos) * 3]
     for k, idx in enumerate(with_photos):
         parcels.loc[idx, "photos"] = ";".join(photos[k % len(photos) : k % len(photos) + 2])
-    snaps = _snapshots(parcels, rng)
+    return parcels
+
+
+def _write_parcels(parcels: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
     public = parcels.drop(columns=["in_park"])
-    public.to_file(root / "parcels.gpkg", layer="parcels", driver="GPKG")
-    _write_delivered(public, root / "delivered")
-    write_case_sample(public, root, seed=seed + 12)  # issue 12: sample_data/cases/
-    (root / "snapshots").mkdir(exist_ok=True)
-    for date, snap in snaps.items():
-        snap.to_file(root / "snapshots" / f"register_{date}.gpkg", layer="register", driver="GPKG")
-    _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
+    public.to_file(path, layer="parcels", driver="GPKG")
+    return public
+
+
+def _write_indicators(root: Path, *, seed: int) -> None:
     from .indicators._sample import write_indicator_sample
 
     write_indicator_sample(root, parcels=gpd.read_file(root / "parcels.gpkg"), seed=seed)
-    log.info("sample written to %s", root)
-    return root
+
+
+def _write_snapshots(snaps: dict[str, gpd.GeoDataFrame], folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    for date, snap in snaps.items():
+        snap.to_file(folder / f"register_{date}.gpkg", layer="register", driver="GPKG")
+
+
+#: Fields of :func:`synthetic_parcels`' table beside ``geometry``.
+SYNTHETIC_COLUMNS = (
+    "parcel_id",
+    "name",
+    "categories",
+    "status",
+    "township",
+    "location",
+    "landuse_name",
+    "asking_price",
+    "listed_date",
+    "contact",
+    "area_m2",
+)
+_SYN_TOWNS = ("黔城镇", "安江镇", "托口镇", "雪峰镇", "江市镇", "沅河镇")
+_SYN_USES = ("工业用地", "物流仓储用地", "商业服务业用地", "居住用地")
+_SYN_CATS = (
+    "idle",
+    "low_efficiency",
+    "stalled",
+    "idle,mortgaged",
+    "reserve",
+    "low_efficiency,mortgaged",
+    None,
+)
+_SYN_STATUS = ("identified", "in_disposal", "for_sale", "suspected", "reserved")
+
+
+def synthetic_parcels(
+    n: int = 300,
+    /,
+    *,
+    seed: int = 0,
+    vertices: int = 19,
+    extent: tuple[float, float, float, float] = (109.55, 27.0, 110.45, 27.45),
+    code: str = "431281",
+    towns: tuple[str, ...] = _SYN_TOWNS,
+    contact: str = "洪江市投资促进事务中心 0745-7622000",
+    crs: Any = 4490,
+) -> gpd.GeoDataFrame:
+    """``n`` irregular ``vertices``-gon parcels (40–130 m radius) over ``extent``, for tests and benchmarks.
+
+    The one generator of "parcels around 洪江" (defaults) — or around any county: pass its
+    行政区划代码, township names, contact line and extent. Investor-facing fields only
+    (:data:`SYNTHETIC_COLUMNS`); about a fifth of the asking prices are missing. Parcels may overlap.
+
+    Parameters
+    ----------
+    n : int
+        Number of parcels.
+    seed : int
+        Random seed (same seed, same parcels).
+    vertices : int
+        Vertices per parcel ring (bureau parcels have about 19).
+    extent : (min lon, min lat, max lon, max lat)
+        Where the parcel centres fall (CGCS2000 degrees); default: inside 洪江市.
+    code : str
+        Six-digit county code that starts each ``parcel_id``.
+    towns : tuple of str
+        Township names used for ``township``, ``name`` and ``location``.
+    contact : str
+        The ``contact`` line of every parcel.
+    crs : any
+        Output CRS (default EPSG:4490; e.g. 4546 for Gauss-Krüger metres).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per parcel with geodesic ``area_m2``.
+
+    Examples
+    --------
+    >>> g = synthetic_parcels(5, seed=1)
+    >>> len(g), g.crs.to_epsg(), g["parcel_id"].str[:6].unique().tolist()
+    (5, 4490, ['431281'])
+    >>> bool(g["area_m2"].between(0.4 * 3.14 * 40**2, 3.14 * 130**2).all())
+    True
+    """
+    from .area import geodesic_area
+
+    rng = np.random.default_rng(seed)
+    lon = extent[0] + rng.random(n) * (extent[2] - extent[0])
+    lat = extent[1] + rng.random(n) * (extent[3] - extent[1])
+    r = (40 + rng.random(n) * 90) / 111_000
+    ang = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
+    jit = 0.75 + 0.25 * rng.random((n, vertices))
+    xs = lon[:, None] + (r[:, None] * jit * np.cos(ang)) / np.cos(np.radians(lat[:, None]))
+    ys = lat[:, None] + r[:, None] * jit * np.sin(ang)
+    rings = np.stack([xs, ys], axis=-1)
+    geoms = shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
+    price = np.round(rng.random(n) * 3000 + 50, 1)
+    price[rng.random(n) < 0.2] = np.nan
+    k = len(towns)
+    gdf = gpd.GeoDataFrame(
+        {
+            "parcel_id": [
+                f"{code}{100 + i % 900:03d}{100 + (i // 900) % 900:03d}GB{i % 100000:05d}" for i in range(n)
+            ],
+            "name": [f"{towns[i % k]}{i}号地块" for i in range(n)],
+            "categories": [_SYN_CATS[j] for j in rng.integers(0, len(_SYN_CATS), n)],
+            "status": [_SYN_STATUS[j] for j in rng.integers(0, len(_SYN_STATUS), n)],
+            "township": [towns[j] for j in rng.integers(0, k, n)],
+            "location": [f"{towns[i % k]}工业大道{i % 97}号" for i in range(n)],
+            "landuse_name": [_SYN_USES[j] for j in rng.integers(0, len(_SYN_USES), n)],
+            "asking_price": price,
+            "listed_date": pd.to_datetime("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
+            "contact": [contact] * n,
+        },
+        geometry=geoms,
+        crs=4490,
+    )
+    gdf["area_m2"] = np.asarray(geodesic_area(gdf.geometry)).round(1)
+    return gdf if pyproj.CRS.from_user_input(crs).equals(pyproj.CRS.from_epsg(4490)) else gdf.to_crs(crs)

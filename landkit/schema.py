@@ -7,6 +7,11 @@ turn them back into Chinese labels with :func:`to_chinese_labels`.
 Units are part of the name or stated in :attr:`Field.unit`: areas are stored in m²
 (``*_m2``), money in 万元 (10,000 yuan), per-mu values per 亩.
 
+Date precision: a date field ``X`` read from a month or year only (``2023.10``, ``2023``)
+holds the first day of the period, and the reader adds ``X_precision`` (string: ``"month"``
+or ``"year"``, NA for exact dates) when at least one value is imprecise; the name comes from
+:func:`landkit.values.precision_column`. Rules needing the day treat such dates as unknown.
+
 Examples
 --------
 >>> from landkit.schema import FIELDS, label
@@ -30,6 +35,7 @@ __all__ = [
     "ENCUMBRANCE_FIELDS",
     "ENCUMBRANCE_KINDS",
     "FIELDS",
+    "OFFER_STATES",
     "PUBLIC_FIELDS",
     "STATUSES",
     "Field",
@@ -166,7 +172,9 @@ FIELDS: dict[str, Field] = {
         ),
         _F("floor_area_m2", "建筑面积", kind="float", unit="m2", aliases=("建筑面积", "JZMJ")),
         _F("far", "容积率", kind="float", aliases=("容积率", "RJL")),
-        _F("coverage", "建筑系数", kind="float", aliases=("建筑系数", "JZXS", "建筑密度", "JZMD")),
+        # 建筑系数 counts buildings, structures and yards; 建筑密度 buildings only — never one for the other
+        _F("coverage", "建筑系数", kind="float", aliases=("建筑系数", "JZXS")),
+        _F("building_density", "建筑密度", kind="float", aliases=("建筑密度", "JZMD")),
         _F(
             "total_investment",
             "总投资",
@@ -273,6 +281,113 @@ FIELDS: dict[str, Field] = {
     ]
 }
 
+# -- supply (issue 13): standard-factory unit register fields (楼栋/楼层/单元 …) ---------------------------
+FIELDS.update(
+    {
+        f.name: f
+        for f in [
+            _F("park", "园区", aliases=("园区", "园区名称", "所属园区", "YQ", "YQMC")),
+            _F("building", "楼栋", aliases=("楼栋", "楼栋号", "栋号", "幢号", "厂房编号", "LD", "DH_LD")),
+            _F("floor", "楼层", kind="float", aliases=("楼层", "所在楼层", "层次", "LC")),
+            _F("unit_no", "单元号", aliases=("单元号", "单元编号", "房号", "DYH")),
+            _F("storey_height_m", "层高(米)", kind="float", unit="m", aliases=("层高", "CG")),
+            _F(
+                "floor_load_kn_m2",
+                "楼面荷载(kN/m²)",
+                kind="float",
+                unit="kN/m2",
+                aliases=("荷载", "楼面荷载", "承重", "HZ"),
+            ),
+            _F(
+                "tenant",
+                "承租企业",
+                aliases=("承租企业", "入驻企业", "承租人", "承租方", "租户", "CZQY", "RZQY"),
+            ),
+            _F(
+                "lease_start",
+                "租期起",
+                kind="date",
+                aliases=("租期起", "租期开始", "租赁开始日期", "起租日期", "ZQQ"),
+            ),
+            _F(
+                "lease_end",
+                "租期止",
+                kind="date",
+                aliases=("租期止", "租期结束", "租赁结束日期", "到期日期", "ZQZ"),
+            ),
+            _F(
+                "rent_yuan_m2_month",
+                "租金(元/m²·月)",
+                kind="float",
+                unit="元/m2/月",
+                aliases=("租金", "月租金单价", "租金单价", "ZJ"),
+            ),
+            _F("move_in_date", "入驻日期", kind="date", aliases=("入驻日期", "入驻时间", "RZRQ")),
+            _F(
+                "vacant_since",
+                "空置起始日期",
+                kind="date",
+                aliases=("空置起始日期", "空置日期", "空置时间", "KZRQ"),
+            ),
+            _F(
+                "arrears_yuan",
+                "欠缴租金(元)",
+                kind="float",
+                unit="元",
+                aliases=("欠缴租金", "欠租", "欠费金额", "QJZJ"),
+            ),
+        ]
+    }
+)
+
+# ---- offer terms (淘宝式选地 offer profile, issue 14): what an investor decides on -------------
+FIELDS.update(
+    (f.name, f)
+    for f in [
+        _F("offer_state", "供应状态", aliases=("供应状态", "挂牌状态", "GYZT")),
+        _F("use_class", "用途大类", aliases=("用途大类", "YTDL")),
+        _F("green_ratio", "绿地率", kind="float", aliases=("绿地率", "LDL")),
+        _F("height_limit_m", "建筑限高(米)", kind="float", unit="m", aliases=("限高", "建筑限高", "XG")),
+        _F("lease_years", "出让年限(年)", kind="float", unit="年", aliases=("出让年限", "使用年限", "CRNX")),
+        _F("transaction_method", "交易方式", aliases=("交易方式", "出让方式", "JYFS")),
+        _F("start_price", "起始价", kind="float", unit="万元", aliases=("起始价", "起拍价", "QSJ")),
+        _F("deposit", "竞买保证金", kind="float", unit="万元", aliases=("保证金", "竞买保证金", "BZJ")),
+        _F(
+            "investment_intensity",
+            "投资强度",
+            kind="float",
+            unit="万元/亩",
+            aliases=("投资强度", "亩均投资", "TZQD"),
+        ),
+        _F(
+            "energy_per_output",
+            "单位能耗",
+            kind="float",
+            unit="吨标煤/万元",
+            aliases=("能耗", "单位能耗", "DWNH"),
+        ),
+        _F(
+            "utilities",
+            "基础设施配套",
+            aliases=("基础设施", "配套", "配套设施", "五通一平", "七通一平", "JCSS", "PTSS"),
+        ),
+        _F("boundaries", "四至", aliases=("四至", "SZ")),
+        _F("notice_no", "出让公告编号", aliases=("公告编号", "公告号", "GGBH")),
+        _F("notice_url", "出让公告链接", aliases=("公告链接", "公告网址", "GGLJ")),
+        _F("offer_deadline", "报名截止日期", kind="date", aliases=("截止日期", "报名截止日期", "JZRQ")),
+        _F("elev_mean_m", "平均高程(米)", kind="float", unit="m", aliases=("平均高程", "PJGC")),
+        _F("elev_min_m", "最低高程(米)", kind="float", unit="m", aliases=("最低高程", "ZDGC")),
+        _F("elev_max_m", "最高高程(米)", kind="float", unit="m", aliases=("最高高程", "ZGGC")),
+        _F("slope_mean_deg", "平均坡度(度)", kind="float", unit="°", aliases=("平均坡度", "PJPD")),
+        _F("slope_max_deg", "最大坡度(度)", kind="float", unit="°", aliases=("最大坡度", "ZDPD")),
+        _F("guide2023", "用地用海分类代码(2023)"),
+    ]
+    if f.name not in FIELDS
+)
+
+#: Offer states (供应状态) a public page shows: key → Chinese label.
+OFFER_STATES: dict[str, str] = {"for_sale": "招商中", "listed": "挂牌中", "not_listed": "未挂牌"}
+
 #: Category tags: key → Chinese label. A parcel may carry several (``"idle,mortgaged"``).
 CATEGORIES: dict[str, str] = {
     "idle": "闲置",
@@ -305,12 +420,14 @@ CONSTRUCTION_STATUSES: dict[str, str] = {
     "completed": "已竣工",
 }
 
-#: Fields a public page may carry by default (everything else is withheld).
+#: Fields a public page may carry by default (everything else is withheld). Investor-facing facts only:
+#: encumbrance (categories such as 抵押) and enforcement status (闲置, 已认定, 处置中, 建设状况, 盘活方式)
+#: stay internal; ``offer_state`` (招商中/挂牌中/未挂牌) is what the public sees instead.
 PUBLIC_FIELDS: tuple[str, ...] = (
     "parcel_id",
     "name",
-    "categories",
-    "status",
+    "offer_state",
+    "use_class",
     "township",
     "village",
     "location",
@@ -319,10 +436,25 @@ PUBLIC_FIELDS: tuple[str, ...] = (
     "landuse_system",
     "planned_use",
     "industry",
-    "construction_status",
-    "disposal_method",
+    "far",
+    "coverage",
+    "building_density",
+    "green_ratio",
+    "height_limit_m",
+    "lease_years",
+    "transaction_method",
     "asking_price",
+    "start_price",
+    "deposit",
+    "investment_intensity",
+    "tax_per_mu",
+    "energy_per_output",
+    "utilities",
+    "boundaries",
     "listed_date",
+    "offer_deadline",
+    "notice_no",
+    "notice_url",
     "contact",
     "photos",
     "area_m2",

@@ -2,61 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
-import pandas as pd
-import shapely
+import pytest
 from shapely.geometry import box
 
-from landkit.area import geodesic_area
+from landkit.sample import synthetic_parcels as sample_parcels
 
-TOWNS = ("黔城镇", "安江镇", "托口镇", "雪峰镇", "江市镇", "沅河镇")
-USES = ("工业用地", "物流仓储用地", "商业服务业用地", "居住用地")
-CATS = ("idle", "low_efficiency", "stalled", "idle,mortgaged", "reserve", "low_efficiency,mortgaged", None)
-STATUS = ("identified", "in_disposal", "for_sale", "suspected", "reserved")
 SECRET_BANK = "中国秘密银行洪江支行"
 SECRET_NOTE = "内部备注不得公开"
 
 
 def synthetic_parcels(n: int = 300, *, seed: int = 0, vertices: int = 19) -> gpd.GeoDataFrame:
-    """``n`` irregular ~``vertices``-gon parcels (40–130 m radius) over 洪江市, EPSG:4490."""
-    rng = np.random.default_rng(seed)
-    lon = 109.55 + rng.random(n) * 0.9
-    lat = 27.0 + rng.random(n) * 0.45
-    r = (40 + rng.random(n) * 90) / 111_000
-    ang = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
-    jit = 0.75 + 0.25 * rng.random((n, vertices))
-    xs = lon[:, None] + (r[:, None] * jit * np.cos(ang)) / np.cos(np.radians(27.2))
-    ys = lat[:, None] + r[:, None] * jit * np.sin(ang)
-    rings = np.stack([xs, ys], axis=-1)
-    geoms = shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
-    price = np.round(rng.random(n) * 3000 + 50, 1)
-    price[rng.random(n) < 0.2] = np.nan
-    listed = pd.to_datetime("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
-    gdf = gpd.GeoDataFrame(
-        {
-            "parcel_id": [
-                f"431281{100 + i % 900:03d}{100 + (i // 900) % 900:03d}GB{i:05d}" for i in range(n)
-            ],
-            "name": [f"{TOWNS[i % 6]}{i}号地块" for i in range(n)],
-            "categories": [CATS[j] for j in rng.integers(0, len(CATS), n)],
-            "status": [STATUS[j] for j in rng.integers(0, len(STATUS), n)],
-            "township": [TOWNS[j] for j in rng.integers(0, len(TOWNS), n)],
-            "location": [f"{TOWNS[i % 6]}工业大道{i % 97}号" for i in range(n)],
-            "landuse_name": [USES[j] for j in rng.integers(0, len(USES), n)],
-            "asking_price": price,
-            "listed_date": listed,
-            "contact": ["洪江市投资促进事务中心 0745-7622000"] * n,
-            "holder": [f"洪江市张{i}置业有限公司" for i in range(n)],
-            "holder_phone": [f"1390745{i:04d}" for i in range(n)],
-            "mortgagee": [SECRET_BANK] * n,
-            "mortgage_amount": np.full(n, 98765.43),
-            "secret_note": [SECRET_NOTE] * n,
-        },
-        geometry=geoms,
-        crs=4490,
-    )
-    gdf["area_m2"] = np.asarray(geodesic_area(gdf.geometry)).round(1)
+    """``landkit.sample.synthetic_parcels`` plus confidential columns a public page must never show."""
+    gdf = sample_parcels(n, seed=seed, vertices=vertices)
+    gdf["holder"] = [f"洪江市张{i}置业有限公司" for i in range(n)]
+    gdf["holder_phone"] = [f"1390745{i:04d}" for i in range(n)]
+    gdf["mortgagee"] = [SECRET_BANK] * n
+    gdf["mortgage_amount"] = np.full(n, 98765.43)
+    gdf["secret_note"] = [SECRET_NOTE] * n
     return gdf
 
 
@@ -76,3 +44,75 @@ def synthetic_zones() -> gpd.GeoDataFrame:
         ],
         crs=4490,
     )
+
+
+# ---- a real browser (Playwright driving Debian's chromium) ------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+]
+
+
+def launch_chromium() -> Iterator[Any]:
+    """Yield a headless Chromium (for a module-scoped fixture); skips without Playwright."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Session:
+    """One browser context with every request recorded and non-file requests aborted.
+
+    ``phone=True`` is a 390×844 phone (is_mobile, touch, DPR 2); else a desktop of ``size``.
+    Console errors and page errors are both recorded in ``errors``.
+    """
+
+    def __init__(self, browser: Any, *, phone: bool = False, size: tuple[int, int] = (1280, 860)) -> None:
+        if phone:
+            opts: dict[str, Any] = {
+                "viewport": {"width": 390, "height": 844},
+                "is_mobile": True,
+                "has_touch": True,
+                "device_scale_factor": 2,
+            }
+        else:
+            opts = {"viewport": {"width": size[0], "height": size[1]}}
+        self.context = browser.new_context(**opts)
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+
+    def _route(self, route: Any) -> None:
+        self.requests.append(route.request.url)
+        if route.request.url.startswith(("file://", "blob:", "data:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: Path, hash_: str = "") -> Any:
+        self.page.goto(path.as_uri() + hash_)
+        self.page.wait_for_selector("body[data-landkit-ready]", timeout=15_000)
+        return self.page
+
+    def count(self) -> int:
+        return int(self.page.get_attribute("#lk-count", "data-count"))
+
+    def wait_count(self, n: int) -> None:
+        self.page.wait_for_function(
+            f"document.getElementById('lk-count').getAttribute('data-count') === '{n}'", timeout=5_000
+        )

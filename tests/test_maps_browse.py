@@ -21,6 +21,7 @@ from shapely.geometry import Polygon, box
 
 from landkit.errors import ConfigError, CRSError, LandkitWarning, OutputExistsError
 from landkit.maps import browse_map, profile_fields, write_browse_map
+from landkit.maps._assets import page_script
 from landkit.maps._encode import decode_geometry, encode_geometries, json_for_script
 from landkit.schema import FIELDS, PUBLIC_FIELDS
 
@@ -197,7 +198,7 @@ def test_every_value_is_escaped(parcels: gpd.GeoDataFrame) -> None:
     assert "&lt;script&gt;alert(3)" in page
     data = _payload(page)
     assert data["cols"]["name"]["v" if "v" in data["cols"]["name"] else "d"][:2] == [XSS, XSS2]
-    js = (Path(__file__).resolve().parents[1] / "landkit/maps/assets/browse.js").read_text("utf-8")
+    js = page_script()
     assert "innerHTML" not in js
     assert "insertAdjacentHTML" not in js
     assert "document.write" not in js
@@ -341,7 +342,8 @@ def test_sample_public_page_has_no_confidential_value() -> None:
 def test_english_labels_and_unknown_language(parcels: gpd.GeoDataFrame) -> None:
     data = _payload(_render(parcels, lang="en"))
     assert data["strings"]["results"] == "{n} parcels"
-    assert data["categories"]["labels"]["idle"] == "idle"
+    assert data["offerStates"]["not_listed"] == "not listed"
+    assert _payload(_render(parcels, lang="en", profile="internal"))["categories"]["labels"]["idle"] == "idle"
     assert data["title"] == "Land browser"
     with pytest.raises(ConfigError, match="lang"):
         browse_map(parcels, basemap="none", lang="fr")

@@ -15,7 +15,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from maps_support import SECRET_BANK, SECRET_NOTE, synthetic_parcels, synthetic_zones
+from maps_support import (
+    SECRET_BANK,
+    SECRET_NOTE,
+    Session,
+    launch_chromium,
+    synthetic_parcels,
+    synthetic_zones,
+)
 from PIL import Image
 
 from landkit.maps import write_browse_map
@@ -64,58 +71,7 @@ def pages(parcels: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-gpu",
-            ],
-        )
-        yield b
-        b.close()
-
-
-class Session:
-    """One browser context with every request recorded and non-file requests aborted."""
-
-    def __init__(self, browser: Any) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 860})
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def _route(self, route: Any) -> None:
-        self.requests.append(route.request.url)
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            route.abort()
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def open(self, path: Path, hash_: str = "") -> Any:
-        self.page.goto(path.as_uri() + hash_)
-        self.page.wait_for_selector("body[data-landkit-ready]", timeout=15_000)
-        return self.page
-
-    def count(self) -> int:
-        return int(self.page.get_attribute("#lk-count", "data-count"))
-
-    def wait_count(self, n: int) -> None:
-        self.page.wait_for_function(
-            f"document.getElementById('lk-count').getAttribute('data-count') === '{n}'", timeout=5_000
-        )
+    yield from launch_chromium()
 
 
 @pytest.fixture
@@ -158,7 +114,7 @@ def test_the_request_recorder_does_see_tile_requests(session: Session, pages: di
 
 
 def test_filters_match_pandas(session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame) -> None:
-    page = session.open(pages["public"])
+    page = session.open(pages["internal"])  # the enforcement filters (类别, 状态) are internal only
     assert session.count() == len(parcels)
     idle = has_category(parcels["categories"], "idle")
     _chip(page, "cat", "idle")
@@ -169,10 +125,12 @@ def test_filters_match_pandas(session: Session, pages: dict[str, Path], parcels:
     _chip(page, "st", "for_sale")
     mask = either & (parcels["status"] == "for_sale")
     session.wait_count(int(mask.sum()))
-    assert "cat=idle%2Creserve" in page.evaluate("location.hash")
+    assert "cat=idle,reserve" in page.evaluate("location.hash")
     page.click("#lk-reset")
     session.wait_count(len(parcels))
 
+    page = session.open(pages["public"])
+    assert session.count() == len(parcels)  # every synthetic parcel has a 挂牌日期: all on offer
     area_mu = parcels["area_m2"].round(0) / MU
     _set_range(page, "a", "10", "25")
     session.wait_count(int(area_mu.between(10, 25).sum()))
@@ -185,10 +143,15 @@ def test_filters_match_pandas(session: Session, pages: dict[str, Path], parcels:
     page.click("#lk-reset")
 
     zones = synthetic_zones()
+    page.click(".lk-zones summary")  # the zone chips are folded away below 面积/价格
     _chip(page, "z", "qc")
     _chip(page, "use", "工业用地")
     qc = parcels.intersects(zones.geometry.iloc[0])
     session.wait_count(int((qc & (parcels["landuse_name"] == "工业用地")).sum()))
+    page.select_option("#lk-town", "安江镇")
+    session.wait_count(
+        int((qc & (parcels["landuse_name"] == "工业用地") & (parcels["township"] == "安江镇")).sum())
+    )
 
 
 def test_sort_orders_cards(session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame) -> None:
@@ -297,14 +260,14 @@ def test_url_hash_restores_state(session: Session, pages: dict[str, Path], parce
     area_mu = parcels["area_m2"].round(0) / MU
     mask = has_category(parcels["categories"], "idle") & area_mu.between(5, 30)
     chosen = parcels.loc[mask, "parcel_id"].iloc[2]
-    page = session.open(pages["public"], "#cat=idle&a=5~30&sort=area_desc")
+    page = session.open(pages["internal"], "#cat=idle&a=5~30&sort=area_desc")
     assert session.count() == int(mask.sum())
     assert page.get_attribute('button.lk-chip[data-value="idle"]', "aria-pressed") == "true"
     assert page.input_value("#lk-amin") == "5"
     assert page.input_value("#lk-sort") == "area_desc"
     biggest = parcels.loc[area_mu[mask].sort_values(ascending=False, kind="stable").index[0], "parcel_id"]
     assert page.get_attribute(".lk-card >> nth=0", "data-key") == biggest
-    page = session.open(pages["public"], f"#cat=idle&a=5~30&sort=area_desc&sel={chosen}")
+    page = session.open(pages["internal"], f"#cat=idle&a=5~30&sort=area_desc&sel={chosen}")
     assert session.count() == int(mask.sum())
     page.wait_for_selector(f'.lk-card.lk-active[data-key="{chosen}"]')
     page.wait_for_selector(f'.lk-popup[data-key="{chosen}"]')
@@ -362,14 +325,16 @@ def test_public_page_shows_no_excluded_value(
 
 def test_redraw_after_filter_is_fast(session: Session, pages: dict[str, Path]) -> None:
     page = session.open(pages["public"])
-    _chip(page, "cat", "idle")
+    _chip(page, "use", "工业用地")
     ms = page.evaluate("landkitApp.lastFilterMs + landkitApp.lastDrawMs")
     assert ms < 150
     assert re.fullmatch(r"\d+", page.get_attribute("#lk-count", "data-count"))
     assert np.isfinite(ms)
 
 
-def test_print_view_lists_the_favourites(session: Session, pages: dict[str, Path]) -> None:
+def test_print_view_has_one_a4_sheet_per_favourite(
+    session: Session, pages: dict[str, Path], parcels: gpd.GeoDataFrame
+) -> None:
     session.context.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
     page = session.open(pages["public"])
     keys = page.eval_on_selector_all(".lk-card", "cs => cs.map(c => c.getAttribute('data-key'))")[:3]
@@ -377,7 +342,22 @@ def test_print_view_lists_the_favourites(session: Session, pages: dict[str, Path
         page.click(f'.lk-card[data-key="{key}"] .lk-fav')
     page.click("#lk-print")
     assert page.evaluate("window.__printed") == 1
-    assert page.locator("#lk-print-view table tr").count() == 4  # header + three favourites
+    sheets = page.locator("#lk-print-view .lk-sheet-page")
+    assert sheets.count() == 3
+    assert sorted(sheets.evaluate_all("ss => ss.map(s => s.getAttribute('data-key'))")) == sorted(keys)
+    first = parcels.set_index("parcel_id").loc[sheets.first.get_attribute("data-key")]
+    text = sheets.first.inner_text()
+    assert first["name"] in text
+    assert f"{first['area_m2'] / MU:,.2f}" in text
+    assert sheets.first.locator("svg.lk-outline path").count() == 3  # outline, scale bar, north arrow
+    # Printed by Chromium: one A4 page per sheet.
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3
+    # From a card: that one parcel.
+    page.click(".lk-card >> nth=5")
+    page.click(".lk-popup .lk-print-one")
+    assert page.evaluate("window.__printed") == 2
+    assert page.locator("#lk-print-view .lk-sheet-page").count() == 1
 
 
 def test_zone_layers_switch_on_and_off(session: Session, pages: dict[str, Path]) -> None:

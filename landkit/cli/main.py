@@ -21,7 +21,8 @@ from ..errors import LandkitError
 
 __all__ = ["SUBCOMMANDS", "cli"]
 
-#: Subcommand modules (``landkit.cli.<name>``), each exposing ``command``.
+#: Subcommand modules (``landkit.cli.<name>``), each exposing ``command``. To add a subcommand,
+#: write ``landkit/cli/<name>.py`` with a ``command`` and append its name here.
 SUBCOMMANDS = (
     "validate",
     "sample",
@@ -33,6 +34,8 @@ SUBCOMMANDS = (
     "raster",
     "indicators",
     "case",
+    "init",
+    "supply",
 )
 
 
@@ -63,11 +66,15 @@ def cli(verbose: int, quiet: bool) -> None:
     warnings.showwarning = _show
 
 
-for _name in SUBCOMMANDS:
-    try:
-        _module = importlib.import_module(f"{__package__}.{_name}")
-    except ModuleNotFoundError as _exc:  # a subcommand module not written yet
-        if _exc.name != f"{__package__}.{_name}":
-            raise
-        continue
-    cli.add_command(_module.command)
+def _add_subcommands(group: click.Group, names: tuple[str, ...]) -> None:
+    """Import each ``landkit.cli.<name>`` and add its ``command``; a module that fails to import
+    (a packaging slip, a missing dependency) raises, naming the subcommand — never skipped."""
+    for name in names:
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ImportError as exc:
+            raise ImportError(f"landkit subcommand {name!r} failed to import: {exc}") from exc
+        group.add_command(module.command)
+
+
+_add_subcommands(cli, SUBCOMMANDS)

@@ -19,17 +19,11 @@ import click
 import geopandas as gpd
 
 from ..errors import ConfigError
-from .options import check_output, overwrite_option
+from .options import check_output, layer_option, overwrite_option, read_parcel_input
 
 __all__ = ["command", "read_zone_layer"]
 
 log = logging.getLogger(__name__)
-
-
-def _read_parcels(path: Path, layer: str | None) -> gpd.GeoDataFrame:
-    from ..io import read_parcels
-
-    return read_parcels(path, layer=layer)
 
 
 def read_zone_layer(path: Path) -> gpd.GeoDataFrame:
@@ -66,7 +60,7 @@ def command() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="HTML file.",
 )
-@click.option("--layer", default=None, help="Layer of PARCELS to read.")
+@layer_option
 @click.option(
     "--profile",
     type=click.Choice(["public", "internal"]),
@@ -123,7 +117,7 @@ def browse(
     from ..maps import write_browse_map
 
     check_output(output, overwrite=overwrite)
-    frame = _read_parcels(parcels, layer)
+    frame = read_parcel_input(parcels, layer=layer)
     zones = read_zone_layer(zones_path) if zones_path is not None else None
     chosen: str | list[str] = [f.strip() for f in fields.split(",") if f.strip()] if fields else profile
     out = write_browse_map(

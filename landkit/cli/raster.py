@@ -16,7 +16,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 import geopandas as gpd
@@ -25,25 +24,15 @@ import pandas as pd
 from .._atomic import atomic_path
 from ..errors import DataFormatError
 from ..raster import STAT_LABELS, STATS, TERRAIN_COLUMNS, slope, terrain_stats, zonal_stats
-from .options import check_output, overwrite_option
+from .options import check_output, layer_option, overwrite_option, read_parcel_input
 
-__all__ = ["PROGRESS_THRESHOLD", "command", "read_parcel_file", "write_results"]
+__all__ = ["PROGRESS_THRESHOLD", "command", "write_results"]
 
 log = logging.getLogger(__name__)
 
 #: Inputs with more parcels than this get a progress bar on stderr.
 PROGRESS_THRESHOLD = 20_000
 _ID = "parcel_id"
-
-
-def read_parcel_file(path: Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read parcels with :func:`landkit.io.read_parcels` (plain geopandas if it is unavailable)."""
-    try:
-        from ..io import read_parcels
-    except ImportError:  # pragma: no cover - the reader ships with landkit
-        kwargs: dict[str, Any] = {"layer": layer} if layer else {}
-        return gpd.read_file(path, **kwargs)
-    return read_parcels(path, layer=layer) if layer else read_parcels(path)
 
 
 @contextmanager
@@ -102,7 +91,6 @@ def command() -> None:
 
 
 _parcels_arg = click.argument("parcels", type=click.Path(exists=True, path_type=Path))
-_layer_opt = click.option("--layer", default=None, help="Layer of PARCELS to read.")
 _threads_opt = click.option(
     "--threads", default=1, show_default=True, type=click.IntRange(min=1), help="Worker threads."
 )
@@ -132,7 +120,7 @@ def _stats_list(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--band", default=1, show_default=True, type=click.IntRange(min=1), help="Band number.")
 @click.option("--categorical", is_flag=True, help="Classes: add the share of each class (share_<value>).")
 @_threads_opt
-@_layer_opt
+@layer_option
 @_out_opt
 @overwrite_option
 def stats_cmd(
@@ -148,7 +136,7 @@ def stats_cmd(
 ) -> None:
     """Coverage-weighted statistics of RASTER for each parcel of PARCELS."""
     check_output(output, overwrite=overwrite)
-    gdf = read_parcel_file(parcels, layer=layer)
+    gdf = read_parcel_input(parcels, layer=layer)
     with _progress(len(gdf)) as progress:
         table = zonal_stats(
             gdf, raster, stats=stats, band=band, categorical=categorical, threads=threads, progress=progress
@@ -163,7 +151,7 @@ def stats_cmd(
 @click.argument("dem", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--steep-deg", type=float, default=None, help="Steep-slope limit in degrees (default 25).")
 @_threads_opt
-@_layer_opt
+@layer_option
 @_out_opt
 @overwrite_option
 def terrain_cmd(
@@ -177,7 +165,7 @@ def terrain_cmd(
 ) -> None:
     """Elevation, slope and steep share (地形) of each parcel of PARCELS from DEM."""
     check_output(output, overwrite=overwrite)
-    gdf = read_parcel_file(parcels, layer=layer)
+    gdf = read_parcel_input(parcels, layer=layer)
     with _progress(len(gdf)) as progress:
         table = terrain_stats(gdf, dem, steep_deg=steep_deg, threads=threads, progress=progress)
     write_results(gdf, table, output, overwrite=overwrite)

@@ -21,8 +21,7 @@ from .._atomic import atomic_path
 from ..errors import DataFormatError
 from ..recommend import RECOMMEND_COLUMNS, read_demand, recommend
 from ..schema import STATUSES, label
-from .options import check_output, overwrite_option
-from .rules import read_table
+from .options import check_output, layer_option, overwrite_option, read_table_input
 
 __all__ = ["command"]
 
@@ -45,7 +44,7 @@ _SHOWN = ("parcel_id", "name", "township", "landuse_name", "area_mu", "asking_pr
 )
 @click.option("--top", type=click.IntRange(min=1), help="How many parcels (default: the demand's top).")
 @click.option("--all", "keep_all", is_flag=True, help="Every parcel with pass/fail and the reason it failed.")
-@click.option("--layer", default=None, help="Layer of PARCELS to read.")
+@layer_option
 @click.option(
     "-o",
     "--output",
@@ -71,7 +70,7 @@ def command(
     need = read_demand(demand)
     if top is not None:
         need = dataclasses.replace(need, top=top)
-    frame = read_table(parcels, layer=layer)
+    frame = read_table_input(parcels, layer=layer)
     shortlist = recommend(frame, need, zones=zones, keep_all=keep_all)
     log.info("%d parcel(s) on the shortlist for %s", len(shortlist), need.name)
     rec_cols = [c for c in RECOMMEND_COLUMNS if c in shortlist.columns]

@@ -28,25 +28,12 @@ from ..rules.grading import GRADE_COLUMNS, grade_per_mu
 from ..rules.idle import IDLE_COLUMNS, assess_idle
 from ..rules.procedure import PROCEDURE_COLUMNS, procedure_deadlines
 from ..schema import label
-from .options import check_output, overwrite_option
+from .options import check_output, from_profile, layer_option, overwrite_option, read_table_input
 
-__all__ = ["command", "read_table", "write_table"]
+__all__ = ["command", "write_table"]
 
 log = logging.getLogger(__name__)
 _ID_COLUMNS = ("parcel_id", "name")
-
-
-def read_table(path: Path, *, layer: str | None = None) -> pd.DataFrame:
-    """Read parcels or a plain table: CSV/XLSX with pandas, anything else with
-    :func:`landkit.io.read_parcels`."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, encoding="utf-8-sig")
-    if suffix in (".xlsx", ".xls") and layer is None:
-        return pd.read_excel(path)
-    from ..io import read_parcels
-
-    return read_parcels(path, layer=layer) if layer else read_parcels(path)
 
 
 def write_table(
@@ -98,7 +85,6 @@ _out_opt = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Output .csv, .xlsx or .gpkg; CSV on stdout if omitted.",
 )
-_layer_opt = click.option("--layer", default=None, help="Layer of the input to read.")
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -123,7 +109,7 @@ def command() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Holiday calendar TOML: period ends on rest days move to the next working day.",
 )
-@_layer_opt
+@layer_option
 @_out_opt
 @overwrite_option
 def idle_command(
@@ -136,7 +122,7 @@ def idle_command(
 ) -> None:
     """闲置土地认定: which parcels are idle under 53号令, since when, fee or recovery, next step."""
     check_output(output, overwrite=overwrite)
-    frame = read_table(parcels, layer=layer)
+    frame = read_table_input(parcels, layer=layer)
     result = assess_idle(frame, as_of=as_of, holidays=holidays)
     counts = result["idle_basis"].value_counts()
     log.info("idle: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -148,19 +134,24 @@ def idle_command(
 @click.option(
     "--holidays",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="Holiday calendar TOML (e.g. sample_data/holidays/china_2024.toml).",
+    help="Holiday calendar TOML (e.g. sample_data/holidays/china_2024.toml); default: the county profile's.",
 )
 @click.option("--event-column", default="event", show_default=True, help="Column naming the procedure event.")
 @click.option("--date-column", default="date", show_default=True, help="Column with the date served.")
 @_out_opt
 @overwrite_option
 def deadlines_command(
-    events: Path, holidays: Path, event_column: str, date_column: str, output: Path | None, overwrite: bool
+    events: Path,
+    holidays: Path | None,
+    event_column: str,
+    date_column: str,
+    output: Path | None,
+    overwrite: bool,
 ) -> None:
     """程序期限: the 30-day windows of the idle-land procedure, moved past statutory holidays."""
     check_output(output, overwrite=overwrite)
-    frame = read_table(events)
+    holidays = from_profile(holidays, setting="holidays", option="--holidays")
+    frame = read_table_input(events)
     for col in (event_column, date_column):
         if col not in frame.columns:
             raise DataFormatError(
@@ -181,16 +172,27 @@ def deadlines_command(
     show_default=True,
     help="Criteria TOML (e.g. sample_data/criteria/hongjiang_2024_example.toml) or a bundled version name.",
 )
-@_layer_opt
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    help="Assessment date YYYY-MM-DD (default today); 烂尾 needs a year-long stop by then.",
+)
+@layer_option
 @_out_opt
 @overwrite_option
 def efficiency_command(
-    parcels: Path, criteria: str, layer: str | None, output: Path | None, overwrite: bool
+    parcels: Path,
+    criteria: str,
+    as_of: dt.date | None,
+    layer: str | None,
+    output: Path | None,
+    overwrite: bool,
 ) -> None:
     """低效用地认定: low-efficiency industrial land with reasons and the criteria version."""
     check_output(output, overwrite=overwrite)
-    frame = read_table(parcels, layer=layer)
-    result = assess_efficiency(frame, criteria=criteria)
+    frame = read_table_input(parcels, layer=layer)
+    result = assess_efficiency(frame, criteria=criteria, as_of=as_of)
     log.info("low efficiency: %d of %d", int(result["low_efficiency"].fillna(False).sum()), len(result))
     write_table(frame, result, output, labels=EFFICIENCY_COLUMNS, overwrite=overwrite, sheet="低效用地认定")
 
@@ -203,15 +205,29 @@ def efficiency_command(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Grading scheme TOML (e.g. sample_data/criteria/per_mu_2024_example.toml).",
 )
-@_layer_opt
+@click.option(
+    "--firm-column",
+    help="Column naming each row's firm (e.g. user_unit): rows are parcels, aggregated per firm first.",
+)
+@layer_option
 @_out_opt
 @overwrite_option
-def grade_command(firms: Path, scheme: Path, layer: str | None, output: Path | None, overwrite: bool) -> None:
-    """亩均效益评价: A/B/C/D grades from a weighted per-mu score."""
+def grade_command(
+    firms: Path,
+    scheme: Path,
+    firm_column: str | None,
+    layer: str | None,
+    output: Path | None,
+    overwrite: bool,
+) -> None:
+    """亩均效益评价: A/B/C/D grades from a weighted per-mu score (one grade per firm)."""
     check_output(output, overwrite=overwrite)
-    frame = read_table(firms, layer=layer)
-    result = grade_per_mu(frame, scheme=scheme)
+    frame = read_table_input(firms, layer=layer)
+    result = grade_per_mu(frame, scheme=scheme, firm_column=firm_column)
     keep: tuple[str, ...] = ("parcel_id", "user_unit", "name")
-    write_table(
-        frame, result, output, labels=GRADE_COLUMNS, overwrite=overwrite, sheet="亩均效益评价", keep=keep
-    )
+    if firm_column:
+        frame = result.reset_index()[[firm_column]]
+        result = result.reset_index(drop=True).assign(area_mu=lambda t: t["area_mu"].round(2))
+        keep = (firm_column,)
+    labels = {**GRADE_COLUMNS, "area_mu": "用地面积(亩)", "n_rows": "宗地数"}
+    write_table(frame, result, output, labels=labels, overwrite=overwrite, sheet="亩均效益评价", keep=keep)

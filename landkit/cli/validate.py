@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..io import read_parcels
 from ..validate import PROBLEMS, summarise, validate
-from .options import check_output, output_option, overwrite_option
+from .options import check_output, layer_option, output_option, overwrite_option
 
 __all__ = ["command", "write_report"]
 
@@ -18,6 +18,7 @@ _LABELS = {
     "row": "行号",
     "parcel_id": "宗地代码",
     "field": "字段",
+    "value": "原值",
     "problem": "问题代码",
     "problem_zh": "问题",
     "severity": "严重程度",
@@ -51,7 +52,7 @@ def write_report(report: pd.DataFrame, path: Path, /) -> Path:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--layer", default=None, help="Layer or sheet name (all inputs).")
+@layer_option
 @click.option("--category", default=None, help="Category tag for every parcel: idle, low_efficiency, …")
 @click.option("--crs", default=None, help="CRS of inputs that carry none, e.g. EPSG:4546.")
 @click.option("--strict", is_flag=True, help="Exit non-zero (1) when any error is found.")

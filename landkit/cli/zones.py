@@ -15,36 +15,21 @@ import logging
 from pathlib import Path
 
 import click
-import geopandas as gpd
 import pandas as pd
 
 from .._atomic import atomic_path
 from ..errors import DataFormatError
-from ..io import read_parcels
 from ..schema import label
 from ..zones import JOIN_LABELS, SUMMARY_LABELS, join_zones, read_zones, zone_summary
-from .options import check_output, overwrite_option
+from .options import check_output, from_profile, layer_option, overwrite_option, read_parcel_input
 
-__all__ = ["command", "read_parcel_layer", "write_table"]
+__all__ = ["command", "write_table"]
 
 log = logging.getLogger(__name__)
 
 #: Inputs with more parcels than this get a progress bar on stderr.
 PROGRESS_THRESHOLD = 50_000
 _EXCEL_MAX_ROWS = 1_048_575
-
-
-def read_parcel_layer(path: Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read parcels with :func:`landkit.io.read_parcels`, indexed by ``parcel_id`` when it is unique."""
-    parcels = read_parcels(path, layer=layer)
-    if (
-        "parcel_id" in parcels.columns
-        and parcels["parcel_id"].notna().all()
-        and parcels["parcel_id"].is_unique
-    ):
-        parcels = parcels.set_index("parcel_id", drop=False)
-        parcels.index.name = "parcel"
-    return parcels
 
 
 def write_table(table: pd.DataFrame, path: Path, *, labels: dict[str, str], overwrite: bool) -> None:
@@ -72,11 +57,9 @@ _parcels_arg = click.argument("parcels", type=click.Path(exists=True, dir_okay=T
 _zones_opt = click.option(
     "--zones",
     "zones_path",
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Zone config (TOML).",
+    help="Zone config (TOML); default: the county profile's [zones] config.",
 )
-_layer_opt = click.option("--layer", default=None, help="Layer of PARCELS to read.")
 _kind_opt = click.option("--kind", "kinds", multiple=True, help="Only this zone kind (repeatable).")
 _out_opt = click.option(
     "-o",
@@ -91,17 +74,22 @@ _out_opt = click.option(
 @command.command("join")
 @_parcels_arg
 @_zones_opt
-@_layer_opt
+@layer_option
 @_kind_opt
 @_out_opt
 @overwrite_option
 def join_cmd(
-    parcels: Path, zones_path: Path, layer: str | None, kinds: tuple[str, ...], output: Path, overwrite: bool
+    parcels: Path,
+    zones_path: Path | None,
+    layer: str | None,
+    kinds: tuple[str, ...],
+    output: Path,
+    overwrite: bool,
 ) -> None:
     """Write the long parcel × zone table (overlap 平方米/亩 and share) of PARCELS."""
     check_output(output, overwrite=overwrite)
-    gdf = read_parcel_layer(parcels, layer=layer)
-    zones = read_zones(zones_path, crs=gdf.crs)
+    gdf = read_parcel_input(parcels, layer=layer, index_by_id=True)
+    zones = read_zones(from_profile(zones_path, setting="zones", option="--zones"), crs=gdf.crs)
     table = join_zones(gdf, zones, kinds=kinds or None, progress=len(gdf) > PROGRESS_THRESHOLD)
     write_table(table, output, labels=JOIN_LABELS, overwrite=overwrite)
     click.echo(f"{len(table)} rows ({len(gdf)} parcels × {len(zones)} zones) → {output}")
@@ -110,14 +98,14 @@ def join_cmd(
 @command.command("summary")
 @_parcels_arg
 @_zones_opt
-@_layer_opt
+@layer_option
 @_kind_opt
 @click.option("--by", "by", multiple=True, help="Also break down by this parcel column (e.g. status).")
 @_out_opt
 @overwrite_option
 def summary_cmd(
     parcels: Path,
-    zones_path: Path,
+    zones_path: Path | None,
     layer: str | None,
     kinds: tuple[str, ...],
     by: tuple[str, ...],
@@ -126,11 +114,11 @@ def summary_cmd(
 ) -> None:
     """Write parcel count and area (亩, 公顷) per zone of PARCELS, apportioned by overlap share."""
     check_output(output, overwrite=overwrite)
-    gdf = read_parcel_layer(parcels, layer=layer)
+    gdf = read_parcel_input(parcels, layer=layer, index_by_id=True)
     missing = [c for c in by if c not in gdf.columns]
     if missing:
         raise DataFormatError(f"{parcels.name} has no column(s) {', '.join(missing)} for --by")
-    zones = read_zones(zones_path, crs=gdf.crs)
+    zones = read_zones(from_profile(zones_path, setting="zones", option="--zones"), crs=gdf.crs)
     table = zone_summary(
         gdf, zones, by=list(by) or None, kinds=kinds or None, progress=len(gdf) > PROGRESS_THRESHOLD
     )

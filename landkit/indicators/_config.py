@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .._toml import read_toml
-from ..errors import ConfigError
+from .._toml import load_config
 
 __all__ = ["load_settings"]
 
+#: Keys of ``indicators.toml`` and of a user copy (see :mod:`landkit._toml`).
+_SCHEMA: dict[str, Any] = {
+    "supply_rate": {"threshold": float, "threshold_basis": str, "window_years": int},
+    "disposal": {"deduct_excess_new_idle": bool, "excess_share": float, "deduct_basis": str},
+    "watch": {"statuses": [str]},
+}
+
 
 def _packaged() -> dict[str, Any]:
-    with resources.as_file(resources.files("landkit.indicators") / "indicators.toml") as p:
-        return read_toml(p, what="indicator settings")
-
-
-def _check(user: dict[str, Any], default: dict[str, Any], where: str, path: Path) -> None:
-    for key, value in user.items():
-        if key not in default:
-            close = difflib.get_close_matches(key, list(default), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(default)}"
-            raise ConfigError(f"{path}: unknown key {where}{key!r}{hint}")
-        if isinstance(default[key], dict):
-            if not isinstance(value, dict):
-                raise ConfigError(f"{path}: {where}{key!r} must be a table")
-            _check(value, default[key], f"{where}{key}.", path)
+    return load_config("indicators.toml", package=__package__, what="indicator settings", schema=_SCHEMA)
 
 
 def load_settings(path: str | Path | None = None, /) -> dict[str, Any]:
@@ -56,8 +47,7 @@ def load_settings(path: str | Path | None = None, /) -> dict[str, Any]:
     settings = _packaged()
     if path is None:
         return settings
-    user = read_toml(path, what="indicator settings")
-    _check(user, settings, "", Path(path))
+    user = load_config(path, what="indicator settings", schema=_SCHEMA)
     for section, values in user.items():
         settings[section] = {**settings[section], **values}
     return settings

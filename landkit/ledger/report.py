@@ -50,6 +50,8 @@ FIGURE_LABELS: dict[str, str] = {
     "reclassified_mu": "移出范围面积(亩)",
     "superseded_count": "分割合并宗数",
     "outstanding_mu": "待清零面积(亩)",
+    "reconcile_mu": "核对差额(亩)",
+    "counted_mu": "计入面积(亩)",
     "pct_cleared": "清零率(%)",
     "days_left": "剩余天数",
     "plan_mu": "计划剩余面积(亩)",
@@ -120,7 +122,9 @@ def _settings_rows(progress: Progress) -> list[tuple[str, str]]:
         (
             "口径",
             "待清零 = 未清零 + 消失待核实;新增 = 基期后新列入且非基期宗地分割合并而来;"
-            "消失待核实宗地不计为清零;计划线为基期面积到目标的直线。",
+            "消失待核实宗地不计为清零;计划线为基期面积到目标的直线;"
+            "分割合并后的宗地沿原宗地计,按现面积比例承接原宗地的列入面积;"
+            "每张表均满足 基期 + 新增 = 已清零 + 未清零 + 移出范围 + 消失待核实(核对差额为0)。",
         ),
     ]
 
@@ -228,18 +232,23 @@ def write_progress_html(
     path: str | os.PathLike[str],
     /,
     *,
-    title: str = "闲置低效用地清零进度",
+    title: str | None = None,
     overwrite: bool = False,
 ) -> Path:
     """Write a self-contained HTML report: verdict, definitions, burn-down chart, tables.
 
-    The chart is an SVG embedded as base64; the page makes no external request.
+    The chart is an SVG embedded as base64; the page makes no external request. The default
+    title names the county of the current profile (``洪江市闲置低效用地清零进度``).
 
     Raises
     ------
     OutputExistsError
         If ``path`` exists and ``overwrite`` is False.
     """
+    if title is None:
+        from ..profile import current
+
+        title = f"{current().name}闲置低效用地清零进度"
     fig = burndown_figure(progress)
     buf = io.BytesIO()
     fig.savefig(buf, format="svg")

@@ -11,5 +11,14 @@ from __future__ import annotations
 
 from .browse import BASEMAPS, ZONE_KINDS, browse_map, write_browse_map
 from .profiles import PROFILES, profile_fields
+from .sheets import write_offer_sheets
 
-__all__ = ["BASEMAPS", "PROFILES", "ZONE_KINDS", "browse_map", "profile_fields", "write_browse_map"]
+__all__ = [
+    "BASEMAPS",
+    "PROFILES",
+    "ZONE_KINDS",
+    "browse_map",
+    "profile_fields",
+    "write_browse_map",
+    "write_offer_sheets",
+]

@@ -16,7 +16,27 @@ from typing import Any
 
 from ..errors import DependencyError
 
-__all__ = ["leaflet_css", "leaflet_js", "own_asset", "raw_element"]
+__all__ = ["JS_MODULES", "leaflet_css", "leaflet_js", "own_asset", "page_script", "raw_element"]
+
+#: The page script's modules (``assets/js/*.js``), combined in this order into one scope at write time.
+JS_MODULES: tuple[str, ...] = (
+    "pure.js",  # no DOM, no Leaflet: unit-tested with node (tests/js)
+    "util.js",
+    "decode.js",
+    "store.js",
+    "layer.js",
+    "app.js",
+    "filter.js",
+    "url.js",
+    "list.js",
+    "card.js",
+    "compare.js",
+    "export.js",
+    "print.js",
+    "sidebar.js",
+    "mapctl.js",
+    "main.js",
+)
 
 _URL_RE = re.compile(r"url\(\s*['\"]?(images/[^'\")]+)['\"]?\s*\)")
 
@@ -54,6 +74,24 @@ def leaflet_css() -> str:
 def own_asset(name: str) -> str:
     """Return one of our package-data files in ``landkit/maps/assets`` as text."""
     return resources.files(f"{__package__}.assets").joinpath(name).read_text("utf-8")
+
+
+@functools.cache
+def page_script() -> str:
+    """Return the page script: :data:`JS_MODULES` combined inside one strict-mode function scope.
+
+    Each module starts with a ``// ---- module: name.js`` line so a line in the page (or a lint
+    message about the combined file) can be traced back to its source file.
+
+    Examples
+    --------
+    >>> text = page_script()
+    >>> text.startswith("(function () {") and "// ---- module: pure.js" in text
+    True
+    """
+    root = resources.files(f"{__package__}.assets").joinpath("js")
+    parts = [f"// ---- module: {name}\n" + root.joinpath(name).read_text("utf-8") for name in JS_MODULES]
+    return "(function () {\n'use strict';\n" + "\n".join(parts) + "})();\n"
 
 
 @functools.cache

@@ -29,12 +29,14 @@ import numpy as np
 from .._atomic import write_text_atomic
 from ..errors import ConfigError, CRSError, LandkitError, LandkitWarning
 from ..gcj02 import shift_geometries
-from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, STATUSES, label
-from ._assets import leaflet_css, leaflet_js, own_asset, raw_element
+from ..profile import current as current_profile
+from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, OFFER_STATES, PUBLIC_FIELDS, STATUSES, label
+from ._assets import leaflet_css, leaflet_js, own_asset, page_script, raw_element
 from ._config import basemap_presets, settings
 from ._encode import json_for_script
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
+from .offer import OFFERED, USE_CLASSES, offer_states, use_classes
 from .profiles import profile_fields
 
 if TYPE_CHECKING:
@@ -100,6 +102,83 @@ def _basemap_spec(basemap: str, token: str | None, strings: dict[str, str]) -> d
     return {"name": basemap, "datum": preset["datum"], "layers": layers, "noneLabel": strings["basemap_none"]}
 
 
+def _shown_unit(name: str) -> str | None:
+    """The unit a card appends to a number, unless the field's label already names it."""
+    f = FIELDS.get(name)
+    if f is None or not f.unit or "(" in f.label or "（" in f.label:
+        return None
+    return "m²" if f.unit == "m2" else f.unit
+
+
+def _centres(geoms: gpd.GeoSeries, /, *, origin: tuple[float, float]) -> dict[str, Any]:
+    """Per-parcel centre (a point inside it) in CGCS2000 and its GCJ-02 offset, in 1e-5° integers.
+
+    ``x``/``y`` are CGCS2000 lon/lat minus ``origin``; ``dx``/``dy`` are GCJ-02 minus CGCS2000
+    (what phone map apps expect). Missing geometries give ``None``.
+    """
+    from ..gcj02 import wgs84_to_gcj02
+
+    pts = geoms.to_crs(4490).representative_point()
+    lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
+    glon, glat = wgs84_to_gcj02(lon, lat)  # CGCS2000 and WGS 84 agree to centimetres here
+
+    def ints(values: np.ndarray) -> list[int | None]:
+        return [None if not np.isfinite(v) else int(v) for v in np.rint(values * 1e5).tolist()]
+
+    return {
+        "x": ints(lon - origin[0]),
+        "y": ints(lat - origin[1]),
+        "dx": ints(np.asarray(glon) - lon),
+        "dy": ints(np.asarray(glat) - lat),
+    }
+
+
+def _system_name(value: object) -> object:
+    from ..landuse import SYSTEMS, normalise_system
+
+    if not isinstance(value, str):
+        return value
+    try:
+        return SYSTEMS[normalise_system(value)]
+    except ValueError:
+        return value
+
+
+def _with_offer_facts(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add the investor-facing ``offer_state`` and ``use_class`` columns (see :mod:`.offer`)."""
+    add = {}
+    for name, derive in (("offer_state", offer_states), ("use_class", use_classes)):
+        values = derive(parcels)
+        if values is not None:
+            add[name] = values
+    return parcels.assign(**add) if add else parcels
+
+
+def _legend(fields: list[str], lang: str, cat_labels: dict[str, str]) -> dict[str, Any]:
+    """How parcels are coloured: by category tag when the page has them, else by 用途大类."""
+    conf = settings()
+    strings = conf["strings"][lang]
+    if "categories" in fields:
+        items = [{"key": k, "label": cat_labels[k], "color": conf["colors"][k]} for k in CATEGORIES]
+        return {
+            "field": "categories",
+            "title": strings["category"],
+            "items": items,
+            "other": {"label": strings["no_category"], "color": conf["colors"]["none"]},
+        }
+    colors = conf["use_colors"]
+    items = [{"key": k, "label": k, "color": colors[k]} for k in USE_CLASSES if k in colors]
+    return {
+        "field": "use_class",
+        "title": strings["use_legend"],
+        "items": items if "use_class" in fields else [],
+        "other": {
+            "label": "其他用地" if "use_class" in fields else strings["no_category"],
+            "color": colors["other"],
+        },
+    }
+
+
 def _strings(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     conf = settings()
     if lang not in conf["strings"]:
@@ -131,6 +210,8 @@ def _payload(
     origin = (float(np.floor(bounds[0])), float(np.floor(bounds[1])))
     prec = float(enc["precision_deg"])
     table = parcels[fields].copy()
+    if "landuse_system" in table.columns:  # a system key (guide2023) is shown by its Chinese name
+        table["landuse_system"] = table["landuse_system"].map(_system_name)
     if "area_m2" not in table.columns:
         from ..area import geodesic_area
 
@@ -168,10 +249,11 @@ def _payload(
         "geom": geometry_payload(geo, origin=origin, precision=prec),
         "cols": columns,
         "labels": {name: label(name) for name in columns},
-        "units": {name: FIELDS[name].unit for name in columns if name in FIELDS and FIELDS[name].unit},
+        "units": {name: unit for name in columns if (unit := _shown_unit(name))},
         "keyField": "parcel_id" if use_ids else None,
         "photos": photos,
     }
+    data["centres"] = _centres(parcels.geometry, origin=origin)
     if zones is not None and len(zones):
         data["zones"] = zone_payload(
             geo,
@@ -181,6 +263,15 @@ def _payload(
             simplify=float(enc["zone_simplify_deg"]),
         )
     return data
+
+
+def _open_states(data: dict[str, Any], *, internal: bool) -> list[str]:
+    """Offer states a public page opens on (招商中 / 挂牌中) when any parcel has one."""
+    col = data["cols"].get("offer_state")
+    if internal or not col:
+        return []
+    present = set(col.get("d") or col.get("v") or [])
+    return [s for s in OFFERED if s in present]
 
 
 @functools.cache
@@ -214,7 +305,7 @@ def _page_class() -> type:
             map_name = self._parent.get_name() if self._parent is not None else "null"
             figure.script.add_child(
                 raw_element(
-                    own_asset("browse.js")
+                    page_script()
                     + f"\nlandkitBrowse({map_name}, "
                     + "JSON.parse(document.getElementById('landkit-data').textContent));\n"
                 ),
@@ -235,6 +326,7 @@ def browse_map(
     title: str | None = None,
     lang: str = "zh",
     photo_root: str | os.PathLike[str] | None = None,
+    contact: str | None = None,
 ) -> folium.Map:
     """Build a 淘宝式选地 browse page for ``parcels`` (pure: writes nothing).
 
@@ -256,13 +348,17 @@ def browse_map(
         The key is written into the page (tile URLs need it): use a browser key restricted to
         your site's domain in the Tianditu console.
     title : str, optional
-        Page title (escaped). Default ``"淘宝式选地"``.
+        Page title (escaped). Default: the county profile's page title
+        (:func:`landkit.profile.current`; ``"淘宝式选地"`` if it has none). Parcels without a
+        ``contact`` show ``contact=`` or else the profile's contact line.
     lang : {"zh", "en"}, default "zh"
         Language of the page's labels.
     photo_root : path, optional
         Folder that relative paths in the ``photos`` column are resolved against (default:
         the folder of the file :func:`landkit.read_parcels` read, else the working directory).
         Local photos are downsized and embedded; URLs become links (never loaded by the page).
+    contact : str, optional
+        招商 contact shown on cards of parcels whose ``contact`` is empty (e.g. from a county profile).
 
     Returns
     -------
@@ -302,7 +398,16 @@ def browse_map(
         source = (parcels.attrs.get("landkit") or {}).get("source")
         photo_root = Path(source).parent if source else None
     spec = _basemap_spec(basemap, tianditu_token, strings)
+    county = current_profile()  # the county profile: page title, contact line
+    contact = contact or county.contact
+    if contact:  # parcels without a contact line of their own show the county's
+        parcels = parcels.assign(
+            contact=parcels["contact"].fillna(contact) if "contact" in parcels else contact
+        )
+    parcels = _with_offer_facts(parcels)
     fields = profile_fields(parcels.columns, profile)
+    public = set(PUBLIC_FIELDS) | set(settings()["profile"]["public_extra"])
+    internal = any(f not in public for f in fields)
     zone_frame = _zones_frame(zones) if zones is not None else None
     data = _payload(
         parcels,
@@ -311,19 +416,29 @@ def browse_map(
         datum=spec["datum"],
         photo_root=Path(photo_root) if photo_root is not None else None,
     )
-    page_title = title or ("淘宝式选地" if lang == "zh" else "Land browser")
+    page_title = title or ((county.page_title or "淘宝式选地") if lang == "zh" else "Land browser")
     conf = settings()
     data.update(
         title=page_title,
         lang=lang,
         strings=strings,
-        categories={"keys": list(CATEGORIES), "labels": cat_labels},
-        statuses=status_labels,
-        construction=CONSTRUCTION_STATUSES if lang == "zh" else {},
-        colors=conf["colors"],
+        # Enforcement and encumbrance vocabularies travel only with the columns that need them.
+        categories={
+            "keys": list(CATEGORIES) if "categories" in fields else [],
+            "labels": cat_labels if "categories" in fields else {},
+        },
+        statuses=status_labels if "status" in fields else {},
+        construction=CONSTRUCTION_STATUSES if lang == "zh" and "construction_status" in fields else {},
+        colors={k: v for k, v in conf["colors"].items() if "categories" in fields or k not in CATEGORIES},
         zoneColors=conf["zone_colors"],
         zoneKinds=list(ZONE_KINDS),
         basemap=spec,
+        legend=_legend(fields, lang, cat_labels),
+        offerStates={k: conf["labels_en"].get(k, v) if lang == "en" else v for k, v in OFFER_STATES.items()},
+        openStates=_open_states(data, internal=internal),
+        useClasses=list(USE_CLASSES),
+        internal=internal,
+        contact=contact or "",
     )
     payload = json_for_script(data)
     data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
@@ -338,6 +453,17 @@ def browse_map(
         root.title = html.escape(page_title)
     _page_class()(payload).add_to(m)
     return m
+
+
+_VIEWPORT_RE = re.compile(r'<meta name="viewport"[^>]*>', re.DOTALL)
+#: Pinch-zoom allowed (folium's default meta says user-scalable=no).
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0, viewport-fit=cover">'
+
+
+def _finish_page(text: str, /, *, lang: str) -> str:
+    """Declare the page language and a viewport that allows pinch-zoom (the script repeats both)."""
+    text = text.replace("<html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', 1)
+    return _VIEWPORT_RE.sub(_VIEWPORT, text, count=1)
 
 
 def write_browse_map(
@@ -385,7 +511,7 @@ def write_browse_map(
     True
     """
     m = browse_map(parcels, **kwargs)
-    text = m.get_root().render()
+    text = _finish_page(m.get_root().render(), lang=str(kwargs.get("lang", "zh")))
     found = _EXTERNAL_RE.search(text)
     if found:
         raise LandkitError(f"the page would load an external resource ({found.group(0)[:80]}…); not written")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError
+from .._toml import load_config, required
 from ._accumulate import Accumulator
 from ._engine import Progress, band_reader, run
 from ._source import RasterLike, check_band, open_raster, parcels_to_pixels
@@ -35,12 +33,9 @@ TERRAIN_COLUMNS = {
 @cache
 def terrain_config() -> dict[str, float]:
     """Thresholds from the packaged ``terrain.toml`` (``steep_deg``)."""
-    text = resources.files(__package__).joinpath("terrain.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    try:
-        return {"steep_deg": float(data["steep_deg"])}
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"terrain.toml needs a numeric steep_deg: {exc}") from exc
+    schema = {"steep_deg": required(float)}
+    data = load_config("terrain.toml", package=__package__, what="terrain thresholds", schema=schema)
+    return {"steep_deg": float(data["steep_deg"])}
 
 
 def terrain_stats(

@@ -13,11 +13,9 @@ Build one from a TOML file with :func:`landkit.zones.read_zones` or from a GeoDa
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
@@ -27,6 +25,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from .._toml import load_config, required
 from ..errors import ConfigError, CRSError
 
 __all__ = ["DEFAULT_KIND_SUFFIXES", "ZONE_COLUMNS", "ZoneSet", "densify", "kind_suffix", "zones_from_frame"]
@@ -37,10 +36,13 @@ ZONE_COLUMNS: tuple[str, ...] = ("zone_id", "name", "kind", "plan", "plan_versio
 _ASCII_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+_KINDS_SCHEMA = {"suffixes": required({"*": str})}
+
+
 @cache
 def _default_suffixes() -> Mapping[str, str]:
-    text = resources.files(__package__).joinpath("kinds.toml").read_text(encoding="utf-8")
-    return MappingProxyType(dict(tomllib.loads(text)["suffixes"]))
+    doc = load_config("kinds.toml", package=__package__, what="zone kinds", schema=_KINDS_SCHEMA)
+    return MappingProxyType(dict(doc["suffixes"]))
 
 
 #: Default kind → column suffix mapping (from ``landkit/zones/kinds.toml``): 城→city, 带→belt,

@@ -1,0 +1,106 @@
+// ---- canvas layer -----------------------------------------------------------------------
+var ParcelLayer = L.Layer.extend({
+  initialize: function (app) { this.app = app; },
+  onAdd: function (map) {
+    this._canvas = L.DomUtil.create('canvas', 'leaflet-zoom-animated lk-canvas');
+    map.getPane('overlayPane').appendChild(this._canvas);
+    map.on('moveend resize', this._reset, this);
+    map.on('zoomanim', this._animate, this);
+    this._reset();
+  },
+  onRemove: function (map) {
+    L.DomUtil.remove(this._canvas);
+    map.off('moveend resize', this._reset, this);
+    map.off('zoomanim', this._animate, this);
+  },
+  _animate: function (e) {
+    var scale = this._map.getZoomScale(e.zoom);
+    var offset = this._map._latLngBoundsToNewLayerBounds(this._bounds, e.zoom, e.center).min;
+    L.DomUtil.setTransform(this._canvas, offset, scale);
+  },
+  _reset: function () {
+    var map = this._map, size = map.getSize(), dpr = window.devicePixelRatio || 1;
+    this._bounds = map.getBounds();
+    L.DomUtil.setPosition(this._canvas, map.containerPointToLayerPoint([0, 0]));
+    this._canvas.width = Math.round(size.x * dpr);
+    this._canvas.height = Math.round(size.y * dpr);
+    this._canvas.style.width = size.x + 'px';
+    this._canvas.style.height = size.y + 'px';
+    this.redraw();
+  },
+  redraw: function () {
+    if (!this._map) return;
+    var t0 = performance.now();
+    var app = this.app, st = app.store, map = this._map, ctx = this._canvas.getContext('2d');
+    var dpr = window.devicePixelRatio || 1, size = map.getSize();
+    var scale = 256 * Math.pow(2, map.getZoom()), pb = map.getPixelBounds(), ox = pb.min.x, oy = pb.min.y;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, size.x, size.y);
+    var vx0 = ox / scale, vy0 = oy / scale, vx1 = (ox + size.x) / scale, vy1 = (oy + size.y) / scale;
+    var buckets = app.palette.map(function () { return []; });
+    var res = app.result, b = st.bbox, W = this._canvas.width, H = this._canvas.height;
+    var tiny = 2.5 / scale, img = null, buf = null, half = Math.max(1, Math.round(1.5 * dpr));
+    for (var i = 0; i < res.length; i++) {
+      var k = res[i];
+      if (b[4 * k + 2] < vx0 || b[4 * k] > vx1 || b[4 * k + 3] < vy0 || b[4 * k + 1] > vy1) continue;
+      if (b[4 * k + 2] - b[4 * k] < tiny && b[4 * k + 3] - b[4 * k + 1] < tiny) {
+        // A parcel smaller than ~2 px: a small square written straight into the pixel buffer.
+        if (!img) { img = ctx.createImageData(W, H); buf = new Uint32Array(img.data.buffer); }
+        var cx = Math.round(((b[4 * k] + b[4 * k + 2]) / 2 * scale - ox) * dpr);
+        var cy = Math.round(((b[4 * k + 1] + b[4 * k + 3]) / 2 * scale - oy) * dpr);
+        var c32 = app.palette32[app.colorIndex[k]];
+        for (var yy = Math.max(0, cy - half); yy < Math.min(H, cy + half); yy++) {
+          for (var xx = Math.max(0, cx - half); xx < Math.min(W, cx + half); xx++) buf[yy * W + xx] = c32;
+        }
+        continue;
+      }
+      buckets[app.colorIndex[k]].push(k);
+    }
+    if (img) ctx.putImageData(img, 0, 0);
+    var self = this;
+    buckets.forEach(function (ks, ci) {
+      if (!ks.length) return;
+      ctx.beginPath();
+      for (var j = 0; j < ks.length; j++) self._path(ctx, ks[j], scale, ox, oy);
+      ctx.fillStyle = app.palette[ci];
+      ctx.globalAlpha = 0.55;
+      ctx.fill('evenodd');
+      ctx.globalAlpha = 0.95;
+      ctx.strokeStyle = app.palette[ci];
+      ctx.lineWidth = 1;
+      ctx.stroke();
+    });
+    ctx.globalAlpha = 1;
+    var favs = [];
+    for (var f = 0; f < res.length; f++) if (app.favSet[app.keys[res[f]]]) favs.push(res[f]);
+    this._outline(ctx, favs, app.colors.favourite, 2.5, scale, ox, oy);
+    if (app.hover >= 0) this._outline(ctx, [app.hover], '#111', 3, scale, ox, oy);
+    if (app.sel >= 0) this._outline(ctx, [app.sel], app.colors.selected, 3.5, scale, ox, oy);
+    app.lastDrawMs = performance.now() - t0;
+  },
+  _outline: function (ctx, ks, color, width, scale, ox, oy) {
+    if (!ks.length) return;
+    ctx.beginPath();
+    for (var j = 0; j < ks.length; j++) this._path(ctx, ks[j], scale, ox, oy, true);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.stroke();
+  },
+  _path: function (ctx, k, scale, ox, oy, full) {
+    var st = this.app.store, b = st.bbox, X = st.X, Y = st.Y;
+    var px = b[4 * k] * scale - ox, py = b[4 * k + 1] * scale - oy;
+    var w = (b[4 * k + 2] - b[4 * k]) * scale, h = (b[4 * k + 3] - b[4 * k + 1]) * scale;
+    if (w < 2.5 && h < 2.5) {
+      var m = full ? 3 : 1.6;
+      ctx.rect(px + w / 2 - m, py + h / 2 - m, 2 * m, 2 * m);
+      return;
+    }
+    for (var r = st.parcelRing[k]; r < st.parcelRing[k + 1]; r++) {
+      var s = st.ringStart[r], e = st.ringStart[r + 1];
+      if (e <= s) continue;
+      ctx.moveTo(X[s] * scale - ox, Y[s] * scale - oy);
+      for (var i = s + 1; i < e; i++) ctx.lineTo(X[i] * scale - ox, Y[i] * scale - oy);
+      ctx.closePath();
+    }
+  }
+});

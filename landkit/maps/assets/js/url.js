@@ -1,0 +1,18 @@
+// ---- URL hash: the filter state, the favourites shown and the selected parcel --------------
+App.prototype.hashString = function () {
+  return stateToHash(this.state, this._emptyState(), this.sel >= 0 ? this.keys[this.sel] : null);
+};
+
+App.prototype.writeHash = function () {
+  if (this._restoring) return;
+  var h = this.hashString();
+  this._lastHash = h;
+  try { history.replaceState(null, '', h ? '#' + h : location.pathname + location.search); }
+  catch (err) { location.hash = h; }
+};
+
+App.prototype.readHash = function () {
+  var parsed = hashToState(location.hash, this._emptyState());
+  this.state = parsed.state;
+  return parsed.sel;
+};
