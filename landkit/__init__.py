@@ -130,7 +130,7 @@ __all__ = [
 __all__ += ["Profile", "current_profile", "read_profile", "use_profile"]
 
 # case work (issue 12): 烂尾/抵押 parcels to revitalisation — see landkit.cases for the rest
-from .cases import CaseBook, read_encumbrances, route_options
+from .cases import CaseBook, read_encumbrances, route_options  # noqa: E402 (own block, issue 12)
 
 __all__ += ["CaseBook", "read_encumbrances", "route_options"]
 

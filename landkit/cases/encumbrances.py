@@ -95,10 +95,17 @@ def _read_raw(p: Path, *, layer: str | int | None, encoding: str | None) -> list
 
     suffix = p.suffix.lower()
     if suffix in (".csv", ".txt"):
-        return [(p.stem, _read_sheets(p, layer=None, encoding=encoding)[0])]
+        return [
+            (p.stem, _read_sheets(p, layer=None, encoding=encoding, header_row=1, meta={"problems": []})[0])
+        ]
     if suffix in (".xlsx", ".xlsm", ".xls"):
         if layer is not None:
-            return [(str(layer), _read_sheets(p, layer=layer, encoding=None)[0])]
+            return [
+                (
+                    str(layer),
+                    _read_sheets(p, layer=layer, encoding=None, header_row=1, meta={"problems": []})[0],
+                )
+            ]
         try:
             with pd.ExcelFile(p) as book:
                 return [(str(s), pd.read_excel(book, sheet_name=s, dtype=object)) for s in book.sheet_names]
@@ -275,7 +282,13 @@ def _dates(
 ) -> tuple[pd.Series, pd.Series]:
     parsed = parse_dates(col)
     prec = pd.Series(None, index=col.index, dtype=object)
-    failed = col[col.notna() & parsed.isna() & (col.astype(str).str.strip() != "")]
+    text = col.astype(object).map(
+        lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+    )
+    partial = text.str.match(_MONTH.pattern) | text.str.match(
+        _YEAR.pattern
+    )  # month/year only, however parsed
+    failed = col[(col.notna() & parsed.isna() & (text.str.strip() != "")) | partial]
     for idx, v in _pairs(failed):
         text = str(v)
         m, y = _MONTH.match(text), _YEAR.match(text)
