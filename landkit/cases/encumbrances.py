@@ -282,13 +282,13 @@ def _dates(
 ) -> tuple[pd.Series, pd.Series]:
     parsed = parse_dates(col)
     prec = pd.Series(None, index=col.index, dtype=object)
-    text = col.astype(object).map(
+    cells = col.astype(object).map(
         lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
     )
-    partial = text.str.match(_MONTH.pattern) | text.str.match(
+    partial = cells.str.match(_MONTH.pattern) | text.str.match(
         _YEAR.pattern
     )  # month/year only, however parsed
-    failed = col[(col.notna() & parsed.isna() & (text.str.strip() != "")) | partial]
+    failed = col[(col.notna() & parsed.isna() & (cells.str.strip() != "")) | partial]
     for idx, v in _pairs(failed):
         text = str(v)
         m, y = _MONTH.match(text), _YEAR.match(text)
