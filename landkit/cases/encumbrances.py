@@ -285,7 +285,7 @@ def _dates(
     cells = col.astype(object).map(
         lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
     )
-    partial = cells.str.match(_MONTH.pattern) | text.str.match(
+    partial = cells.str.match(_MONTH.pattern) | cells.str.match(
         _YEAR.pattern
     )  # month/year only, however parsed
     failed = col[(col.notna() & parsed.isna() & (cells.str.strip() != "")) | partial]
