@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 OUT := out
+CASE_DATA := --parcels sample_data/cases/parcels_cases.gpkg --encumbrances sample_data/cases/encumbrances.xlsx
 
 .PHONY: demo test lint bench bench-readme docs clean
 
@@ -60,6 +61,26 @@ demo: $(VENV)/.installed
 		--zones sample_data/zones/hongjiang.toml --scope 洪江高新区
 	$(BIN)/landkit track report --ledger $(OUT)/ledger.gpkg -o $(OUT)/clear_down --baseline 2023-12-31 \
 		--target-date 2024-12-31 --zones sample_data/zones/hongjiang.toml --scope 洪江高新区 --overwrite
+	$(BIN)/landkit case options sample_data/cases/parcels_cases.gpkg --encumbrances sample_data/cases/encumbrances.xlsx \
+		--as-of 2024-06-30 -o $(OUT)/route_options.xlsx --overwrite
+	$(BIN)/landkit case open 431281101002GB00001 transfer_with_mortgage --book $(OUT)/ledger.gpkg \
+		--lead 不动产登记中心 --opened 2024-02-04 $(CASE_DATA)
+	$(BIN)/landkit case open 431281101003GB00074 transfer --book $(OUT)/ledger.gpkg --lead 自然资源局 --opened 2024-01-27 \
+		$(CASE_DATA)
+	$(BIN)/landkit case open 431281101001GB00017 free_recovery --book $(OUT)/ledger.gpkg --lead 自然资源局 --opened 2024-01-17 \
+		$(CASE_DATA)
+	$(BIN)/landkit case open 431281101002GB00165 judicial --book $(OUT)/ledger.gpkg --lead 法院 --opened 2024-03-30 \
+		$(CASE_DATA)
+	$(BIN)/landkit case event 1 notify_mortgagee --date 2024-02-12 --book $(OUT)/ledger.gpkg
+	$(BIN)/landkit case event 2 investor --date 2024-03-03 --book $(OUT)/ledger.gpkg --doc-no 洪自然资〔2024〕74号
+	$(BIN)/landkit case event 2 contract --date 2024-05-02 --book $(OUT)/ledger.gpkg
+	$(BIN)/landkit case event 2 registration --date 2024-05-17 --book $(OUT)/ledger.gpkg
+	$(BIN)/landkit case event 2 restart --date 2024-07-25 --book $(OUT)/ledger.gpkg
+	$(BIN)/landkit case event 3 hearing_notice --date 2024-02-10 --book $(OUT)/ledger.gpkg
+	$(BIN)/landkit case event 4 coordination --date 2024-04-14 --book $(OUT)/ledger.gpkg
+	$(BIN)/landkit case report --book $(OUT)/ledger.gpkg --as-of 2024-12-31 --holidays sample_data/holidays/china_2024.toml \
+		-o $(OUT)/cases --overwrite
+	$(BIN)/landkit case overdue --book $(OUT)/ledger.gpkg --as-of 2024-12-31
 	$(BIN)/landkit indicators report sample_data/indicators/batches.gpkg sample_data/indicators/supplies.xlsx \
 		--parcels sample_data/parcels.gpkg --as-of 2024-12-31 --holidays sample_data/holidays/china_2024.toml \
 		--ledger $(OUT)/ledger.gpkg -o $(OUT)/indicators --overwrite
@@ -91,6 +112,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_browse.py
 	$(BIN)/python benchmarks/bench_raster.py
 	$(BIN)/python benchmarks/bench_ledger.py
+	$(BIN)/python benchmarks/bench_cases.py
 	$(BIN)/python benchmarks/bench_supply.py
 	$(BIN)/python benchmarks/bench_indicators.py
 	$(BIN)/python benchmarks/report.py

@@ -129,6 +129,11 @@ __all__ = [
 # county profiles (landkit.profile): one setting per project
 __all__ += ["Profile", "current_profile", "read_profile", "use_profile"]
 
+# case work (issue 12): 烂尾/抵押 parcels to revitalisation — see landkit.cases for the rest
+from .cases import CaseBook, read_encumbrances, route_options  # noqa: E402 (own block, issue 12)
+
+__all__ += ["CaseBook", "read_encumbrances", "route_options"]
+
 # rasterio takes a while to import: the raster functions load on first use (PEP 562).
 _LAZY = dict.fromkeys(("TERRAIN_COLUMNS", "slope", "terrain_stats", "zonal_stats"), "landkit.raster")
 

@@ -11,6 +11,7 @@ __all__ = [
     "CRSError",
     "CRSInferenceError",
     "CRSMismatchError",
+    "CaseError",
     "ConfigError",
     "DataFormatError",
     "DependencyError",
@@ -78,3 +79,7 @@ class OutputExistsError(LandkitError, FileExistsError):
 
 class DependencyError(LandkitError, ImportError):
     """An optional dependency is needed for this feature; the message says what to install."""
+
+
+class CaseError(LandkitError, ValueError):
+    """A case-book operation was refused (unknown case or route, a step out of plan, a closed route)."""

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .schema import FIELDS
+from .schema import FIELDS, Field
 
 __all__ = ["HeaderMapping", "map_headers", "normalise_header", "short_name"]
 
@@ -48,9 +48,9 @@ def normalise_header(header: str) -> tuple[str, str | None]:
     return text.upper(), unit
 
 
-def _alias_index() -> dict[str, str]:
+def _alias_index(fields: Mapping[str, Field] = FIELDS) -> dict[str, str]:
     index: dict[str, str] = {}
-    for f in FIELDS.values():
+    for f in fields.values():
         for alias in (f.name, *f.aliases):
             key, _ = normalise_header(alias)
             index.setdefault(key, f.name)
@@ -82,7 +82,13 @@ class HeaderMapping:
     duplicates: dict[str, str] = field(default_factory=dict)
 
 
-def map_headers(headers: Iterable[str], /, *, field_map: Mapping[str, str] | None = None) -> HeaderMapping:
+def map_headers(
+    headers: Iterable[str],
+    /,
+    *,
+    field_map: Mapping[str, str] | None = None,
+    fields: Mapping[str, Field] | None = None,
+) -> HeaderMapping:
     """Match headers to canonical fields.
 
     Parameters
@@ -92,15 +98,20 @@ def map_headers(headers: Iterable[str], /, *, field_map: Mapping[str, str] | Non
     field_map : mapping, optional
         Extra or overriding matches, source header → canonical field name. Keys are matched
         the same tolerant way as the built-in aliases.
+    fields : mapping, optional
+        Another vocabulary to match against (default :data:`landkit.schema.FIELDS`), e.g.
+        :data:`landkit.schema.ENCUMBRANCE_FIELDS`.
 
     Raises
     ------
     ValueError
         If ``field_map`` names a canonical field that does not exist.
     """
+    vocabulary = FIELDS if fields is None else fields
+    index = _INDEX if fields is None else _alias_index(fields)
     extra: dict[str, str] = {}
     for src, dst in (field_map or {}).items():
-        if dst not in FIELDS:
+        if dst not in vocabulary:
             raise ValueError(f"field_map maps {src!r} to unknown field {dst!r}; see landkit.schema.FIELDS")
         extra[normalise_header(src)[0]] = dst
     out = HeaderMapping()
@@ -109,7 +120,7 @@ def map_headers(headers: Iterable[str], /, *, field_map: Mapping[str, str] | Non
         if h == "geometry":
             continue
         key, unit = normalise_header(h)
-        target = extra.get(key) or _INDEX.get(key)
+        target = extra.get(key) or index.get(key)
         if target is None or target == "geometry":
             out.unmapped.append(h)
             continue

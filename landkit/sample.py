@@ -36,6 +36,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from .area import add_area_columns
+from .cases._sample import write_case_sample
 from .schema import CLEARED_STATUSES, CONSTRUCTION_STATUSES, STATUSES, join_categories
 from .units import MU_M2
 
@@ -844,7 +845,16 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
 
 
 #: Files and folders :func:`build_sample` writes (and replaces with ``overwrite=True``).
-GENERATED = ("hongjiang_base.gpkg", "parcels.gpkg", "delivered", "snapshots", "dem", "photos", "indicators")
+GENERATED = (
+    "hongjiang_base.gpkg",
+    "parcels.gpkg",
+    "delivered",
+    "snapshots",
+    "dem",
+    "photos",
+    "indicators",
+    "cases",
+)
 
 
 def build_sample(
@@ -876,7 +886,7 @@ def build_sample(
     >>> import tempfile
     >>> out = build_sample(tempfile.mkdtemp(), n_parcels=60)
     >>> sorted(p.name for p in out.iterdir())[:3]
-    ['delivered', 'dem', 'hongjiang_base.gpkg']
+    ['cases', 'delivered', 'dem']
     """
     root = _clear(Path(path), overwrite=overwrite)
     rng = np.random.default_rng(seed)
@@ -885,6 +895,7 @@ def build_sample(
     snaps = _snapshots(parcels, rng)
     public = _write_parcels(parcels, root / "parcels.gpkg")
     _write_delivered(public, root / "delivered")
+    write_case_sample(public, root, seed=seed + 12)  # cases/ (issue 12)
     from .supply._sample import write_supply_sample
 
     write_supply_sample(root, public, seed=seed)  # supply/ (issue 13)

@@ -32,6 +32,8 @@ __all__ = [
     "CATEGORIES",
     "CLEARED_STATUSES",
     "CONSTRUCTION_STATUSES",
+    "ENCUMBRANCE_FIELDS",
+    "ENCUMBRANCE_KINDS",
     "FIELDS",
     "OFFER_STATES",
     "PUBLIC_FIELDS",
@@ -566,3 +568,117 @@ def to_chinese_labels(df: pd.DataFrame) -> pd.DataFrame:
             lambda v: CONSTRUCTION_STATUSES.get(v, v) if isinstance(v, str) else v
         )
     return out.rename(columns={c: label(c) for c in out.columns if c != "geometry"})
+
+
+# -- cases (issue 12): parcel facts the revitalisation routes check, and the encumbrance vocabulary --
+FIELDS.update(
+    {
+        f.name: f
+        for f in [
+            _F(
+                "land_price_paid",
+                "土地价款缴清",
+                aliases=("土地价款缴清", "土地价款是否缴清", "出让金缴清", "价款缴清情况", "JKJQ"),
+            ),
+            _F(
+                "certificate_no",
+                "不动产权证号",
+                aliases=("不动产权证号", "不动产权证书号", "国有土地使用证号", "土地证号", "BDCQZH", "TDZH"),
+            ),
+        ]
+    }
+)
+
+#: Encumbrance kinds (权利限制类型): key → Chinese label.
+ENCUMBRANCE_KINDS: dict[str, str] = {"mortgage": "抵押", "seizure": "查封", "lease": "租赁"}
+
+#: Canonical fields of an encumbrance export (不动产登记: 抵押、查封、租赁), read by
+#: :func:`landkit.cases.read_encumbrances` with the same header machinery as parcels. Money in 万元,
+#: areas in m². Mortgage and seizure details are confidential (internal pages only).
+ENCUMBRANCE_FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in [
+        FIELDS["parcel_id"],
+        FIELDS["unit_id"],
+        _F("kind", "权利类型", aliases=("权利类型", "限制类型", "登记类型", "他项权利种类", "QLLX", "XZLX")),
+        _F("mortgagee", "抵押权人", aliases=("抵押权人", "DYQR"), confidential=True),
+        _F(
+            "cert_no",
+            "不动产登记证明号",
+            aliases=(
+                "不动产登记证明号",
+                "登记证明号",
+                "证明号",
+                "他项权证号",
+                "他项权利证号",
+                "BDCDJZMH",
+                "TXQZH",
+            ),
+            confidential=True,
+        ),
+        _F(
+            "mortgage_amount",
+            "债权数额",
+            kind="float",
+            unit="万元",
+            aliases=("债权数额", "最高债权额", "被担保主债权数额", "抵押金额", "ZQSE", "ZGZQE", "DYJE"),
+            confidential=True,
+        ),
+        _F(
+            "mortgage_area_m2",
+            "抵押面积",
+            kind="float",
+            unit="m2",
+            aliases=("抵押面积", "抵押范围面积", "DYMJ"),
+            confidential=True,
+        ),
+        _F(
+            "appraised_value",
+            "评估价值",
+            kind="float",
+            unit="万元",
+            aliases=("评估价值", "评估价", "抵押物评估价值", "PGJZ"),
+            confidential=True,
+        ),
+        _F(
+            "start_date",
+            "起始日期",
+            kind="date",
+            aliases=("抵押期限起", "债务履行期限起", "租期起", "租赁起始日期", "起始日期", "QSRQ"),
+        ),
+        _F(
+            "end_date",
+            "终止日期",
+            kind="date",
+            aliases=("抵押期限止", "债务履行期限止", "租期止", "租赁终止日期", "终止日期", "ZZRQ"),
+        ),
+        _F("term", "期限", aliases=("抵押期限", "债务履行期限", "租期", "租赁期限", "DYQX", "ZLQX")),
+        _F(
+            "registered_date", "登记日期", kind="date", aliases=("登记日期", "抵押登记日期", "DJRQ", "DYDJRQ")
+        ),
+        _F(
+            "released_date", "注销日期", kind="date", aliases=("注销日期", "注销登记日期", "解押日期", "ZXRQ")
+        ),
+        _F(
+            "court",
+            "查封法院",
+            aliases=("查封法院", "执行法院", "查封机关", "CFFY", "CFJG"),
+            confidential=True,
+        ),
+        _F("court_doc", "查封文书号", aliases=("查封文书号", "文书号", "查封文号", "裁定书文号", "CFWH")),
+        _F("seized_date", "查封日期", kind="date", aliases=("查封日期", "查封起始日期", "CFRQ")),
+        _F("seizure_term", "查封期限", aliases=("查封期限", "CFQX")),
+        _F(
+            "seizure_end_date",
+            "查封到期日",
+            kind="date",
+            aliases=("查封到期日", "查封期限止", "查封截止日期", "CFDQR"),
+        ),
+        _F("lifted_date", "解封日期", kind="date", aliases=("解封日期", "解除查封日期", "JFRQ")),
+        _F("queued", "轮候查封", aliases=("轮候查封", "是否轮候", "LHCF")),
+        _F("lessee", "承租人", aliases=("承租人", "承租方", "CZR"), confidential=True),
+        _F("consent", "抵押权人同意转让", aliases=("抵押权人同意转让", "同意转让", "TYZR")),
+        _F("transfer_banned", "约定禁止转让", aliases=("约定禁止转让", "禁止转让", "JZZR")),
+        FIELDS["remarks"],
+    ]
+}

@@ -33,6 +33,7 @@ SUBCOMMANDS = (
     "recommend",
     "raster",
     "indicators",
+    "case",
     "init",
     "supply",
 )
