@@ -3,7 +3,7 @@
 Goals (issue 12): ``route_options`` ≤ 5 s; ``case_report`` (reading the book included) ≤ 3 s. Each is timed
 beside the same computation written plainly in pandas (row-wise per case for the report), in the same run;
 the peers must agree exactly (open flag of every parcel × route; state, current step, deadline and
-overdue of every case), else the script exits 1. Figures go to ``benchmarks/results/cases.json``.
+overdue of every case), else the script exits 1. Figures go to ``benchmarks/results/bench_cases.json``.
 
 Run::
 
@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from _results import row, write_results
 
 from landkit.cases import CaseBook, case_report, read_routes, route_options
 from landkit.rules import assess_idle
@@ -359,17 +360,12 @@ def main(argv: list[str] | None = None) -> int:
         "book_bytes": size,
         "goals": {"route_options_s": 5.0, "case_report_s": 3.0},
     }
-    doc = {
-        "benchmark": "cases",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": _machine(),
-        "params": vars(args),
-        "peers_agree": opts_agree and rep_agree,
-        "figures": figures,
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "cases.json").write_text(
-        json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    checks = [
+        {"peer": "plain pandas", "what": "open flag of every parcel × route", "ok": opts_agree},
+        {"peer": "plain pandas", "what": "state, step, deadline and overdue of every case", "ok": rep_agree},
+    ]
+    write_results(
+        "bench_cases", figures=figures, checks=checks, params=vars(args), table=table_rows(args, figures)
     )
     print(f"assess_idle (rules module, given to both) {idle_s:.2f} s")
     print(
@@ -381,6 +377,23 @@ def main(argv: list[str] | None = None) -> int:
         f"(plain pandas {plain_s:.2f} s) — {'agree' if rep_agree else 'DISAGREE'}"
     )
     return 0 if opts_agree and rep_agree else 1
+
+
+def table_rows(args: Any, f: dict[str, Any]) -> list[dict[str, str]]:
+    """README rows: route options and the case report beside the same computation in plain pandas."""
+    return [
+        row(
+            f"route options, {args.parcels:,} parcels × {args.encumbrances:,} encumbrances (goal ≤ 5 s; "
+            f"53号令 assessment given to both, itself {f['assess_idle_s']:.1f} s)",
+            landkit=f"{f['route_options_s']:.2f} s",
+            peers=f"plain pandas {f['route_options_plain_pandas_s']:.2f} s",
+        ),
+        row(
+            f"case report, {args.cases:,} cases × {args.events:,} events, book read included (goal ≤ 3 s)",
+            landkit=f"{f['case_report_s']:.2f} s",
+            peers=f"plain pandas {f['case_report_plain_pandas_s']:.2f} s",
+        ),
+    ]
 
 
 if __name__ == "__main__":
