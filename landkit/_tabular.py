@@ -54,7 +54,9 @@ def _read_sheets(
                 enc = "gb18030"
         import io as _io
 
-        return pd.read_csv(
+        from ._sheets import read_csv  # undoes the formula escape landkit's CSV writer adds
+
+        return read_csv(
             _io.BytesIO(raw), encoding=enc, dtype=str, keep_default_na=False, na_values=[""]
         ), None
     try:

@@ -16,9 +16,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import tempfile
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,11 +28,13 @@ import shapely
 
 from . import _tabular
 from ._atomic import atomic_path
+from ._shapefile import restore_field_names, write_shapefile
+from ._sheets import write_csv, write_workbook
 from .area import geodesic_area
 from .crs import HONGJIANG_EXTENT, check_datum, infer_crs
 from .encoding import detect_dbf_encoding
 from .errors import CRSMismatchError, DataFormatError, OutputExistsError
-from .headers import map_headers, short_name
+from .headers import map_headers
 from .schema import (
     CONSTRUCTION_STATUSES,
     FIELDS,
@@ -222,7 +221,7 @@ def _read_vector(
         gdf = pyogrio.read_dataframe(p, use_arrow=True, **kwargs)
     except _GDAL_ERRORS as exc:
         raise DataFormatError(f"{p.name}: cannot read ({_gdal_message(exc)})") from None
-    return gdf
+    return restore_field_names(p, gdf) if suffix == ".shp" else gdf
 
 
 def _gdal_errors() -> tuple[type[BaseException], ...]:
@@ -688,58 +687,23 @@ def write_parcels(
         if c != frame.geometry.name and frame[c].dtype == object:
             frame[c] = frame[c].map(lambda v: v if v is None or isinstance(v, str | float | int) else str(v))
     if suffix == ".shp":
-        return _write_shapefile(frame, out, encoding=encoding)
+        return write_shapefile(frame, out, encoding=encoding, overwrite=overwrite)
     if labels:
         frame = gpd.GeoDataFrame(to_chinese_labels(frame), geometry="geometry", crs=frame.crs)
     if suffix in (".xlsx", ".csv"):
         table = pd.DataFrame(frame.drop(columns="geometry"))
-        table["WKT"] = shapely.to_wkt(np.asarray(frame.geometry.values), rounding_precision=3)
+        # full precision: the shortest text that reads back to the same doubles
+        table["WKT"] = shapely.to_wkt(np.asarray(frame.geometry.values), rounding_precision=-1)
         if frame.crs is not None:
             table["CRS"] = f"EPSG:{frame.crs.to_epsg()}" if frame.crs.to_epsg() else frame.crs.to_wkt()
-        with atomic_path(out) as tmp:
-            if suffix == ".xlsx":
-                table.to_excel(tmp, sheet_name=layer or "parcels", index=False)
-            else:
-                table.to_csv(
-                    tmp, index=False, encoding="utf-8-sig" if encoding.upper() == "UTF-8" else encoding
-                )
-        return out
+        if suffix == ".xlsx":
+            return write_workbook(out, {layer or "parcels": table}, overwrite=True)
+        return write_csv(
+            out, table, overwrite=True, encoding="utf-8-sig" if encoding.upper() == "UTF-8" else encoding
+        )
     driver = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}.get(suffix)
     if driver is None:
         raise DataFormatError(f"cannot write {suffix!r}; use .gpkg, .shp, .geojson, .xlsx or .csv")
     with atomic_path(out) as tmp:
         frame.to_file(tmp, driver=driver, layer=layer or (out.stem if driver == "GPKG" else None))
-    return out
-
-
-def _write_shapefile(frame: gpd.GeoDataFrame, out: Path, *, encoding: str) -> Path:
-    import pyogrio
-
-    names: dict[str, str] = {}
-    used: set[str] = set()
-    for c in frame.columns:
-        if c == frame.geometry.name:
-            continue
-        short = short_name(c) if c in FIELDS else c
-        base, k = short, 1
-        while len(short.encode(encoding, errors="replace")) > 10 or short.upper() in used:
-            k += 1
-            short = f"{base.encode(encoding, errors='replace')[:8].decode(encoding, errors='ignore')}_{k}"
-        used.add(short.upper())
-        names[c] = short
-    frame = frame.rename(columns=names)
-    for c in frame.columns:
-        if c != frame.geometry.name and pd.api.types.is_datetime64_any_dtype(frame[c]):
-            frame[c] = frame[c].dt.strftime("%Y-%m-%d")
-    tmpdir = Path(tempfile.mkdtemp(prefix=".landkit-", dir=out.parent))
-    try:
-        tmp = tmpdir / out.name
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes on field-width truncation
-            pyogrio.write_dataframe(frame, tmp, encoding=encoding)
-        tmp.with_suffix(".cpg").write_text(encoding.upper(), encoding="ascii")
-        for f in sorted(tmpdir.iterdir()):
-            os.replace(f, out.with_suffix(f.suffix))
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
     return out
