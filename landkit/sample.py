@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,6 +33,9 @@ import pyproj
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
+from ._atomic import replace_file, staging_dir
+from ._shapefile import shapefile_set
+from ._sheets import write_workbook
 from .area import add_area_columns
 from .schema import CLEARED_STATUSES, CONSTRUCTION_STATUSES, STATUSES, join_categories
 from .units import MU_M2
@@ -766,50 +768,11 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
     for pid, geom in zip(tz["parcel_id"], tz.geometry, strict=True):
         for k, (x, y) in enumerate(list(geom.exterior.coords)[:-1], start=1):
             pts.append({"宗地代码": pid, "界址点号": f"J{k}", "X": round(y, 3), "Y": round(x, 3)})
-    with pd.ExcelWriter(root / "taizhang.xlsx", engine="openpyxl") as xw:
-        sheet.to_excel(xw, sheet_name="台账", index=False)
-        pd.DataFrame(pts).to_excel(xw, sheet_name="界址点", index=False)
+    write_workbook(root / "taizhang.xlsx", {"台账": sheet, "界址点": pd.DataFrame(pts)})
 
 
-def build_sample(
-    path: str | Path, /, *, n_parcels: int = 2000, seed: int = 431281, overwrite: bool = False
-) -> Path:
-    """Generate the synthetic 洪江市 sample data set into ``path``.
-
-    Parameters
-    ----------
-    path : str or Path
-        Output folder (created).
-    n_parcels : int
-        Number of parcels.
-    seed : int
-        Random seed; the same seed always gives the same files.
-    overwrite : bool
-        Replace generated files that exist.
-
-    Returns
-    -------
-    Path
-        The output folder.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> out = build_sample(tempfile.mkdtemp(), n_parcels=60)
-    >>> sorted(p.name for p in out.iterdir())[:3]
-    ['delivered', 'dem', 'hongjiang_base.gpkg']
-    """
-    root = Path(path)
-    root.mkdir(parents=True, exist_ok=True)
-    generated = ["hongjiang_base.gpkg", "parcels.gpkg", "delivered", "snapshots", "dem", "photos"]
-    existing = [g for g in generated if (root / g).exists()]
-    if existing and not overwrite:
-        from .errors import OutputExistsError
-
-        raise OutputExistsError(f"{root} already holds {', '.join(existing)}; pass overwrite=True")
-    for g in existing:
-        p = root / g
-        shutil.rmtree(p) if p.is_dir() else p.unlink()
+def _generate(root: Path, *, n_parcels: int, seed: int) -> None:
+    """Write every generated file into the empty folder ``root``."""
     rng = np.random.default_rng(seed)
     base = _base_layers(rng)
     for name, layer in base.items():
@@ -828,5 +791,56 @@ def build_sample(
     for date, snap in snaps.items():
         snap.to_file(root / "snapshots" / f"register_{date}.gpkg", layer="register", driver="GPKG")
     _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
+
+
+def build_sample(
+    path: str | Path, /, *, n_parcels: int = 2000, seed: int = 431281, overwrite: bool = False
+) -> Path:
+    """Generate the synthetic 洪江市 sample data set into ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output folder (created).
+    n_parcels : int
+        Number of parcels.
+    seed : int
+        Random seed; the same seed always gives the same files.
+    overwrite : bool
+        Replace generated files that exist. Only the files the generator writes are replaced
+        (each atomically, after all of them were generated in a staging folder); any other file
+        in ``path`` and its sub-folders is left alone.
+
+    Returns
+    -------
+    Path
+        The output folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = build_sample(tempfile.mkdtemp(), n_parcels=60)
+    >>> sorted(p.name for p in out.iterdir())[:3]
+    ['delivered', 'dem', 'hongjiang_base.gpkg']
+    """
+    root = Path(path)
+    with staging_dir(root) as stage:
+        _generate(stage, n_parcels=n_parcels, seed=seed)
+        made = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+        clash = [str(r) for r in made if (root / r).exists()]
+        if clash and not overwrite:
+            from .errors import OutputExistsError
+
+            shown = ", ".join(clash[:3]) + (" …" if len(clash) > 3 else "")
+            raise OutputExistsError(f"{root} already holds {shown}; pass overwrite=True")
+        for r in made:
+            if r.suffix.lower() == ".shp":  # a shapefile is replaced as a set: no stale .prj/.qix stays
+                kept = {str(m) for m in made}
+                for old in shapefile_set(root / r):
+                    if str(old.relative_to(root)) not in kept:
+                        old.unlink()
+        for r in made:  # only the generated files are replaced: anything else in root stays
+            (root / r).parent.mkdir(parents=True, exist_ok=True)
+            replace_file(stage / r, root / r)
     log.info("sample written to %s", root)
     return root
