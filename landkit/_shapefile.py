@@ -94,7 +94,7 @@ def _field_names(frame: gpd.GeoDataFrame, encoding: str) -> dict[str, str]:
 
 def _check_text(frame: gpd.GeoDataFrame, encoding: str, name: str) -> None:
     for c in frame.columns:
-        if c == frame.geometry.name or frame[c].dtype != object:
+        if c == frame.geometry.name or not pd.api.types.is_string_dtype(frame[c].dtype):
             continue
         for i, v in frame[c].items():
             if not isinstance(v, str):

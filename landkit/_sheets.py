@@ -67,10 +67,10 @@ def _map_text(frame: pd.DataFrame, fn: Any) -> pd.DataFrame:
     out = frame.copy()
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
-        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+        if pd.api.types.is_string_dtype(col.dtype):  # object or str columns
             out.isetitem(i, col.map(lambda v: fn(v) if isinstance(v, str) else v).to_numpy())
     out.columns = pd.Index([fn(c) if isinstance(c, str) else c for c in out.columns])
-    if out.index.dtype == object:
+    if pd.api.types.is_string_dtype(out.index.dtype):
         out.index = out.index.map(lambda v: fn(v) if isinstance(v, str) else v)
     return out
 
