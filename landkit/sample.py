@@ -823,14 +823,16 @@ def build_sample(
     >>> sorted(p.name for p in out.iterdir())[:3]
     ['delivered', 'dem', 'hongjiang_base.gpkg']
     """
+    from .errors import OutputExistsError
+
     root = Path(path)
+    if not overwrite and any((root / f).exists() for f in ("parcels.gpkg", "hongjiang_base.gpkg")):
+        raise OutputExistsError(f"{root} already holds a sample; pass overwrite=True")  # before any work
     with staging_dir(root) as stage:
         _generate(stage, n_parcels=n_parcels, seed=seed)
         made = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
         clash = [str(r) for r in made if (root / r).exists()]
         if clash and not overwrite:
-            from .errors import OutputExistsError
-
             shown = ", ".join(clash[:3]) + (" …" if len(clash) > 3 else "")
             raise OutputExistsError(f"{root} already holds {shown}; pass overwrite=True")
         for r in made:
