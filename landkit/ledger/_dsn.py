@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from ..errors import LedgerError
 
@@ -175,20 +175,23 @@ def redact_dsn(text: str, /) -> str:
     head = text.strip().split("://", 1)[1].partition("?")[0].partition("/")[0]
     in_userinfo = "password" in parts and ":" in head.rpartition("@")[0]
     user = shown.pop("user", "")
-    cred = user + (":***" if in_userinfo else "")
     if in_userinfo:
         shown.pop("password")
-    hosts = shown.pop("host", "").split(",")
-    ports = shown.pop("port", "").split(",")
+    if shown.get("host", "").startswith("/"):  # a socket folder cannot sit in the authority part
+        hosts, ports = [""], [shown.pop("port", "")]
+    else:
+        hosts, ports = shown.pop("host", "").split(","), shown.pop("port", "").split(",")
     ports += [""] * (len(hosts) - len(ports))
     netloc = ",".join(
-        (f"[{h}]" if ":" in h else h) + (f":{p}" if p else "") for h, p in zip(hosts, ports, strict=True)
+        (f"[{h}]" if ":" in h else quote(h, safe="")) + (f":{p}" if p else "")
+        for h, p in zip(hosts, ports, strict=True)
     )
-    db = shown.pop("dbname", "")
-    query = "&".join(f"{k}={v}" for k, v in shown.items())
+    db = quote(shown.pop("dbname", ""), safe="")
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='*/:')}" for k, v in shown.items())
+    user = quote(user, safe="")
     return (
         "postgresql://"
-        + (cred + "@" if cred else "")
+        + (f"{user}{':***' if in_userinfo else ''}@" if user or in_userinfo else "")
         + netloc
         + (f"/{db}" if db else "")
         + (f"?{query}" if query else "")
