@@ -128,8 +128,11 @@ def write_shapefile(
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> g = gpd.GeoDataFrame({"土地用途说明": ["工业"]}, geometry=[box(0, 0, 1, 1)], crs=4546)
-    >>> with warnings.catch_warnings(record=True):
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
     ...     out = write_shapefile(g, Path(tempfile.mkdtemp()) / "p.shp")
+    >>> print(caught[0].message)  # doctest: +ELLIPSIS
+    p.shp: field names shortened to fit a shapefile: 土地用途说明 → 土地_2 (full names kept in ...)
     >>> import pyogrio
     >>> list(restore_field_names(out, pyogrio.read_dataframe(out)).columns)
     ['土地用途说明', 'geometry']

@@ -68,6 +68,14 @@ class Ledger:
     schema : str
         PostGIS only: the database schema holding the ledger tables (created when missing).
 
+    Attributes
+    ----------
+    backend : {"gpkg", "postgis"}
+        Where the snapshots are stored.
+    label : str
+        How reports name the ledger: the file path, or ``PostgreSQL 数据库 <db>`` (no host, user
+        or password) and the schema when it is not ``public``.
+
     Notes
     -----
     Snapshots are only ever added: :meth:`record` refuses an existing date unless
