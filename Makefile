@@ -56,6 +56,9 @@ demo: $(VENV)/.installed
 		--zones sample_data/zones/hongjiang.toml --scope 洪江高新区
 	$(BIN)/landkit track report --ledger $(OUT)/ledger.gpkg -o $(OUT)/clear_down --baseline 2023-12-31 \
 		--target-date 2024-12-31 --zones sample_data/zones/hongjiang.toml --scope 洪江高新区 --overwrite
+	$(BIN)/landkit indicators report sample_data/indicators/batches.gpkg sample_data/indicators/supplies.xlsx \
+		--parcels sample_data/parcels.gpkg --as-of 2024-12-31 --holidays sample_data/holidays/china_2024.toml \
+		--ledger $(OUT)/ledger.gpkg -o $(OUT)/indicators --overwrite
 	@echo "demo outputs in $(OUT)/"
 
 test: $(VENV)/.installed-test lint

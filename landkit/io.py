@@ -66,6 +66,9 @@ _AREA_FIELDS = (
     "built_area_m2",
     "floor_area_m2",
     "tall_storey_floor_area_m2",
+    "farmland_m2",
+    "cropland_m2",
+    "unused_land_m2",
 )
 _MONEY_FIELDS = tuple(n for n, f in FIELDS.items() if f.unit == "万元")
 _STATUS_BY_LABEL = {v: k for k, v in STATUSES.items()} | {

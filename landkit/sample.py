@@ -791,6 +791,9 @@ def _generate(root: Path, *, n_parcels: int, seed: int) -> None:
     for date, snap in snaps.items():
         snap.to_file(root / "snapshots" / f"register_{date}.gpkg", layer="register", driver="GPKG")
     _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
+    from .indicators._sample import write_indicator_sample
+
+    write_indicator_sample(root, parcels=gpd.read_file(root / "parcels.gpkg"), seed=seed)
 
 
 def build_sample(

@@ -35,7 +35,7 @@ def test_sample_layout_and_size(sample_dir: Path) -> None:
     readme = (sample_dir / "README.md").read_text(encoding="utf-8")
     assert "synthetic" in readme.lower()
     files = [p for p in sample_dir.rglob("*") if p.is_file()]
-    assert sum(p.stat().st_size for p in files) < 10 * 2**20
+    assert sum(p.stat().st_size for p in files) < 12 * 2**20
     for p in files:
         if p.suffix in (".gpkg", ".shp", ".xlsx", ".tif", ".toml", ".csv"):
             assert p.name in readme or p.parent.name in readme, f"{p} is not documented"

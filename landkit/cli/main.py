@@ -22,7 +22,7 @@ from ..errors import LandkitError
 __all__ = ["SUBCOMMANDS", "cli"]
 
 #: Subcommand modules (``landkit.cli.<name>``), each exposing ``command``.
-SUBCOMMANDS = ("validate", "sample", "zones", "map", "track", "rules", "recommend", "raster")
+SUBCOMMANDS = ("validate", "sample", "zones", "map", "track", "rules", "recommend", "raster", "indicators")
 
 
 class _Group(click.Group):

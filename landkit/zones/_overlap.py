@@ -31,6 +31,7 @@ from ..units import MU_M2
 from .zoneset import ZoneSet, densify
 
 __all__ = [
+    "GRID_MIN_PARCELS_PER_ZONE",
     "LONG_COLUMNS",
     "OUTSIDE_NAME",
     "Overlaps",
@@ -52,6 +53,9 @@ LONG_COLUMNS = ("parcel", "zone_id", "zone_name", "kind", "overlap_m2", "overlap
 _OUTSIDE_TOL = 1e-9
 #: Cells per side of the coarse grid that pre-classifies parcels per zone (0: no grid).
 _GRID_CELLS = 64
+#: The grid costs ~4,000 box tests per zone to build; below this many parcels per zone (e.g. approval
+#: batches as zones) it costs more than it saves and is skipped. Results do not depend on it.
+GRID_MIN_PARCELS_PER_ZONE = 1000
 
 
 class ZoneJoinWarning(LandkitWarning):
@@ -93,10 +97,12 @@ def make_payload(
     kinds: tuple[str, ...],
     densify_m: float,
     outside: bool = True,
+    grid: bool = True,
 ) -> Payload:
     """Prepare ``zones`` (of ``kinds``) for a join with parcels in ``parcels_crs``.
 
-    With ``outside=False`` the per-kind unions are not built and no outside rows are produced.
+    With ``outside=False`` the per-kind unions are not built and no outside rows are produced;
+    with ``grid=False`` no coarse grid is built (results are the same).
     """
     if parcels_crs is None:
         raise CRSError("parcels have no CRS; set one with .set_crs(...) or read them with landkit.io")
@@ -127,7 +133,7 @@ def make_payload(
     # private copies: preparing is in place, and the caller's geometries may be in use elsewhere
     everything = shapely.from_wkb(shapely.to_wkb(np.asarray([*arr, *unions], dtype=object)))
     shapely.prepare(everything)
-    grid_params, grid_states = _zone_grids(everything, _GRID_CELLS)
+    grid_params, grid_states = _zone_grids(everything, _GRID_CELLS if grid else 0)
     return Payload(
         parcels_crs=src.to_wkt(),
         work_crs=work.to_wkt(),

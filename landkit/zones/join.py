@@ -21,7 +21,15 @@ import pandas as pd
 
 from ..errors import ConfigError
 from . import _dask
-from ._overlap import OUTSIDE_NAME, Payload, long_table, make_payload, overlaps, report
+from ._overlap import (
+    GRID_MIN_PARCELS_PER_ZONE,
+    OUTSIDE_NAME,
+    Payload,
+    long_table,
+    make_payload,
+    overlaps,
+    report,
+)
 from ._tables import assign_columns, finish_summary, partial_summary
 from .config import read_zones
 from .zoneset import ZoneSet, zones_from_frame
@@ -95,7 +103,10 @@ def _prepare(
     outside: bool = True,
 ) -> Payload:
     zs = as_zoneset(zones, crs=parcels.crs)
-    return make_payload(zs, parcels.crs, kinds=_kinds(zs, kinds), densify_m=densify_m, outside=outside)
+    chosen = _kinds(zs, kinds)
+    n_zones = int(zs.zones["kind"].isin(chosen).sum())
+    grid = _dask.is_dask(parcels) or len(parcels) >= GRID_MIN_PARCELS_PER_ZONE * max(n_zones, 1)
+    return make_payload(zs, parcels.crs, kinds=chosen, densify_m=densify_m, outside=outside, grid=grid)
 
 
 def _threads(threads: int | None, n: int) -> int:
