@@ -162,6 +162,20 @@ def test_cli_outputs_are_inert(hostile: Path, tmp_path: Path, suffix: str) -> No
             assert set(expected) <= values, f"{name}: payload altered"
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_indicator_tables_are_inert(tmp_path: Path, suffix: str) -> None:
+    from landkit.cli.indicators import _write
+
+    table = pd.DataFrame({"批次": PAYLOADS, "面积(亩)": range(len(PAYLOADS))})
+    out = tmp_path / f"i{suffix}"
+    _write(table, out, sheet="批而未供", overwrite=False)
+    if suffix == ".xlsx":
+        assert_inert_xlsx(out, PAYLOADS)
+    else:
+        assert_inert_csv_text(csv_rows(out))
+        pd.testing.assert_frame_equal(_sheets.read_csv(out), table)
+
+
 def test_stdout_csv_is_inert(hostile: Path) -> None:
     text = run("rules", "idle", hostile, "--as-of", "2024-12-31")
     rows = list(csv.reader(text.splitlines()))
