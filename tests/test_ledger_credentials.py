@@ -19,13 +19,13 @@ import geopandas as gpd
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from ledger_support import PG_ENV, _drop_schema
 from shapely.geometry import box
 
 from landkit.cli.main import cli
 from landkit.errors import LedgerError
 from landkit.ledger import Ledger, write_progress_excel, write_progress_html
 from landkit.ledger._dsn import database_label, is_database_location, parse_dsn, redact_dsn
-from tests.ledger_support import PG_ENV, _drop_schema
 
 SECRET = "Zq7s3cr3tQ"
 FORMS = [
