@@ -41,7 +41,7 @@ demo: $(VENV)/.installed
 	$(BIN)/landkit rules deadlines sample_data/procedure/events_2024.csv \
 		--holidays sample_data/holidays/china_2024.toml -o $(OUT)/deadlines.csv --overwrite
 	$(BIN)/landkit rules efficiency sample_data/parcels.gpkg \
-		--criteria sample_data/criteria/hongjiang_2024_example.toml -o $(OUT)/low_efficiency.xlsx --overwrite
+		--criteria sample_data/criteria/hongjiang_2024_example.toml --as-of 2024-12-31 -o $(OUT)/low_efficiency.xlsx --overwrite
 	$(BIN)/landkit rules grade sample_data/firms/per_mu_2024.csv \
 		--scheme sample_data/criteria/per_mu_2024_example.toml -o $(OUT)/per_mu_grades.xlsx --overwrite
 	$(BIN)/landkit recommend sample_data/parcels.gpkg --demand sample_data/demand/new_materials_30_60mu.toml \

@@ -11,6 +11,7 @@ Examples
 
 from typing import TYPE_CHECKING, Any
 
+from ._problems import read_problems
 from ._version import __version__
 from .area import add_area_columns, geodesic_area
 from .crs import check_datum, infer_crs, to_cgcs2000
@@ -96,6 +97,7 @@ __all__ = [
     "read_holidays",
     "read_layer",
     "read_parcels",
+    "read_problems",
     "read_scheme",
     "read_supplies",
     "read_zones",

@@ -7,7 +7,6 @@ reported.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._numbers import parse_quantities
 from .errors import DataFormatError
-from .headers import normalise_header
+from .headers import map_headers, normalise_header
 
 __all__ = ["read_table"]
 
@@ -30,6 +30,8 @@ _LAT = {"纬度", "LAT", "LATITUDE"}
 _CODE = {"宗地代码", "ZDDM", "宗地编码", "地块编号", "DKBH", "宗地号"}
 _POINT_NO = {"界址点号", "点号", "JZDH", "序号", "DH"}
 _POINT_SHEETS = ("界址点", "界址点坐标", "坐标", "拐点坐标", "points")
+_RING = {"圈号", "QH", "环号", "RING", "圈"}
+_GEOMETRY_HEADERS = _WKT | _X | _Y | _LON | _LAT | _POINT_NO | _RING
 
 
 def _find(columns: list[str], names: set[str]) -> str | None:
@@ -39,25 +41,81 @@ def _find(columns: list[str], names: set[str]) -> str | None:
     return None
 
 
+def _grid_csv(p: Path, *, encoding: str | None) -> pd.DataFrame:
+    """A CSV as a grid of cells (no header yet; rows may be ragged, e.g. a title line)."""
+    import csv
+    import io as _io
+
+    raw = p.read_bytes()
+    enc = encoding
+    if enc is None:
+        try:
+            raw.decode("utf-8-sig")
+            enc = "utf-8-sig"
+        except UnicodeDecodeError:
+            enc = "gb18030"
+    rows = list(csv.reader(_io.StringIO(raw.decode(enc))))
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    from ._sheets import restore_cells  # undoes the formula escape landkit's CSV writer adds
+
+    grid = restore_cells(grid)
+    return grid.where(grid != "", None)
+
+
+def _known_cells(cells: list[object]) -> int:
+    """How many cells of a row are headers landkit knows (canonical fields or geometry columns)."""
+    texts = [str(c) for c in cells if isinstance(c, str) and c.strip()]
+    geometry = sum(normalise_header(t)[0] in _GEOMETRY_HEADERS for t in texts)
+    return len(map_headers(texts).mapping) + geometry
+
+
+def _with_header(
+    grid: pd.DataFrame, *, header_row: int | None, meta: dict[str, Any], what: str
+) -> pd.DataFrame:
+    """Take the header from ``header_row`` (1-based, as Excel numbers rows) or the first known-header row."""
+    if header_row is not None:
+        if not 1 <= header_row <= len(grid):
+            raise DataFormatError(f"{what}: header_row={header_row} but the sheet has {len(grid)} rows")
+        h = header_row - 1
+    else:
+        h = next((k for k in range(min(len(grid), 30)) if _known_cells(list(grid.iloc[k])) >= 2), 0)
+    if h > 0 and header_row is None:
+        cells = grid.iloc[:h].to_numpy().ravel().tolist()
+        skipped = " / ".join(str(v) for v in cells if v is not None and v == v)[:80]
+        meta["problems"].append(
+            {
+                "row": None,
+                "field": "",
+                "problem": "title_rows_skipped",
+                "severity": "info",
+                "detail": f"{what}: header found in row {h + 1}; rows above it skipped ({skipped})",
+                "suggestion": "pass header_row= if another row holds the headers",
+                "value": None,
+            }
+        )
+    names: list[str] = []
+    for k, c in enumerate(grid.iloc[h]):
+        name = (
+            str(c).strip()
+            if c is not None and not (isinstance(c, float) and np.isnan(c))
+            else f"Unnamed: {k}"
+        )
+        base, n = name, 0
+        while name in names:
+            n += 1
+            name = f"{base}.{n}"
+        names.append(name)
+    table = grid.iloc[h + 1 :].set_axis(names, axis=1).reset_index(drop=True)
+    return table.dropna(how="all")
+
+
 def _read_sheets(
-    p: Path, *, layer: str | int | None, encoding: str | None
+    p: Path, *, layer: str | int | None, encoding: str | None, header_row: int | None, meta: dict[str, Any]
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    suffix = p.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        raw = p.read_bytes()
-        enc = encoding
-        if enc is None:
-            try:
-                raw.decode("utf-8-sig")
-                enc = "utf-8-sig"
-            except UnicodeDecodeError:
-                enc = "gb18030"
-        import io as _io
-
-        from ._sheets import read_csv  # undoes the formula escape landkit's CSV writer adds
-
-        return read_csv(
-            _io.BytesIO(raw), encoding=enc, dtype=str, keep_default_na=False, na_values=[""]
+    if p.suffix.lower() in (".csv", ".txt"):
+        return _with_header(
+            _grid_csv(p, encoding=encoding), header_row=header_row, meta=meta, what=p.name
         ), None
     try:
         book = pd.ExcelFile(p)
@@ -68,9 +126,13 @@ def _read_sheets(
         if isinstance(layer, str) and layer not in sheets:
             raise DataFormatError(f"{p.name} has no sheet {layer!r}; sheets: {', '.join(sheets)}")
         main = layer if layer is not None else next((s for s in sheets if s not in _POINT_SHEETS), sheets[0])
-        table = pd.read_excel(book, sheet_name=main, dtype=object)
+        grid = pd.read_excel(book, sheet_name=main, dtype=object, header=None)
+        table = _with_header(grid, header_row=header_row, meta=meta, what=f"{p.name} [{main}]")
         pts_name = next((s for s in sheets if s in _POINT_SHEETS and s != main), None)
-        points = pd.read_excel(book, sheet_name=pts_name, dtype=object) if pts_name else None
+        points = None
+        if pts_name:
+            pgrid = pd.read_excel(book, sheet_name=pts_name, dtype=object, header=None)
+            points = _with_header(pgrid, header_row=None, meta=meta, what=f"{p.name} [{pts_name}]")
     return table, points
 
 
@@ -80,9 +142,11 @@ def _orient_xy(
     """Return (easting, northing) from survey X/Y columns, swapping when the numbers demand it."""
 
     def northing(v: np.ndarray) -> bool:
+        v = v[np.isfinite(v)]
         return bool(np.nanmin(v) > 0 and np.nanmax(v) < 6_500_000)
 
     def easting(v: np.ndarray) -> bool:
+        v = v[np.isfinite(v)]
         return bool(
             (np.nanmin(v) > 0 and np.nanmax(v) < 1_000_000)
             or (np.nanmin(v) >= 13_000_000 and np.nanmax(v) < 46_000_000)
@@ -100,6 +164,7 @@ def _orient_xy(
                 "detail": f"{xname} holds eastings and {yname} northings (mathematical order); "
                 "swapped to the survey convention X = northing",
                 "suggestion": "check the coordinate columns",
+                "value": None,
             }
         )
         return x, y
@@ -114,75 +179,119 @@ def read_table(
     *,
     layer: str | int | None,
     encoding: str | None,
-    geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None,
+    geometry_from: gpd.GeoDataFrame | None,
     meta: dict[str, Any],
+    header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read a ledger and resolve its geometry (see module docstring)."""
-    table, points = _read_sheets(p, layer=layer, encoding=encoding)
-    table = table.dropna(how="all")
+    """Read a ledger and resolve its geometry (see module docstring).
+
+    ``geometry_from`` is a layer already read (the caller reads a path), so this module
+    never needs the reader that calls it.
+    """
+    table, points = _read_sheets(p, layer=layer, encoding=encoding, header_row=header_row, meta=meta)
     cols = [str(c) for c in table.columns]
     table.columns = cols
-    problems = meta["problems"]
-    wkt = _find(cols, _WKT)
-    code = _find(cols, _CODE)
+    wkt, code = _find(cols, _WKT), _find(cols, _CODE)
     if wkt is not None:
-        texts = table[wkt]
-        geoms = []
-        for idx, t in texts.items():
-            try:
-                geoms.append(shapely.from_wkt(t) if isinstance(t, str) and t.strip() else None)
-            except shapely.errors.GEOSException:
-                problems.append(
-                    {
-                        "row": idx,
-                        "field": "geometry",
-                        "problem": "bad_wkt",
-                        "severity": "error",
-                        "detail": f"{wkt} is not valid WKT",
-                        "suggestion": "fix the WKT text",
-                    }
-                )
-                geoms.append(None)
-        meta["geometry_source"] = f"WKT column {wkt}"
-        crs_col = _find(cols, {"CRS"})
-        crs = None
-        if crs_col is not None and table[crs_col].notna().any():
-            crs = str(table[crs_col].dropna().iloc[0])
-        drop = [wkt] + ([crs_col] if crs_col else [])
-        return gpd.GeoDataFrame(table.drop(columns=drop), geometry=geoms, crs=crs)
+        return _geometry_from_wkt(table, wkt=wkt, meta=meta)
     if points is not None and code is not None:
         return _polygons_from_points(table, points, code=code, meta=meta, name=p.name)
     x, y = _find(cols, _X), _find(cols, _Y)
     lon, lat = _find(cols, _LON), _find(cols, _LAT)
     if lon is not None and lat is not None:
+        xs, ys = _coordinates(table, lon, lat, meta=meta)
         meta["geometry_source"] = f"points from {lon}/{lat}"
-        xs = pd.to_numeric(table[lon], errors="coerce").to_numpy(float)
-        ys = pd.to_numeric(table[lat], errors="coerce").to_numpy(float)
-        return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(xs, ys), crs=None)
+        return gpd.GeoDataFrame(table, geometry=_points(xs, ys), crs=None)
     if x is not None and y is not None:
-        xs = pd.to_numeric(table[x], errors="coerce").to_numpy(float)
-        ys = pd.to_numeric(table[y], errors="coerce").to_numpy(float)
-        e, n = _orient_xy(xs, ys, meta, xname=x, yname=y)
-        meta["geometry_source"] = f"points from {x}/{y} (X = northing)"
-        problems.append(
-            {
-                "row": None,
-                "field": "geometry",
-                "problem": "ledger_points",
-                "severity": "info",
-                "detail": "the ledger gives one point per parcel; areas come from the declared area only",
-                "suggestion": "add a 界址点 sheet or pass geometry_from= for parcel polygons",
-            }
-        )
-        return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(e, n), crs=None)
+        return _points_from_xy(table, x, y, meta=meta, name=p.name)
     if geometry_from is not None:
         if code is None:
             raise DataFormatError(f"{p.name}: geometry_from= needs a 宗地代码 column to join on")
         return _join_geometry(table, geometry_from, code=code, meta=meta)
     raise DataFormatError(
         f"{p.name}: no geometry found (no WKT column, no 界址点 sheet, no X/Y columns); "
-        "pass geometry_from='parcels.shp' to join on 宗地代码"
+        "pass geometry_from='parcels.shp' to join on 宗地代码, or header_row= if the headers are not found"
     )
+
+
+def _problem(
+    meta: dict[str, Any],
+    row: Any,
+    problem: str,
+    severity: str,
+    detail: str,
+    suggestion: str,
+    value: Any = None,
+) -> None:
+    meta["problems"].append(
+        {
+            "row": row,
+            "field": "geometry",
+            "problem": problem,
+            "severity": severity,
+            "detail": detail,
+            "suggestion": suggestion,
+            "value": None if value is None else str(value),
+        }
+    )
+
+
+def _geometry_from_wkt(table: pd.DataFrame, *, wkt: str, meta: dict[str, Any]) -> gpd.GeoDataFrame:
+    geoms = []
+    for idx, t in table[wkt].items():
+        try:
+            geoms.append(shapely.from_wkt(t) if isinstance(t, str) and t.strip() else None)
+        except shapely.errors.GEOSException:
+            _problem(
+                meta, idx, "bad_wkt", "error", f"{wkt} is not valid WKT", "fix the WKT text", str(t)[:60]
+            )
+            geoms.append(None)
+    meta["geometry_source"] = f"WKT column {wkt}"
+    crs_col = _find(list(table.columns), {"CRS"})
+    crs = None
+    if crs_col is not None and table[crs_col].notna().any():
+        crs = str(table[crs_col].dropna().iloc[0])
+    drop = [wkt] + ([crs_col] if crs_col else [])
+    return gpd.GeoDataFrame(table.drop(columns=drop), geometry=geoms, crs=crs)
+
+
+def _coordinates(
+    frame: pd.DataFrame, xname: str, yname: str, *, meta: dict[str, Any], report: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse two coordinate columns; a row with an empty or non-numeric coordinate gets NaN and an error."""
+    qx, qy = parse_quantities(frame[xname]), parse_quantities(frame[yname])
+    xs, ys = qx["value"].to_numpy(float), qy["value"].to_numpy(float)
+    bad = ~(np.isfinite(xs) & np.isfinite(ys))
+    if report:
+        for k in np.flatnonzero(bad):
+            cells = f"{xname}={frame[xname].iloc[k]!r}, {yname}={frame[yname].iloc[k]!r}"
+            _problem(
+                meta, frame.index[int(k)], "bad_coordinates", "error", f"{cells}: not a coordinate pair",
+                "fill both coordinates with plain numbers", cells,
+            )  # fmt: skip
+    if bad.all():
+        raise DataFormatError(f"coordinate columns {xname}/{yname} hold no usable numbers")
+    return np.where(bad, np.nan, xs), np.where(bad, np.nan, ys)
+
+
+def _points(xs: np.ndarray, ys: np.ndarray) -> list[Any]:
+    ok = np.isfinite(xs) & np.isfinite(ys)
+    pts = shapely.points(np.where(ok, xs, 0.0), np.where(ok, ys, 0.0))
+    return [g if k else None for g, k in zip(pts, ok, strict=True)]
+
+
+def _points_from_xy(
+    table: pd.DataFrame, x: str, y: str, *, meta: dict[str, Any], name: str
+) -> gpd.GeoDataFrame:
+    xs, ys = _coordinates(table, x, y, meta=meta)
+    e, n = _orient_xy(xs, ys, meta, xname=x, yname=y)
+    meta["geometry_source"] = f"points from {x}/{y} (X = northing)"
+    _problem(
+        meta, None, "ledger_points", "info",
+        "the ledger gives one point per parcel; areas come from the declared area only",
+        "add a 界址点 sheet or pass geometry_from= for parcel polygons",
+    )  # fmt: skip
+    return gpd.GeoDataFrame(table, geometry=_points(e, n), crs=None)
 
 
 def _polygons_from_points(
@@ -194,47 +303,68 @@ def _polygons_from_points(
     px, py = _find(pcols, _X), _find(pcols, _Y)
     if pcode is None or px is None or py is None:
         raise DataFormatError(f"{name}: the 界址点 sheet needs 宗地代码, X and Y columns")
-    xs = pd.to_numeric(points[px], errors="coerce").to_numpy(float)
-    ys = pd.to_numeric(points[py], errors="coerce").to_numpy(float)
+    xs, ys = _coordinates(points, px, py, meta=meta, report=False)
     e, n = _orient_xy(xs, ys, meta, xname=px, yname=py)
-    pts = pd.DataFrame({"code": points[pcode].astype(str).str.strip(), "e": e, "n": n})
+    pts = pd.DataFrame({"code": points[pcode].astype(str).str.strip(), "e": e, "n": n, "ring": 1})
+    ring = _find(pcols, _RING)
+    if ring is not None:
+        pts["ring"] = pd.to_numeric(points[ring], errors="coerce").fillna(1).to_numpy()
     order = _find(pcols, _POINT_NO)
     if order is not None:
-        pts["k"] = pd.to_numeric(points[order].astype(str).str.extract(r"(\d+)")[0], errors="coerce")
-        pts = pts.sort_values(["code", "k"], kind="stable")
+        pts["k"] = pd.to_numeric(
+            points[order].astype(str).str.extract(r"(\d+)")[0], errors="coerce"
+        ).to_numpy()
+        pts = pts.sort_values(["code", "ring", "k"], kind="stable")
     pts = pts.dropna(subset=["e", "n"])
-    sizes = pts.groupby("code", sort=False)["e"].transform("size")
-    pts = pts[sizes >= 3]
-    group, uniques = pd.factorize(pts["code"], sort=False)
-    order_idx = np.argsort(group, kind="stable")
-    rings = shapely.linearrings(pts[["e", "n"]].to_numpy()[order_idx], indices=group[order_idx])
-    polys = dict(zip(uniques, shapely.polygons(rings), strict=True))
-    meta["geometry_source"] = "界址点 sheet (X = northing, Y = easting)"
+    polys = _rings_to_polygons(pts) if ring is not None else _single_rings(pts)
+    meta["geometry_source"] = "界址点 sheet (X = northing, Y = easting)" + (
+        f", rings by {ring}" if ring else ""
+    )
     keys = table[code].astype(str).str.strip()
     geoms = keys.map(polys)
     for idx_, k in keys[geoms.isna()].items():
-        meta["problems"].append(
-            {
-                "row": idx_,
-                "field": "geometry",
-                "problem": "no_boundary_points",
-                "severity": "error",
-                "detail": f"宗地代码 {k} has fewer than 3 界址点",
-                "suggestion": "add the parcel's boundary points",
-            }
-        )
+        _problem(
+            meta, idx_, "no_boundary_points", "error", f"宗地代码 {k} has fewer than 3 界址点",
+            "add the parcel's boundary points", k,
+        )  # fmt: skip
     return gpd.GeoDataFrame(table, geometry=list(geoms.where(geoms.notna(), None)), crs=None)
 
 
-def _join_geometry(
-    table: pd.DataFrame, geometry_from: Any, *, code: str, meta: dict[str, Any]
-) -> gpd.GeoDataFrame:
-    if isinstance(geometry_from, gpd.GeoDataFrame):
-        geo = geometry_from
-    else:
-        from .io import read_layer
+def _single_rings(pts: pd.DataFrame) -> dict[str, Any]:
+    """One ring per parcel (no 圈号 column), built in one vectorised call."""
+    pts = pts[pts.groupby("code", sort=False)["e"].transform("size") >= 3]
+    group, uniques = pd.factorize(pts["code"], sort=False)
+    order_idx = np.argsort(group, kind="stable")
+    rings = shapely.linearrings(pts[["e", "n"]].to_numpy()[order_idx], indices=group[order_idx])
+    return dict(zip(uniques, shapely.polygons(rings), strict=True))
 
-        geo = read_layer(geometry_from)
+
+def _rings_to_polygons(pts: pd.DataFrame) -> dict[str, Any]:
+    """Parcels whose 界址点 carry a 圈号: rings inside a larger ring are its holes, others more parts."""
+    out: dict[str, Any] = {}
+    for code, group in pts.groupby("code", sort=False):
+        rings = [
+            shapely.Polygon(r[["e", "n"]].to_numpy())
+            for _, r in group.groupby("ring", sort=True)
+            if len(r) >= 3
+        ]
+        if not rings:
+            continue
+        parts: list[tuple[shapely.Polygon, list[Any]]] = []
+        for ring in sorted(rings, key=lambda g: g.area, reverse=True):
+            host = next((shell for shell, _ in parts if shell.contains(ring)), None)
+            if host is None:
+                parts.append((ring, []))
+            else:
+                next(h for s_, h in parts if s_ is host).append(ring.exterior.coords)
+        polys = [shapely.Polygon(shell.exterior.coords, holes) for shell, holes in parts]
+        out[str(code)] = polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+    return out
+
+
+def _join_geometry(
+    table: pd.DataFrame, geo: gpd.GeoDataFrame, *, code: str, meta: dict[str, Any]
+) -> gpd.GeoDataFrame:
     gcode = _find([str(c) for c in geo.columns], _CODE | {"PARCEL_ID"})
     if gcode is None:
         raise DataFormatError("geometry_from layer has no 宗地代码/parcel_id column to join on")
@@ -243,15 +373,9 @@ def _join_geometry(
     keys = table[code].astype(str).str.strip()
     geoms = keys.map(lookup.geometry)
     for idx_, k in keys[geoms.isna()].items():
-        meta["problems"].append(
-            {
-                "row": idx_,
-                "field": "geometry",
-                "problem": "no_geometry_match",
-                "severity": "error",
-                "detail": f"宗地代码 {k} not found in the geometry layer",
-                "suggestion": "check the code or the geometry layer",
-            }
-        )
+        _problem(
+            meta, idx_, "no_geometry_match", "error", f"宗地代码 {k} not found in the geometry layer",
+            "check the code or the geometry layer", k,
+        )  # fmt: skip
     meta["geometry_source"] = f"joined on {code}"
     return gpd.GeoDataFrame(table, geometry=list(geoms.where(geoms.notna(), None)), crs=geo.crs)

@@ -50,6 +50,12 @@ CHINA_LONLAT = (73.0, 3.0, 136.0, 54.0)
 HONGJIANG_EXTENT = (109.533, 26.993, 110.523, 27.481)
 
 
+_LONLAT_REASON = (
+    "lon/lat within China: taken as CGCS2000 geographic (web-sourced boundaries — DataV, 高德, 腾讯 — are "
+    "often GCJ-02 and 百度 BD-09, about 600 m off: read those with crs='GCJ-02' or crs='BD-09')"
+)
+
+
 class CRSInferenceWarning(LandkitWarning):
     """A CRS was inferred from coordinates; the message names it and how to override it."""
 
@@ -127,7 +133,7 @@ def infer_crs(
     if not np.all(np.isfinite([minx, miny, maxx, maxy])):
         raise CRSInferenceError("layer has no CRS and no finite coordinates; pass crs='EPSG:xxxx'")
     if _inside(minx, miny, CHINA_LONLAT) and _inside(maxx, maxy, CHINA_LONLAT):
-        chosen, reason = 4490, "lon/lat within China: taken as CGCS2000 geographic"
+        chosen, reason = 4490, _LONLAT_REASON
     elif minx >= 1_000_000 and maxx < 46_000_000 and miny > 0 and maxy < 6_500_000:
         zone_lo, zone_hi = int(minx // 1_000_000), int(maxx // 1_000_000)
         if zone_lo != zone_hi:

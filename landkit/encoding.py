@@ -22,7 +22,16 @@ from pathlib import Path
 
 from .errors import EncodingError
 
-__all__ = ["LDID_ENCODINGS", "detect_dbf_encoding", "looks_mojibake"]
+__all__ = [
+    "LDID_ENCODINGS",
+    "better_decoding",
+    "decode_mixed",
+    "detect_dbf_encoding",
+    "looks_mojibake",
+]
+
+#: ``detect_dbf_encoding`` answer when records disagree: each value is decoded by itself.
+MIXED = "mixed"
 
 #: DBF language-driver IDs (byte 29) → Python codec names; 0 means "not stated".
 LDID_ENCODINGS: dict[int, str] = {
@@ -74,6 +83,97 @@ def looks_mojibake(text: object) -> bool:
     if any(m in text for m in _MOJIBAKE_MARKERS):
         return True
     return bool(_LATIN_RUN.search(text))
+
+
+def _gb2312_level1() -> str:
+    """The 3,755 common characters (GB 2312 level 1: lead bytes 0xB0–0xD7)."""
+    chars = []
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            if lead == 0xD7 and trail > 0xF9:
+                break
+            chars.append(bytes([lead, trail]).decode("gb2312"))
+    return "".join(chars)
+
+
+_LEVEL1 = re.compile(f"[{re.escape(_gb2312_level1())}]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _rare_class() -> re.Pattern[str]:
+    """CJK characters outside GB 2312 level 1, as ranges (a fast first test: most text has none)."""
+    common = {ord(c) for c in _gb2312_level1()}
+    ranges, start = [], None
+    for cp in [*range(0x3400, 0xA000), 0xA000]:
+        rare = cp < 0xA000 and cp not in common
+        if rare and start is None:
+            start = cp
+        elif not rare and start is not None:
+            ranges.append(f"{chr(start)}-{chr(cp - 1)}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}\uf900-\ufaff]")
+
+
+_RARE = _rare_class()
+
+
+def _common_share(text: str) -> tuple[int, float]:
+    """Number of CJK characters in ``text`` and the share of them that are common (GB 2312 level 1)."""
+    n = len(_CJK.findall(text))
+    return n, (len(_LEVEL1.findall(text)) / n if n else 1.0)
+
+
+def better_decoding(text: object) -> str | None:
+    """A decoding of ``text`` that reads as ordinary Chinese when ``text`` itself does not, else None.
+
+    UTF-8 bytes decoded as GBK are valid GBK but improbable Chinese: mostly rare characters
+    (GB 2312 level 2 or outside it). The reverse decoding is offered when it reads better.
+
+    Examples
+    --------
+    >>> better_decoding("洪江置业".encode("utf-8").decode("gb18030"))
+    '洪江置业'
+    >>> better_decoding("洪江置业") is None
+    True
+    """
+    if not isinstance(text, str) or text.isascii() or not _RARE.search(text):
+        return None
+    n, share = _common_share(text)
+    if n < 2 or share >= 0.5:
+        return None
+    for wrong, right in (("gb18030", "utf-8"), ("utf-8", "gb18030")):
+        try:
+            cand = text.encode(wrong).decode(right)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        m, better = _common_share(cand)
+        if m and better >= 0.8 and better > share:
+            return cand
+    return None
+
+
+def decode_mixed(raw: bytes, /) -> tuple[str, str]:
+    """Decode one DBF value on its own: ``(text, codec)`` — UTF-8 when it is valid UTF-8, else GB18030."""
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace"), "gb18030"
+
+
+def _values_disagree(text: bytes) -> bool:
+    """True when some non-ASCII values are valid UTF-8 and others are not (tables merged from two tools)."""
+    utf8 = other = 0
+    for value in re.split(rb"[\x00\n ]+", text):  # space-padded fields; neither codec uses these bytes
+        if value.isascii():
+            continue
+        try:
+            value.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            other += 1
+        if utf8 and other:
+            return True
+    return False
 
 
 def _dbf_text_bytes(dbf: Path, *, max_bytes: int | None = None) -> tuple[int, bytes, bool]:
@@ -166,7 +266,7 @@ def detect_dbf_encoding(path: str | Path, /) -> tuple[str, str]:
                 "".encode(name)
             except LookupError:
                 break  # an unknown .cpg: fall through to the other evidence
-            return name, "cpg"
+            return _check_cpg(dbf, name)
     # the first 16 MB of whole records decide, unless they are plain ASCII: then all records are read
     ldid, text, complete = _dbf_text_bytes(dbf, max_bytes=16 * 2**20)
     if ldid in LDID_ENCODINGS:
@@ -177,9 +277,26 @@ def detect_dbf_encoding(path: str | Path, /) -> tuple[str, str]:
         return "utf-8", "ascii"
     if _decodes(text, "utf-8", limit=len(text)):
         return "utf-8", "utf-8"
+    if _values_disagree(text):
+        return MIXED, "values"
     if _decodes(text, "gb18030", limit=len(text)):
         return "gb18030", "gb18030"
     raise EncodingError(
         f"{dbf.name}: text is neither UTF-8 nor GBK/GB18030; pass encoding='...' "
         "or add a .cpg file naming the code page"
     )
+
+
+def _check_cpg(dbf: Path, name: str) -> tuple[str, str]:
+    """The .cpg's encoding, unless the text contradicts it (``936`` on UTF-8 text, ``UTF-8`` on GBK)."""
+    if name not in ("gbk", "utf-8"):
+        return name, "cpg"
+    _, text, _ = _dbf_text_bytes(dbf, max_bytes=16 * 2**20)
+    if text.isascii():
+        return name, "cpg"
+    utf8 = _decodes(text, "utf-8", limit=len(text))
+    if name == "gbk" and utf8:
+        return "utf-8", "cpg contradicted"
+    if name == "utf-8" and not utf8:
+        return (MIXED, "cpg contradicted") if _values_disagree(text) else ("gb18030", "cpg contradicted")
+    return name, "cpg"

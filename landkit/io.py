@@ -23,28 +23,21 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from . import _tabular
 from ._atomic import atomic_path
-from ._shapefile import restore_field_names, write_shapefile
+from ._canonical import canonicalise
+from ._combine import combine_parcels
+from ._problems import add_problem
+from ._readcrs import resolve_crs
+from ._shapefile import check_shapefile
+from ._shapefile_write import restore_field_names, write_shapefile
 from ._sheets import write_csv, write_workbook
-from .area import geodesic_area
-from .crs import HONGJIANG_EXTENT, check_datum, infer_crs
-from .encoding import detect_dbf_encoding
-from .errors import CRSMismatchError, DataFormatError, OutputExistsError
-from .headers import map_headers
-from .schema import (
-    CONSTRUCTION_STATUSES,
-    FIELDS,
-    STATUSES,
-    join_categories,
-    split_categories,
-    to_chinese_labels,
-)
-from .units import HA_M2, MU_M2, UNIT_ALIASES
-from .values import parse_dates, parse_numbers
+from .crs import HONGJIANG_EXTENT
+from .encoding import MIXED, decode_mixed, detect_dbf_encoding
+from .errors import DataFormatError, OutputExistsError
+from .schema import to_chinese_labels
 
 __all__ = ["canonicalise", "combine_parcels", "read_layer", "read_parcels", "write_parcels"]
 
@@ -60,58 +53,6 @@ _VECTOR = {
     ".fgb": "FlatGeobuf",
 }
 _TABULAR = {".xlsx", ".xlsm", ".xls", ".csv", ".txt"}
-_AREA_FIELDS = (
-    "declared_area_m2",
-    "approved_area_m2",
-    "built_area_m2",
-    "floor_area_m2",
-    "tall_storey_floor_area_m2",
-    "farmland_m2",
-    "cropland_m2",
-    "unused_land_m2",
-)
-_MONEY_FIELDS = tuple(n for n, f in FIELDS.items() if f.unit == "万元")
-_STATUS_BY_LABEL = {v: k for k, v in STATUSES.items()} | {
-    "已盘活利用": "revitalized",
-    "在售": "for_sale",
-    "招商": "for_sale",
-    "处置完成": "disposed",
-}
-_CONSTRUCTION_BY_LABEL = {v: k for k, v in CONSTRUCTION_STATUSES.items()} | {
-    "未开工": "not_started",
-    "停工": "stalled",
-    "停建": "stalled",
-    "已开工未竣工": "under_construction",
-    "已建成": "completed",
-    "竣工": "completed",
-}
-
-
-def _problem(
-    problems: list[dict[str, Any]],
-    row: Any,
-    field: str,
-    problem: str,
-    severity: str,
-    detail: str,
-    suggestion: str = "",
-) -> None:
-    problems.append(
-        {
-            "row": row,
-            "field": field,
-            "problem": problem,
-            "severity": severity,
-            "detail": detail,
-            "suggestion": suggestion,
-        }
-    )
-
-
-def _meta(gdf: pd.DataFrame) -> dict[str, Any]:
-    meta = gdf.attrs.setdefault("landkit", {})
-    meta.setdefault("problems", [])
-    return meta
 
 
 def read_layer(
@@ -123,6 +64,7 @@ def read_layer(
     crs: Any = None,
     region: Sequence[float] = HONGJIANG_EXTENT,
     geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
+    header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one layer of a vector file or ledger as stored (no header mapping).
 
@@ -136,11 +78,16 @@ def read_layer(
         Text encoding; detected when omitted (.cpg → DBF code-page byte → UTF-8 → GB18030).
     crs : CRS, optional
         CRS of data that carries none (a shapefile without .prj, a ledger's X/Y). A file that
-        states a different CRS is refused rather than silently overridden.
+        states a different CRS is refused rather than silently overridden. ``"GCJ-02"`` or
+        ``"BD-09"`` (lon/lat from web maps: DataV, 高德, 百度) converts the coordinates to
+        CGCS2000 (EPSG:4490) and reports it.
     region : (min lon, min lat, max lon, max lat)
         Where the data should lie; used to infer a missing CRS (default 洪江市).
     geometry_from : path or GeoDataFrame, optional
         For a ledger without coordinates: a layer whose geometries are joined on 宗地代码.
+    header_row : int, optional
+        Excel/CSV: the row (numbered from 1, as Excel shows it) that holds the headers. By
+        default the first row with at least two known headers; title rows above it are skipped.
 
     Returns
     -------
@@ -167,7 +114,12 @@ def read_layer(
     problems: list[dict[str, Any]] = []
     meta: dict[str, Any] = {"source": str(p), "problems": problems}
     if suffix in _TABULAR:
-        gdf = _tabular.read_table(p, layer=layer, encoding=encoding, geometry_from=geometry_from, meta=meta)
+        geo = read_layer(geometry_from) if isinstance(geometry_from, str | os.PathLike) else geometry_from
+        gdf = _tabular.read_table(
+            p, layer=layer, encoding=encoding, geometry_from=geo, meta=meta, header_row=header_row
+        )
+    elif header_row is not None:
+        raise DataFormatError(f"{p.name}: header_row= applies to Excel/CSV ledgers only")
     elif suffix in _VECTOR or p.is_dir():
         gdf = _read_vector(p, layer=layer, encoding=encoding, meta=meta)
     else:
@@ -175,7 +127,7 @@ def read_layer(
             f"{p.name}: unsupported format {suffix or '(none)'}; use .shp, .gpkg, .gdb, .geojson, .xlsx "
             "or .csv (MapGIS and CAD files must be converted first)"
         )
-    gdf = _resolve_crs(gdf, crs=crs, region=region, meta=meta, name=p.name)
+    gdf = resolve_crs(gdf, crs=crs, region=region, meta=meta, name=p.name)
     gdf.attrs["landkit"] = meta
     return gdf
 
@@ -192,24 +144,11 @@ def _read_vector(
             return _read_feature_array(p, meta)
     kwargs: dict[str, Any] = {}
     if suffix in (".shp", ".dbf"):
-        if encoding is None:
-            encoding, how = detect_dbf_encoding(p)
-            meta["encoding"] = encoding
-            meta["encoding_detected_by"] = how
-            _problem(
-                meta["problems"],
-                None,
-                "",
-                "encoding_detected",
-                "info",
-                f"DBF text decoded as {encoding} (decided by {how})",
-                "pass encoding='...' if the text looks wrong",
-            )
-        else:
-            meta["encoding"] = encoding
-        kwargs["encoding"] = _gdal_encoding(encoding)
+        encoding = _dbf_encoding(p, encoding, meta=meta)
+        kwargs["encoding"] = "ISO-8859-1" if encoding == MIXED else _gdal_encoding(encoding)
     elif encoding is not None:
         kwargs["encoding"] = _gdal_encoding(encoding)
+    expected = check_shapefile(p) if suffix in (".shp", ".dbf") else None
     try:
         layers = pyogrio.list_layers(p)
     except _GDAL_ERRORS as exc:
@@ -224,7 +163,57 @@ def _read_vector(
         gdf = pyogrio.read_dataframe(p, use_arrow=True, **kwargs)
     except _GDAL_ERRORS as exc:
         raise DataFormatError(f"{p.name}: cannot read ({_gdal_message(exc)})") from None
+    if expected is not None and len(gdf) != expected:
+        raise DataFormatError(
+            f"{p.name}: read {len(gdf)} rows but the .dbf header says {expected}; the file is damaged or "
+            "truncated — copy or export it again"
+        )
+    if encoding == MIXED:
+        gdf = _decode_per_value(gdf, meta=meta)
     return restore_field_names(p, gdf) if suffix == ".shp" else gdf
+
+
+def _dbf_encoding(p: Path, encoding: str | None, *, meta: dict[str, Any]) -> str:
+    """The encoding to read a DBF with (given, or detected and reported)."""
+    if encoding is not None:
+        meta["encoding"] = encoding
+        return encoding
+    encoding, how = detect_dbf_encoding(p)
+    meta["encoding"], meta["encoding_detected_by"] = encoding, how
+    contradicted = how == "cpg contradicted"
+    add_problem(
+        meta["problems"], None, "", "encoding_detected", "warning" if contradicted else "info",
+        f"DBF text decoded as {encoding} (decided by {how})"
+        + ("; the .cpg names another encoding, which the bytes rule out" if contradicted else ""),
+        "fix the .cpg file" if contradicted else "pass encoding='...' if the text looks wrong",
+    )  # fmt: skip
+    return encoding
+
+
+def _decode_per_value(gdf: gpd.GeoDataFrame, *, meta: dict[str, Any]) -> gpd.GeoDataFrame:
+    """Text read as Latin-1 (bytes kept) decoded value by value: UTF-8 where valid, else GB18030."""
+    rows: dict[str, list[Any]] = {"utf-8": [], "gb18030": []}
+    for c in gdf.columns:
+        if c == gdf.geometry.name or not pd.api.types.is_string_dtype(gdf[c].dtype):
+            continue
+        out = []
+        for idx, v in zip(gdf.index, gdf[c].astype(object), strict=True):
+            if not isinstance(v, str) or v.isascii():
+                out.append(v)
+                continue
+            text, codec = decode_mixed(v.encode("latin-1"))
+            rows[codec].append(idx)
+            out.append(text)
+        gdf[c] = pd.Series(out, index=gdf.index, dtype=object)
+    minority = min(rows, key=lambda k: len(rows[k]))
+    named = sorted(set(rows[minority]))
+    add_problem(
+        meta["problems"], None, "", "mixed_encoding", "warning",
+        f"records disagree: {len(set(rows['utf-8']))} rows UTF-8, {len(set(rows['gb18030']))} rows GBK; "
+        f"each value decoded by itself ({minority} rows: {', '.join(map(str, named[:20]))})",
+        "re-save the table in one encoding (UTF-8)",
+    )  # fmt: skip
+    return gdf
 
 
 def _gdal_errors() -> tuple[type[BaseException], ...]:
@@ -277,7 +266,7 @@ def _read_feature_array(p: Path, meta: dict[str, Any]) -> gpd.GeoDataFrame:
         raise DataFormatError(f"{p.name}: not valid JSON ({exc})") from None
     if not all(isinstance(f, dict) and f.get("type") == "Feature" for f in features):
         raise DataFormatError(f"{p.name}: a JSON array, but not of GeoJSON Features")
-    _problem(
+    add_problem(
         meta["problems"],
         None,
         "",
@@ -287,36 +276,6 @@ def _read_feature_array(p: Path, meta: dict[str, Any]) -> gpd.GeoDataFrame:
     )
     gdf = gpd.GeoDataFrame.from_features(features, crs=4326)
     return gdf
-
-
-def _resolve_crs(
-    gdf: gpd.GeoDataFrame, *, crs: Any, region: Sequence[float], meta: dict[str, Any], name: str
-) -> gpd.GeoDataFrame:
-    if gdf.crs is not None:
-        if crs is not None and not pyproj.CRS.from_user_input(crs).equals(gdf.crs):
-            raise CRSMismatchError(
-                f"{name} states {gdf.crs.name} but crs={crs!r} was given; "
-                "read without crs= and call .to_crs(...)"
-            )
-        check_datum(gdf.crs)
-        return gdf
-    if crs is not None:
-        check_datum(crs)
-        return gdf.set_crs(crs)
-    geoms = gdf.geometry
-    bounds = geoms[~(geoms.isna() | geoms.is_empty)].total_bounds if len(gdf) else [np.nan] * 4
-    inferred = infer_crs(bounds, region=region)
-    meta["crs_inferred"] = inferred.to_epsg()
-    _problem(
-        meta["problems"],
-        None,
-        "geometry",
-        "crs_inferred",
-        "info",
-        f"no CRS in the file; inferred EPSG:{inferred.to_epsg()} ({inferred.name}) from coordinates",
-        "pass crs='EPSG:xxxx' to override",
-    )
-    return gdf.set_crs(inferred)
 
 
 def read_parcels(
@@ -333,6 +292,7 @@ def read_parcels(
     geometry_from: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
     region: Sequence[float] = HONGJIANG_EXTENT,
     strict: bool = False,
+    header_row: int | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a parcel layer into the canonical parcel table.
 
@@ -364,6 +324,8 @@ def read_parcels(
         Expected extent (CRS inference and the outside-extent check).
     strict : bool
         Raise :class:`ValidationError` when validation finds errors.
+    header_row : int, optional
+        Excel/CSV header row, numbered from 1 (see :func:`read_layer`).
 
     Returns
     -------
@@ -384,9 +346,15 @@ def read_parcels(
     True
     """
     raw = read_layer(
-        path, layer=layer, encoding=encoding, crs=crs, region=region, geometry_from=geometry_from
+        path,
+        layer=layer,
+        encoding=encoding,
+        crs=crs,
+        region=region,
+        geometry_from=geometry_from,
+        header_row=header_row,
     )
-    meta = _meta(raw)
+    meta = raw.attrs["landkit"]
     gdf = canonicalise(
         raw, category=category, field_map=field_map, area_unit=area_unit, landuse_system=landuse_system
     )
@@ -396,245 +364,6 @@ def read_parcels(
 
         raise_on_errors(validate(gdf, region=region), what=Path(path).name)
     return gdf
-
-
-def canonicalise(
-    raw: gpd.GeoDataFrame,
-    /,
-    *,
-    category: str | Sequence[str] | None = None,
-    field_map: Mapping[str, str] | None = None,
-    area_unit: str | None = None,
-    landuse_system: str | None = None,
-) -> gpd.GeoDataFrame:
-    """Map headers and parse values of a raw layer into the canonical vocabulary.
-
-    Used by :func:`read_parcels`; public for data already in memory.
-    """
-    meta = _meta(raw)
-    problems: list[dict[str, Any]] = meta["problems"]
-    hm = map_headers([c for c in raw.columns if c != raw.geometry.name], field_map=field_map)
-    meta["header_map"] = dict(hm.mapping)
-    for src, dst in hm.duplicates.items():
-        _problem(
-            problems,
-            None,
-            src,
-            "duplicate_header",
-            "warning",
-            f"column {src!r} also matches {dst!r}, which another column already fills; kept as {src!r}",
-            "pass field_map= to choose",
-        )
-    geom = raw.geometry
-    gdf = gpd.GeoDataFrame(
-        raw.drop(columns=[raw.geometry.name]).rename(columns=hm.mapping), geometry=geom.values, crs=raw.crs
-    )
-    gdf.index = raw.index
-    geo_area = geodesic_area(gdf)
-    for name in [c for c in gdf.columns if c in FIELDS and c != "geometry"]:
-        kind = FIELDS[name].kind
-        src = next((s for s, d in hm.mapping.items() if d == name), name)
-        col = gdf[name]
-        if kind == "date":
-            parsed = parse_dates(col)
-            _report_unparsed(problems, col, parsed, name=name, src=src, what="date")
-            gdf[name] = parsed
-        elif kind == "float":
-            parsed = parse_numbers(col)
-            _report_unparsed(problems, col, parsed, name=name, src=src, what="number")
-            unit = hm.units.get(src) or ("m2" if src == name else None)
-            if name in _AREA_FIELDS:
-                parsed = _area_to_m2(
-                    parsed, name=name, src=src, unit=unit or area_unit, geo_area=geo_area, problems=problems
-                )
-            elif name in _MONEY_FIELDS and unit in ("元", "yuan"):
-                parsed = parsed / 1e4
-            gdf[name] = parsed
-        elif kind == "tags":
-            gdf[name] = _map_unique(col, lambda v: join_categories(split_categories(v)) or None)
-        else:
-            text = (col if col.dtype == "str" else col.astype("str")).str.strip()
-            gdf[name] = text.where(text != "")
-    if "status" in gdf:
-        gdf["status"] = _map_unique(
-            gdf["status"], lambda v: _STATUS_BY_LABEL.get(v, v) if isinstance(v, str) else v
-        )
-    if "construction_status" in gdf:
-        gdf["construction_status"] = _map_unique(
-            gdf["construction_status"],
-            lambda v: _CONSTRUCTION_BY_LABEL.get(v, v) if isinstance(v, str) else v,
-        )
-    if "landuse_code" in gdf:
-        gdf["landuse_code"] = _map_unique(
-            gdf["landuse_code"],
-            lambda v: v[:-2] if isinstance(v, str) and v.endswith(".0") and v[:-2].isdigit() else v,
-        )
-        if landuse_system is not None:
-            from .landuse import normalise_system
-
-            system = normalise_system(landuse_system)
-            if "landuse_system" not in gdf:
-                gdf["landuse_system"] = system
-            else:
-                gdf["landuse_system"] = gdf["landuse_system"].fillna(system)
-        if "landuse_system" in gdf:
-            from .landuse import normalise_system
-
-            gdf["landuse_system"] = _map_unique(
-                gdf["landuse_system"],
-                lambda v: _safe_system(v, normalise_system) if isinstance(v, str) else v,
-            )
-    tags = split_categories(",".join([category] if isinstance(category, str) else list(category or [])))
-    if tags:
-        existing = (
-            gdf["categories"] if "categories" in gdf else pd.Series(None, index=gdf.index, dtype=object)
-        )
-        gdf["categories"] = _map_unique(
-            existing, lambda v: join_categories(set(split_categories(v)) | set(tags))
-        )
-    gdf["area_m2"] = geo_area
-    gdf["area_mu"] = geo_area / MU_M2
-    gdf["area_ha"] = geo_area / HA_M2
-    ordered = [c for c in FIELDS if c in gdf.columns and c != "geometry"]
-    extra = [c for c in gdf.columns if c not in FIELDS]
-    out = gpd.GeoDataFrame(gdf[ordered + extra], geometry=gdf.geometry, crs=gdf.crs)
-    out.attrs["landkit"] = meta
-    return out
-
-
-def _report_unparsed(
-    problems: list[dict[str, Any]], raw: pd.Series, parsed: pd.Series, *, name: str, src: str, what: str
-) -> None:
-    """One ``unparseable_<what>`` warning per non-empty value that did not parse (the row is kept)."""
-    if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        return  # already typed: nothing can have failed
-    failed = raw[raw.notna() & parsed.isna()]
-    failed = failed[failed.astype(str).str.strip() != ""]
-    hint = "write dates as 2023-05-01 or 2023年5月1日" if what == "date" else ""
-    for idx in failed.index:
-        _problem(
-            problems, idx, name, f"unparseable_{what}", "warning", f"{src}={raw[idx]!r} is not a {what}", hint
-        )
-
-
-def _map_unique(col: pd.Series, fn: Any) -> pd.Series:
-    """Apply ``fn`` once per distinct value (registers repeat the same few values many times)."""
-    obj = col.astype(object)
-    isna = obj.isna().to_numpy()
-    table = {v: fn(v) for v in pd.unique(obj[~isna])}
-    out = obj.map(table).astype(object)
-    out[isna] = fn(None)
-    return out
-
-
-def _safe_system(value: str, fn: Any) -> str:
-    try:
-        return str(fn(value))
-    except ValueError:
-        return value
-
-
-def _area_to_m2(
-    values: pd.Series,
-    *,
-    name: str,
-    src: str,
-    unit: str | None,
-    geo_area: pd.Series,
-    problems: list[dict[str, Any]],
-) -> pd.Series:
-    if unit is not None:
-        key = UNIT_ALIASES.get(str(unit).strip().lower())
-        if key is None:
-            _problem(
-                problems,
-                None,
-                name,
-                "unknown_unit",
-                "warning",
-                f"{src}: unit {unit!r} not understood; taken as m²",
-            )
-            return values
-        return values * {"m2": 1.0, "mu": MU_M2, "ha": HA_M2}[key]
-    if name in ("declared_area_m2", "approved_area_m2"):
-        ok = values.notna() & (geo_area > 0) & (values > 0)
-        if ok.sum() >= 1:
-            ratio = float(np.median(values[ok] / geo_area[ok]))
-            for key, factor, label in (("m2", 1.0, "平方米"), ("mu", MU_M2, "亩"), ("ha", HA_M2, "公顷")):
-                if 0.7 < ratio * factor < 1.4:
-                    if key != "m2":
-                        _problem(
-                            problems,
-                            None,
-                            name,
-                            "area_unit_inferred",
-                            "info",
-                            f"{src}: no unit stated; values match the geometry in {label}",
-                            "state the unit in the header, e.g. 面积(亩), or pass area_unit=",
-                        )
-                    return values * factor
-    _problem(
-        problems,
-        None,
-        name,
-        "area_unit_assumed",
-        "info",
-        f"{src}: no unit stated; taken as m²",
-        "state the unit in the header or pass area_unit=",
-    )
-    return values
-
-
-def combine_parcels(*frames: gpd.GeoDataFrame, to_crs: Any = None) -> gpd.GeoDataFrame:
-    """Combine parcel layers of different categories into one table, keeping every tag.
-
-    Parcels with the same ``parcel_id`` in several layers become one row whose categories
-    are the union (a parcel can be idle **and** mortgaged); other fields take the first
-    non-empty value in argument order. Rows without a parcel id are kept as they are.
-
-    Parameters
-    ----------
-    *frames : GeoDataFrame
-        Canonical parcel tables (from :func:`read_parcels`).
-    to_crs : CRS, optional
-        CRS of the result (default: the first frame's); others are reprojected to it.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> a = gpd.GeoDataFrame({"parcel_id": ["431281101001GB00001"], "categories": ["idle"]},
-    ...                      geometry=[box(0, 0, 1, 1)], crs=4546)
-    >>> b = a.assign(categories="mortgaged")
-    >>> combine_parcels(a, b)["categories"].tolist()
-    ['idle,mortgaged']
-    """
-    if not frames:
-        raise ValueError("combine_parcels needs at least one frame")
-    target = pyproj.CRS.from_user_input(to_crs) if to_crs is not None else frames[0].crs
-    parts = []
-    problems: list[dict[str, Any]] = []
-    for f in frames:
-        g = f.to_crs(target) if (f.crs is not None and target is not None and not f.crs.equals(target)) else f
-        parts.append(pd.DataFrame(g).rename(columns={g.geometry.name: "geometry"}))
-        problems.extend(f.attrs.get("landkit", {}).get("problems", []))
-    allp = pd.concat(parts, ignore_index=True)
-    for col in ("parcel_id", "categories"):
-        if col not in allp:
-            allp[col] = None
-    keyed = allp[allp["parcel_id"].notna()]
-    loose = allp[allp["parcel_id"].isna()]
-    first = keyed.groupby("parcel_id", sort=False).first()  # first non-empty value of every column
-    repeated = keyed[keyed["parcel_id"].duplicated(keep=False)]  # only these need their tags merged
-    if len(repeated):
-        tags = repeated.groupby("parcel_id", sort=False)["categories"].agg(
-            lambda s: join_categories(set().union(*[split_categories(v) for v in s]))
-        )
-        first.loc[tags.index, "categories"] = tags
-    out = pd.concat([first.reset_index(), loose], ignore_index=True)
-    combined = gpd.GeoDataFrame(out, geometry="geometry", crs=target)
-    combined.attrs["landkit"] = {"problems": problems, "source": "combined"}
-    return combined
 
 
 def write_parcels(

@@ -34,7 +34,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from ._atomic import replace_file, staging_dir
-from ._shapefile import shapefile_set
+from ._shapefile_write import shapefile_set
 from ._sheets import write_workbook
 from .area import add_area_columns
 from .schema import CLEARED_STATUSES, CONSTRUCTION_STATUSES, STATUSES, join_categories

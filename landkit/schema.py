@@ -7,6 +7,11 @@ turn them back into Chinese labels with :func:`to_chinese_labels`.
 Units are part of the name or stated in :attr:`Field.unit`: areas are stored in m²
 (``*_m2``), money in 万元 (10,000 yuan), per-mu values per 亩.
 
+Date precision: a date field ``X`` read from a month or year only (``2023.10``, ``2023``)
+holds the first day of the period, and the reader adds ``X_precision`` (string: ``"month"``
+or ``"year"``, NA for exact dates) when at least one value is imprecise; the name comes from
+:func:`landkit.values.precision_column`. Rules needing the day treat such dates as unknown.
+
 Examples
 --------
 >>> from landkit.schema import FIELDS, label
@@ -164,7 +169,9 @@ FIELDS: dict[str, Field] = {
         ),
         _F("floor_area_m2", "建筑面积", kind="float", unit="m2", aliases=("建筑面积", "JZMJ")),
         _F("far", "容积率", kind="float", aliases=("容积率", "RJL")),
-        _F("coverage", "建筑系数", kind="float", aliases=("建筑系数", "JZXS", "建筑密度", "JZMD")),
+        # 建筑系数 counts buildings, structures and yards; 建筑密度 buildings only — never one for the other
+        _F("coverage", "建筑系数", kind="float", aliases=("建筑系数", "JZXS")),
+        _F("building_density", "建筑密度", kind="float", aliases=("建筑密度", "JZMD")),
         _F(
             "total_investment",
             "总投资",

@@ -32,7 +32,7 @@ import shapely
 
 from .area import geodesic_area
 from .crs import HONGJIANG_EXTENT
-from .encoding import looks_mojibake
+from .encoding import better_decoding, looks_mojibake
 from .errors import ValidationError
 from .landuse import SYSTEMS, is_known
 from .schema import CATEGORIES, STATUSES, split_categories
@@ -41,7 +41,7 @@ from .values import check_parcel_id, check_unit_id
 
 __all__ = ["PROBLEMS", "REPORT_COLUMNS", "raise_on_errors", "repair_geometries", "summarise", "validate"]
 
-REPORT_COLUMNS = ["row", "parcel_id", "field", "problem", "severity", "detail", "suggestion"]
+REPORT_COLUMNS = ["row", "parcel_id", "field", "value", "problem", "severity", "detail", "suggestion"]
 
 #: Problem code → Chinese description (used for report headers and Excel output).
 PROBLEMS: dict[str, str] = {
@@ -77,6 +77,21 @@ PROBLEMS: dict[str, str] = {
     "no_boundary_points": "界址点不足",
     "no_geometry_match": "未匹配到图形",
     "unknown_unit": "面积单位无法识别",
+    "imprecise_date": "日期不精确(仅到年或月)",
+    "ambiguous_date": "日期有歧义",
+    "ambiguous_number": "数值有歧义(小数逗号或千分位错误)",
+    "number_range": "数值为区间",
+    "unit_mismatch": "单位与该列不符",
+    "source_area_kept": "源数据面积已保留为登记面积",
+    "bad_coordinates": "坐标为空或无法识别",
+    "title_rows_skipped": "已跳过表头上方的标题行",
+    "gcj02_converted": "已由火星坐标转换",
+    "truncated_file": "文件被截断",
+    "improbable_text": "文字不像正常中文(疑似编码错误)",
+    "mixed_encoding": "同一文件混用编码",
+    "duplicate_in_layer": "同一图层内宗地代码重复",
+    "read_problems_lost": "读取时发现的问题已丢失(合并表格所致)",
+    "lonlat_wgs84": "经纬度标为WGS84(网络来源常为火星坐标)",
 }
 
 
@@ -105,6 +120,7 @@ def validate(
     *,
     region: Sequence[float] | None = None,
     area_tolerance: float = 0.05,
+    problems: pd.DataFrame | Sequence[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """Check a canonical parcel table and return the problem report.
 
@@ -118,6 +134,9 @@ def validate(
     area_tolerance : float
         Relative difference between the declared area and the geodesic geometry area
         above which a mismatch is reported (default 5 %).
+    problems : DataFrame or list of dict, optional
+        Problems met while reading (:func:`landkit.read_problems`), for a table that lost
+        them in ``pd.concat``/``merge``. Default: those the table carries.
 
     Returns
     -------
@@ -126,13 +145,7 @@ def validate(
     """
     meta = parcels.attrs.get("landkit", {})
     region = tuple(region or meta.get("region") or HONGJIANG_EXTENT)
-    recs: list[dict[str, Any]] = []
-    pid = (
-        parcels["parcel_id"] if "parcel_id" in parcels else pd.Series(None, index=parcels.index, dtype=object)
-    )
-    for p in meta.get("problems", []):
-        row = p.get("row")
-        recs.append({**p, "parcel_id": pid.get(row) if row is not None else None})
+    recs = _read_problem_rows(parcels, problems)
     geoms = np.asarray(parcels.geometry.values)
     null = pd.isna(geoms)
     recs += _rows(
@@ -197,6 +210,44 @@ def validate(
     report = pd.DataFrame(recs, columns=REPORT_COLUMNS)
     order = report["severity"].map({"error": 0, "warning": 1, "info": 2}).fillna(3)
     return report.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _read_problem_rows(
+    parcels: pd.DataFrame, problems: pd.DataFrame | Sequence[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    """The read problems (given, or carried by the table) of the rows present, with their 宗地代码."""
+    if problems is None:
+        carried = parcels.attrs.get("landkit", {}).get("problems")
+        if carried is None and {"area_m2", "area_mu"} <= set(parcels.columns):
+            return [_LOST]  # read by landkit, then passed through concat/merge
+        records = list(carried or [])
+    else:
+        records = problems.to_dict("records") if isinstance(problems, pd.DataFrame) else list(problems)
+    pid = (
+        parcels["parcel_id"] if "parcel_id" in parcels else pd.Series(None, index=parcels.index, dtype=object)
+    )
+    present = set(parcels.index)
+    out = []
+    for p in records:
+        row = p.get("row")
+        row = None if row is None or (isinstance(row, float) and np.isnan(row)) else row
+        if row is not None and row not in present:
+            continue  # a row sliced away: its problem left with it
+        out.append({**p, "row": row, "parcel_id": pid.get(row) if row is not None else None})
+    return out
+
+
+_LOST = {
+    "row": None,
+    "parcel_id": None,
+    "field": "",
+    "value": None,
+    "problem": "read_problems_lost",
+    "severity": "info",
+    "detail": "the table carries no read problems: if it came from read_parcels through pd.concat or merge "
+    "(which drop them), problems met while reading (unparsed cells, imprecise dates …) are not reported",
+    "suggestion": "validate each table as read, or pass problems=landkit.read_problems(table) for each",
+}
 
 
 def _text(col: pd.Series) -> pd.Series:
@@ -292,24 +343,29 @@ def _extent_check(g: gpd.GeoDataFrame, mask: np.ndarray, region: Sequence[float]
 
 
 def _area_check(g: gpd.GeoDataFrame, polys: np.ndarray, tol: float) -> list[dict[str, Any]]:
-    if "declared_area_m2" not in g or g.crs is None:
+    """Compare every stated area (the declared one, a source area_m2 kept beside it) with the geometry."""
+    stated = [c for c in ("declared_area_m2", "source_area_m2") if c in g]
+    if not stated or g.crs is None:
         return []
     area = g["area_m2"] if "area_m2" in g else geodesic_area(g)
-    declared = pd.to_numeric(g["declared_area_m2"], errors="coerce")
-    rel = (declared - area).abs() / area.where(area > 0)
-    bad = polys & (rel > tol).fillna(False).to_numpy()
-    return _rows(
-        g,
-        bad,
-        field="declared_area_m2",
-        problem="area_mismatch",
-        severity="warning",
-        detail=lambda i: (
-            f"declared {declared[i] / MU_M2:.2f} 亩 vs geometry {area[i] / MU_M2:.2f} 亩 "
-            f"({(declared[i] - area[i]) / area[i]:+.1%})"
-        ),
-        suggestion="check the declared area's unit or the boundary",
-    )
+    recs: list[dict[str, Any]] = []
+    for col in stated:
+        declared = pd.to_numeric(g[col], errors="coerce")
+        rel = (declared - area).abs() / area.where(area > 0)
+        bad = polys & (rel > tol).fillna(False).to_numpy()
+        recs += _rows(
+            g,
+            bad,
+            field=col,
+            problem="area_mismatch",
+            severity="warning",
+            detail=lambda i, d=declared: (
+                f"stated {d[i] / MU_M2:.2f} 亩 vs geometry {area[i] / MU_M2:.2f} 亩 "
+                f"({(d[i] - area[i]) / area[i]:+.1%})"
+            ),
+            suggestion="check the stated area's unit or the boundary",
+        )
+    return recs
 
 
 def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
@@ -412,6 +468,23 @@ def _suspect_values(values: list[Any]) -> set[str]:
         return {t for t in texts if not t.isascii() and _SUSPECT.search(t)}
 
 
+def _improbable_text(g: pd.DataFrame, c: str, values: pd.Series, uniq: list[Any]) -> list[dict[str, Any]]:
+    """Text valid in its encoding but improbable as Chinese, when another decoding reads well."""
+    better = {v: b for v in uniq if isinstance(v, str) and (b := better_decoding(v)) is not None}
+    if not better:
+        return []
+    return _rows(
+        g,
+        values.isin(list(better)),
+        field=c,
+        value=lambda i: str(g[c][i]),
+        problem="improbable_text",
+        severity="warning",
+        detail=lambda i: f"{c}={str(g[c][i])[:30]!r} is mostly rare characters; reads as {better[g[c][i]]!r}",
+        suggestion="re-read with the other encoding (encoding='utf-8' or 'gbk') or fix the .cpg",
+    )
+
+
 def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
     recs: list[dict[str, Any]] = []
     for c in g.columns:
@@ -423,6 +496,7 @@ def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
             uniq = list(pd.unique(values.dropna()))
         except TypeError:  # object columns may hold lists (e.g. GeoJSON "center"): look at the strings only
             uniq = list({v for v in values if isinstance(v, str)})
+        recs += _improbable_text(g, c, values, uniq)
         suspects = _suspect_values(uniq)
         if suspects:
             hit = values.isin(list(suspects))

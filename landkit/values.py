@@ -11,98 +11,98 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-__all__ = ["check_parcel_id", "check_unit_id", "is_parcel_id", "parse_dates", "parse_numbers"]
+from ._dates import parse_dates_precision
+from ._numbers import parse_quantities
 
-_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?\s*$")
-_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+__all__ = [
+    "PRECISION_SUFFIX",
+    "check_parcel_id",
+    "check_unit_id",
+    "is_parcel_id",
+    "parse_dates",
+    "parse_numbers",
+    "parse_quantities",
+    "precision_column",
+]
+
 _PID = re.compile(r"^\d{6}\d{3}\d{3}[GJZ][ABSXCDEFHGWY]\d{5}$")
 
-
-def _one_date(v: object) -> pd.Timestamp | None:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return None if pd.isna(v) else v
-    if isinstance(v, dt.datetime | dt.date):
-        return pd.Timestamp(v)
-    if isinstance(v, int | float | np.integer | np.floating):
-        n = float(v)
-        if 1 <= n < 2958466:  # Excel serial day numbers (1900 system)
-            if 19000000 <= n <= 21001231 and n == int(n):
-                return _one_date(str(int(n)))
-            return pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=n)).normalize()
-        raise ValueError(v)
-    text = str(v).strip()
-    if not text:
-        return None
-    m = _CN_DATE.match(text) or _COMPACT.match(text)
-    if m:
-        return pd.Timestamp(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return _one_date(float(text))
-    return pd.Timestamp(dt.date.fromisoformat(text[:10]))
+#: Suffix of the companion column that holds a date column's precision (see :func:`precision_column`).
+PRECISION_SUFFIX = "_precision"
 
 
-def parse_dates(values: Iterable[object], /) -> pd.Series:
-    """Parse dates in the forms Chinese ledgers use; unparseable values become NaT.
+def precision_column(name: str, /) -> str:
+    """Name of the column holding the precision of date column ``name``.
 
-    Accepts ``2023年5月1日``, ``2023.5.1``, ``2023/05/01``, ``2023-05-01``, ``20230501``,
-    Excel serial numbers (``45047``), and date/datetime objects. Compare the nulls before and
-    after to find values that failed to parse.
-
-    Returns
-    -------
-    pandas.Series of datetime64[ns]
-        Aligned on the input index when ``values`` is a Series.
-    """
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return series.astype("datetime64[ns]")
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-    parsed = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")  # last slot: missing
-    for k, v in enumerate(uniques):  # ledgers repeat the same dates: parse each distinct value once
-        try:
-            ts = _one_date(v)
-        except (ValueError, OverflowError, TypeError):
-            ts = None
-        if ts is not None:
-            parsed[k] = ts.to_datetime64()
-    out = pd.Series(parsed[codes], index=series.index, dtype="datetime64[ns]")
-    return out if isinstance(values, pd.Series) else out.reset_index(drop=True)
-
-
-def parse_numbers(values: Iterable[object], /) -> pd.Series:
-    """Parse numbers written with thousands separators, full-width digits or unit suffixes.
+    :func:`landkit.read_parcels` adds it beside a date column only when at least one value
+    in that column is imprecise: ``"month"`` or ``"year"`` for a value written as a month
+    (``2023.10``) or a year (``2023``), whose date is then the first day of the period, and
+    missing for exact dates.
 
     Examples
     --------
-    >>> parse_numbers(["1,234.5", "３２", "12.5万元", None, "n/a"]).tolist()
-    [1234.5, 32.0, 12.5, nan, nan]
+    >>> precision_column("agreed_start_date")
+    'agreed_start_date_precision'
     """
-    index = values.index if isinstance(values, pd.Series) else None
+    return f"{name}{PRECISION_SUFFIX}"
+
+
+def parse_dates(values: Iterable[object], /, *, with_precision: bool = False) -> Any:
+    """Parse dates in the forms Chinese ledgers use; what is not a date becomes NaT.
+
+    Accepts ``2023年5月1日``, ``2023.5.1``, ``2023/05/01``, ``2023-05-01``, ``20230501``,
+    ``二〇二三年五月一日``, date/datetime objects and Excel serial numbers — the last only as
+    numbers (a numeric Excel cell) within 1950–2100, never as text. Year-month (``2023.10``,
+    ``2023年5月``) and year-only (``2023``) values give the first day of the period.
+
+    Parameters
+    ----------
+    values : iterable
+        Cells.
+    with_precision : bool
+        Also return the precision of each value (``"day"``, ``"month"``, ``"year"``, or
+        missing where nothing parsed).
+
+    Returns
+    -------
+    pandas.Series of datetime64[ns], or (dates, precision) when ``with_precision``
+        Aligned on the input index when ``values`` is a Series.
+
+    Examples
+    --------
+    >>> d, p = parse_dates(["2023.10", "2023", "二〇二三年五月一日"], with_precision=True)
+    >>> [str(x.date()) for x in d], p.tolist()
+    (['2023-10-01', '2023-01-01', '2023-05-01'], ['month', 'year', 'day'])
+    """
+    dates, precision, _ = parse_dates_precision(values)
+    if not isinstance(values, pd.Series):
+        dates, precision = dates.reset_index(drop=True), precision.reset_index(drop=True)
+    return (dates, precision) if with_precision else dates
+
+
+def parse_numbers(values: Iterable[object], /, *, unit: str | None = None) -> pd.Series:
+    """Parse numbers written with thousands separators, full-width digits, 万/千 or unit suffixes.
+
+    The whole cell must be a number: ranges (``50~60``), decimal commas (``12,5``), units that
+    do not convert to ``unit`` and trailing text give NaN (:func:`parse_quantities` says why).
+
+    Examples
+    --------
+    >>> parse_numbers(["1,234.5", "３２", "1.2万", "1 234", None, "n/a", "50~60"]).tolist()
+    [1234.5, 32.0, 12000.0, 1234.0, nan, nan, nan]
+    >>> parse_numbers(["12.5万元", "3000元"], unit="万元").tolist()
+    [12.5, 0.3]
+    """
     if isinstance(values, pd.Series) and pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype("float64")
-    table = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
-    out = []
-    for v in values:
-        if v is None or isinstance(v, bool):
-            out.append(np.nan)
-            continue
-        if isinstance(v, int | float | np.integer | np.floating):
-            out.append(float(v))
-            continue
-        text = str(v).translate(table).replace(",", "").strip()
-        m = re.match(r"^[-+]?\d*\.?\d+(e[-+]?\d+)?", text, re.IGNORECASE)
-        out.append(float(m.group(0)) if m else np.nan)
-    return pd.Series(out, index=index, dtype="float64")
+    out = parse_quantities(values, unit=unit)["value"]
+    return out if isinstance(values, pd.Series) else out.reset_index(drop=True)
 
 
 def check_parcel_id(code: object, /) -> str | None:

@@ -97,8 +97,11 @@ def test_deadlines_and_grades(tmp_path):
     assert r.exit_code == 0, r.output
     table = pd.read_excel(out)
     lib = grade_per_mu(pd.read_csv(firms), scheme=scheme)
-    assert table["亩均效益等级"].tolist() == lib["grade"].tolist()
+    assert table["亩均效益等级"].fillna("").tolist() == lib["grade"].fillna("").tolist()
     assert table["亩均效益等级"].iloc[3] == "不参评"
+    # three graded firms cannot fill a top-25% band: said, not graded (issue 10 point 13)
+    assert table["亩均效益等级"].iloc[:3].isna().all()
+    assert table["说明"].iloc[0].endswith("无法按百分位分档")
 
 
 def test_recommend_matches_library(parcels, tmp_path):

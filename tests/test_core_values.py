@@ -90,7 +90,13 @@ def test_excel_serial_matches_excel_epoch() -> None:
 
 
 def test_numbers() -> None:
-    assert parse_numbers(["1,234.5", "３２", "12.5万元", None, "无"]).tolist()[:3] == [1234.5, 32.0, 12.5]
+    assert parse_numbers(["1,234.5", "３２", "12.5万元", None, "无"], unit="万元").tolist()[:3] == [
+        1234.5,
+        32.0,
+        12.5,
+    ]
+    # a unit that cannot be converted to the column's (none stated) is not silently dropped
+    assert np.isnan(parse_numbers(["12.5万元"]).iloc[0])
 
 
 @pytest.mark.parametrize(

@@ -57,26 +57,29 @@ def independent_progress(regs: dict[dt.date, gpd.GeoDataFrame], park) -> dict[dt
 
     days = sorted(frames)
     base = frames[days[0]]
-    tracked = {pid: {"base": base.loc[pid, "area_m2"], "new": 0.0} for pid in base.index[base["active"]]}
+    listed = {pid: (base.loc[pid, "area_m2"], 0.0) for pid in base.index[base["active"]]}
+    is_new: set[str] = set()
     last: dict[str, object] = {}
     result = {}
     for day in days:
         f = frames[day]
-        for pid in f.index[f["active"]]:
-            if pid not in tracked:
-                inherited = bool(ancestors(pid) & set(tracked))
-                tracked[pid] = {
-                    "base": 0.0,
-                    "new": 0.0 if inherited else f.loc[pid, "area_m2"],
-                    "is_new": not inherited,
-                }
-        for pid in tracked:
+        for pid in f.index:
+            if pid in listed:
+                continue
+            inherited = bool(ancestors(pid) & set(listed))
+            if inherited:  # a successor of a tracked parcel: tracked whatever its status
+                listed[pid] = (0.0, 0.0)
+            elif f.loc[pid, "active"]:
+                listed[pid] = (0.0, f.loc[pid, "area_m2"])
+                is_new.add(pid)
+        for pid in listed:
             if pid in f.index:
                 last[pid] = f.loc[pid]
+        held = _held_areas(listed, last, parents, set(f.index))
         with_successor = set().union(*(ancestors(p) for p in f.index)) if len(f) else set()
         fig = dict.fromkeys(("remaining", "cleared", "disappeared", "reclassified", "superseded"), 0.0)
         count = dict.fromkeys(fig, 0)
-        for pid in tracked:
+        for pid in listed:
             row = last[pid]
             if pid in f.index:
                 state = "cleared" if row["closed"] else "remaining" if row["active"] else "reclassified"
@@ -84,17 +87,39 @@ def independent_progress(regs: dict[dt.date, gpd.GeoDataFrame], park) -> dict[dt
                 state = "superseded"
             else:
                 state = "cleared" if row["closed"] else "disappeared"
-            fig[state] += row["area_m2"]
+            fig[state] += held[pid]
             count[state] += 1
         result[day] = {
-            "baseline_count": sum(1 for t in tracked.values() if t["base"] > 0),
-            "baseline_mu": sum(t["base"] for t in tracked.values()) / MU_M2,
-            "new_count": sum(1 for t in tracked.values() if t.get("is_new")),
-            "new_mu": sum(t["new"] for t in tracked.values()) / MU_M2,
+            "baseline_count": sum(1 for b, _ in listed.values() if b > 0),
+            "baseline_mu": sum(b for b, _ in listed.values()) / MU_M2,
+            "new_count": len(is_new),
+            "new_mu": sum(n for _, n in listed.values()) / MU_M2,
             **{f"{k}_count": v for k, v in count.items()},
             **{f"{k}_mu": v / MU_M2 for k, v in fig.items() if k != "superseded"},
         }
     return result
+
+
+def _held_areas(
+    listed: dict[str, tuple[float, float]], last: dict, parents: dict[str, set[str]], present: set[str]
+) -> dict[str, float]:
+    """Listed area each tracked parcel carries, written recursively: a parent's listed area is shared
+    among its tracked successors (and itself while still registered) by their current areas."""
+    children = {q: [c for c in listed if q in parents.get(c, ())] for q in listed}
+    area = {pid: float(row["area_m2"]) for pid, row in last.items()}
+
+    def pool(q: str) -> float:
+        return sum(area[c] for c in children[q]) + (area[q] if q in present else 0.0)
+
+    def received(pid: str) -> float:
+        own = sum(listed[pid])
+        return own + sum(received(q) * area[pid] / pool(q) for q in parents.get(pid, ()) if q in listed)
+
+    return {
+        pid: received(pid)
+        * (1.0 if not children[pid] else (area[pid] / pool(pid) if pid in present else 0.0))
+        for pid in listed
+    }
 
 
 @pytest.fixture
@@ -130,9 +155,39 @@ def test_park_clear_down_matches_independent_computation(sample_ledger: Ledger) 
                 assert row[key] == pytest.approx(value, rel=1e-6, abs=1e-6), (day, key)
     # the sample park has a real clear-down going on, with newly listed land
     last = got.iloc[-1]
+    # issue 10 point 12: every date reconciles; 基期 4,319.19 + 新增 89.08 = 4,408.27 亩
+    assert (got["reconcile_mu"].abs() < 1e-6).all()
+    listed = got["baseline_mu"] + got["new_mu"]
+    accounted = got["remaining_mu"] + got["cleared_mu"] + got["reclassified_mu"] + got["disappeared_mu"]
+    np.testing.assert_allclose(listed, accounted, rtol=1e-12)
+    assert (round(last["baseline_mu"], 2), round(last["new_mu"], 2)) == (4319.19, 89.08)
+    assert round(last["baseline_mu"], 2) + round(last["new_mu"], 2) == pytest.approx(4408.27, abs=1e-9)
     assert last["baseline_count"] > 100
     assert last["cleared_count"] > 0
     assert last["new_count"] > 0
+
+
+def test_split_parcel_cleared_through_its_successors(sample_ledger: Ledger) -> None:
+    park = _park()
+    p = sample_ledger.progress(baseline="2023-12-31", target_date="2024-12-31", scope=park.iloc[[0]])
+    states = p.parcels.set_index("parcel_id")
+    assert states.loc["431281101002GB00310", "state"] == "superseded"
+    assert states.loc["431281101002GB00310", "counted_mu"] == 0.0
+    kids = states.loc[["431281101002GB90001", "431281101002GB90002"]]
+    assert (kids["state"] == "cleared").all()
+    assert not kids["is_new"].any()
+    regs = _registers()
+    parent_mu = (
+        regs[dt.date(2023, 12, 31)].set_index("parcel_id").loc["431281101002GB00310", "area_m2"] / MU_M2
+    )
+    assert kids["counted_mu"].sum() == pytest.approx(parent_mu, rel=1e-9)  # its listed area, all cleared
+    last = p.summary.iloc[-1]
+    assert round(last["pct_cleared"], 1) == round(
+        100 * last["cleared_mu"] / (last["baseline_mu"] + last["new_mu"]), 1
+    )
+    # every table reconciles, at every date
+    for table in (p.summary, p.by_unit):
+        assert (table["reconcile_mu"].abs() < 1e-6).all()
 
 
 def test_zone_breakdown_sums_to_total_for_townships(sample_ledger: Ledger) -> None:
@@ -141,5 +196,6 @@ def test_zone_breakdown_sums_to_total_for_townships(sample_ledger: Ledger) -> No
     # townships do not overlap: the breakdown adds up to the whole
     for col in ("baseline_count", "remaining_count", "cleared_count", "new_count"):
         assert latest[col].sum() == p.summary.iloc[-1][col]
+    assert (p.by_zone["reconcile_mu"].abs() < 1e-6).all()
     units = p.by_unit[p.by_unit["as_of"] == p.summary.index[-1]]
     assert units["baseline_mu"].sum() == pytest.approx(p.summary.iloc[-1]["baseline_mu"], rel=1e-9)

@@ -85,11 +85,16 @@ def test_on_the_line_is_not_low_efficiency(fields):
     assert r["eff_reason_keys"] == ""
 
 
-def test_tall_storeys_count_double():
+def test_tall_storeys_count_double_once():
     assert eff(far=0.8)["eff_reason_keys"] == "far"
-    r = eff(far=0.8, tall_storey_floor_area_m2=3000.0)  # 0.8 + 3000 / 10000 = 1.1
+    # computed from floor area: (8000 + 3000 counted again) / 10000 = 1.1
+    r = eff(far=None, floor_area_m2=8000.0, tall_storey_floor_area_m2=3000.0)
     assert r["eff_far"] == pytest.approx(1.1)
     assert r["eff_reason_keys"] == ""
+    # a registered 容积率 already counts the tall storeys twice: not doubled again (issue 10 point 13)
+    r = eff(far=0.8, tall_storey_floor_area_m2=3000.0)
+    assert r["eff_far"] == pytest.approx(0.8)
+    assert r["eff_reason_keys"] == "far"
 
 
 def test_far_from_floor_area_when_not_registered():

@@ -229,7 +229,7 @@ def test_started_late_counts_as_not_started_before_the_start():
     ],
 )
 def test_government_cause_negotiated_track(cause, item):
-    r = one("2025-01-01", idle_cause=cause)
+    r = one("2025-01-01", idle_cause=cause, idle_cause_verified=True)  # 第八条: 经审核属实
     assert r["idle_basis"] == "not_started"
     assert r["idle_cause"] == "government"
     assert r["idle_art8"].startswith(item)
@@ -237,10 +237,17 @@ def test_government_cause_negotiated_track(cause, item):
     assert r["idle_fee"] == 0.0
     assert not r["recovery_eligible"]
     assert "第十二条" in r["idle_article"]
+    assert "第十三条" in r["idle_article"]
+    assert r["idle_cause_status"] == "verified"
+    # the same text, not yet reviewed: claimed, no fee and no "never recoverable"
+    claimed = one("2025-01-01", idle_cause=cause)
+    assert (claimed["idle_track"], claimed["idle_cause_status"]) == ("review", "claimed")
+    assert pd.isna(claimed["idle_fee"])
+    assert pd.isna(claimed["recovery_eligible"])
 
 
 def test_force_majeure_and_negations():
-    assert one("2025-01-01", idle_cause="不可抗力")["idle_track"] == "negotiated"
+    assert one("2025-01-01", idle_cause="不可抗力", idle_cause_verified="是")["idle_track"] == "negotiated"
     assert classify_cause("非政府原因") == ("holder", None)
     assert classify_cause("政府原因") == ("government", None)
 
@@ -298,11 +305,13 @@ def test_missing_price_named_fee_unknown():
 def test_holiday_shift_of_the_idle_date(cal):
     frame = pd.DataFrame([{**BASE, "agreed_start_date": "2023-10-01"}])
     plain = assess_idle(frame, as_of="2024-12-01").iloc[0]
-    # the recovery date 2025-10-01 lies beyond the 2024 calendar
-    with pytest.warns(LandkitWarning, match=r"1 period end date\(s\).*2025-10-01"):
-        shifted = assess_idle(frame, as_of="2024-12-01", holidays=cal).iloc[0]
+    shifted = assess_idle(frame, as_of="2024-12-01", holidays=cal).iloc[0]
     assert plain["idle_since"] == pd.Timestamp("2024-10-02")
+    assert plain["idle_date_check"] == "未核实：缺少2024年节假日日历；未核实：缺少2025年节假日日历"
     assert shifted["idle_since"] == pd.Timestamp("2024-10-09")  # 1 Oct → next working day 8 Oct
+    # the recovery period ends on 2025-10-01, beyond the 2024 calendar: not moved, and said so
+    assert shifted["recovery_from"] == pd.Timestamp("2025-10-02")
+    assert shifted["idle_date_check"] == "未核实：缺少2025年节假日日历"
 
 
 def test_index_alignment_and_absent_columns():
@@ -369,8 +378,24 @@ def test_procedure_deadlines(cal):
     assert out.loc[15, "proc_action"] == "未知程序节点"
 
 
-def test_procedure_without_calendar_uses_weekends_only():
-    events = pd.DataFrame({"event": ["fee_decision", "fee_decision"], "date": ["2024-09-01", "2024-09-07"]})
+def test_procedure_without_calendar_moves_nothing_and_says_so(cal):
+    events = pd.DataFrame(
+        {
+            "event": ["fee_decision", "fee_decision", "found"],
+            "date": ["2024-09-01", "2024-09-06", "2024-01-19"],
+        }
+    )
     out = procedure_deadlines(events, holidays=None)
     assert out.loc[0, "proc_deadline"] == pd.Timestamp("2024-10-01")  # a holiday, but no calendar given
-    assert out.loc[1, "proc_deadline"] == pd.Timestamp("2024-10-07")  # Sunday 6 Oct → Monday
+    assert out.loc[1, "proc_deadline"] == pd.Timestamp("2024-10-06")  # a Sunday, not moved either
+    # 2024-02-18 is a Sunday and a 调休 working day: moving it to Monday would be wrong
+    assert out.loc[2, "proc_deadline"] == pd.Timestamp("2024-02-18")
+    assert not out["proc_shifted"].any()
+    assert (out["proc_date_check"] == "未核实：缺少2024年节假日日历").all()
+    with_cal = procedure_deadlines(events, holidays=cal)
+    assert with_cal["proc_deadline"].dt.date.astype(str).tolist() == [
+        "2024-10-08",
+        "2024-10-08",
+        "2024-02-18",
+    ]
+    assert (with_cal["proc_date_check"] == "").all()

@@ -17,7 +17,7 @@ import pyogrio
 import pytest
 import shapely
 
-from landkit._shapefile import FIELD_SIDECAR
+from landkit._shapefile_write import FIELD_SIDECAR
 from landkit.errors import DataFormatError, LandkitWarning, OutputExistsError
 from landkit.io import read_layer, read_parcels, write_parcels
 

@@ -182,16 +182,27 @@ def deadlines_command(
     show_default=True,
     help="Criteria TOML (e.g. sample_data/criteria/hongjiang_2024_example.toml) or a bundled version name.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    help="Assessment date YYYY-MM-DD (default today); 烂尾 needs a year-long stop by then.",
+)
 @_layer_opt
 @_out_opt
 @overwrite_option
 def efficiency_command(
-    parcels: Path, criteria: str, layer: str | None, output: Path | None, overwrite: bool
+    parcels: Path,
+    criteria: str,
+    as_of: dt.date | None,
+    layer: str | None,
+    output: Path | None,
+    overwrite: bool,
 ) -> None:
     """低效用地认定: low-efficiency industrial land with reasons and the criteria version."""
     check_output(output, overwrite=overwrite)
     frame = read_table(parcels, layer=layer)
-    result = assess_efficiency(frame, criteria=criteria)
+    result = assess_efficiency(frame, criteria=criteria, as_of=as_of)
     log.info("low efficiency: %d of %d", int(result["low_efficiency"].fillna(False).sum()), len(result))
     write_table(frame, result, output, labels=EFFICIENCY_COLUMNS, overwrite=overwrite, sheet="低效用地认定")
 
@@ -204,15 +215,29 @@ def efficiency_command(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Grading scheme TOML (e.g. sample_data/criteria/per_mu_2024_example.toml).",
 )
+@click.option(
+    "--firm-column",
+    help="Column naming each row's firm (e.g. user_unit): rows are parcels, aggregated per firm first.",
+)
 @_layer_opt
 @_out_opt
 @overwrite_option
-def grade_command(firms: Path, scheme: Path, layer: str | None, output: Path | None, overwrite: bool) -> None:
-    """亩均效益评价: A/B/C/D grades from a weighted per-mu score."""
+def grade_command(
+    firms: Path,
+    scheme: Path,
+    firm_column: str | None,
+    layer: str | None,
+    output: Path | None,
+    overwrite: bool,
+) -> None:
+    """亩均效益评价: A/B/C/D grades from a weighted per-mu score (one grade per firm)."""
     check_output(output, overwrite=overwrite)
     frame = read_table(firms, layer=layer)
-    result = grade_per_mu(frame, scheme=scheme)
+    result = grade_per_mu(frame, scheme=scheme, firm_column=firm_column)
     keep: tuple[str, ...] = ("parcel_id", "user_unit", "name")
-    write_table(
-        frame, result, output, labels=GRADE_COLUMNS, overwrite=overwrite, sheet="亩均效益评价", keep=keep
-    )
+    if firm_column:
+        frame = result.reset_index()[[firm_column]]
+        result = result.reset_index(drop=True).assign(area_mu=lambda t: t["area_mu"].round(2))
+        keep = (firm_column,)
+    labels = {**GRADE_COLUMNS, "area_mu": "用地面积(亩)", "n_rows": "宗地数"}
+    write_table(frame, result, output, labels=labels, overwrite=overwrite, sheet="亩均效益评价", keep=keep)

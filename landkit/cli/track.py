@@ -47,6 +47,8 @@ _SUMMARY = {
     "plan_mu": "计划(亩)",
     "pct_cleared": "清零率%",
     "monthly_rate_needed_mu": "每月需清零(亩)",
+    "reclassified_mu": "移出范围(亩)",
+    "reconcile_mu": "核对差额(亩)",
     "on_track": "进度",
 }
 
@@ -172,15 +174,25 @@ def command() -> None:
 @click.option("--note", help="Free text stored with the snapshot.")
 @click.option("--layer", help="Layer or sheet of FILE.")
 @click.option("--revise", is_flag=True, help="Store a new version of an existing date (the old one is kept).")
+@click.option("--allow-empty", is_flag=True, help="Record a register with no parcels (refused otherwise).")
 def record(
-    file: Path, as_of: dt.date, ledger: str, source: str, note: str | None, layer: str | None, revise: bool
+    file: Path,
+    as_of: dt.date,
+    ledger: str,
+    source: str,
+    note: str | None,
+    layer: str | None,
+    revise: bool,
+    allow_empty: bool,
 ) -> None:
     """Validate FILE and record it as the register of --as-of (nothing is written if refused)."""
     from ..io import read_parcels
     from ..ledger import Ledger
 
     parcels = read_parcels(file, layer=layer) if layer else read_parcels(file)
-    rec = Ledger(ledger).record(parcels, as_of=as_of, source=source, note=note, revise=revise)
+    rec = Ledger(ledger).record(
+        parcels, as_of=as_of, source=source, note=note, revise=revise, allow_empty=allow_empty
+    )
     click.echo(f"recorded {rec.as_of} version {rec.version}: {rec.n_parcels} parcels, {rec.area_mu:.2f} 亩")
 
 
@@ -226,6 +238,7 @@ def progress(
         f"范围 {s['scope']} | 基期 {s['baseline']} | 目标 {s['target_date']} 剩余 {s['target_mu']:g} 亩 | "
         f"计为清零: {','.join(s['cleared_statuses'])}"
     )
+    click.echo("核对: 基期 + 新增 = 已清零 + 未清零 + 移出范围 + 消失待核实（差额应为0；分割合并按沿革计）")
     click.echo(table.to_string())
     latest = result.latest
     if len(result.disappeared):

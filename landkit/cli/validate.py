@@ -18,6 +18,7 @@ _LABELS = {
     "row": "行号",
     "parcel_id": "宗地代码",
     "field": "字段",
+    "value": "原值",
     "problem": "问题代码",
     "problem_zh": "问题",
     "severity": "严重程度",

@@ -53,6 +53,21 @@ class RecordedSnapshot:
     area_mu: float
 
 
+def _refuse_future_or_empty(day: dt.date, parcels: pd.DataFrame, /, *, allow_empty: bool) -> None:
+    """A snapshot is permanent: refuse a date after today and an unintended empty register."""
+    today = dt.date.today()
+    if day > today:
+        raise LedgerError(
+            f"as_of {day} is after today ({today}); a register can only describe a day that has come"
+            " — check the date"
+        )
+    if len(parcels) == 0 and not allow_empty:
+        raise LedgerError(
+            "the register has no parcels; check the file, layer and filter, or pass allow_empty=True "
+            "(--allow-empty) if an empty snapshot is meant"
+        )
+
+
 class Ledger:
     """An append-only ledger of register snapshots (台账快照) with history and progress.
 
@@ -182,6 +197,7 @@ class Ledger:
         note: str | None = None,
         revise: bool = False,
         validate: bool = True,
+        allow_empty: bool = False,
     ) -> RecordedSnapshot:
         """Validate a register and store it as the snapshot of ``as_of``, atomically.
 
@@ -191,7 +207,8 @@ class Ledger:
             The register in canonical fields; ``parcel_id``, ``status``, ``categories`` and a
             geometry are required, every other column is kept.
         as_of : str or date
-            The date the register describes (``YYYY-MM-DD``).
+            The date the register describes (``YYYY-MM-DD``); a date after today is refused,
+            since a snapshot is recorded for good.
         source : str
             Where it came from (file name, office, letter number).
         note : str, optional
@@ -202,6 +219,9 @@ class Ledger:
             Run :func:`landkit.validate` as well and refuse the register on any error it
             finds (warnings are logged). The ledger's own checks (required fields, unique
             ids, known statuses and categories, geometry, CRS) always run.
+        allow_empty : bool
+            Record a register with no parcels. Refused by default: an empty register is far more
+            often a wrong file or filter than a county with nothing left to track.
 
         Returns
         -------
@@ -211,10 +231,13 @@ class Ledger:
         ------
         ValidationError
             If the register is refused (nothing is written).
+        LedgerError
+            If ``as_of`` is after today, or the register is empty and ``allow_empty`` is False.
         SnapshotExistsError
             If ``as_of`` is recorded and ``revise`` is False.
         """
         day = parse_date(as_of, what="as_of")
+        _refuse_future_or_empty(day, parcels, allow_empty=allow_empty)
         if not str(source).strip():
             raise LedgerError("a snapshot needs a source (file name, office or letter number)")
         for _ in range(3):

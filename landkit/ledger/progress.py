@@ -9,6 +9,12 @@ Definitions (stated in every report):
 * **newly listed** (新增): parcels entering the stock after the baseline that do not descend
   (``previous_ids``) from a parcel already tracked — newly found idle land counts against the
   target; their area is taken when first listed;
+* **splits and merges follow their lineage**: a parcel descending from a tracked parcel is tracked
+  from its first appearance whatever its status (a successor already 已收回 when first seen counts
+  as cleared), and the listed area of a parcel (its baseline or newly-listed area) passes to its
+  successors in proportion to their current areas (a merge receives the whole of each parent).
+  Every figure below counts that **listed area**, so each table reconciles exactly:
+  基期 + 新增 = 未清零 + 已清零 + 移出范围 + 消失待核实 (``reconcile_mu`` is the difference, 0);
 * at each date every tracked parcel is **remaining** (in the stock), **cleared** (its status
   is a cleared one, or it left the register after a cleared status), **reclassified**
   (still in the register, not cleared, but no longer in the categories or scope),
@@ -25,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -48,6 +55,7 @@ STATE_LABELS: dict[str, str] = {
 
 _DAYS_PER_MONTH = 365.2425 / 12
 _SUMS = [f"{s}_{k}" for s in ("baseline", "new", *STATE_LABELS) for k in ("n", "m2")]
+_STATES = tuple(STATE_LABELS)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,9 @@ def _figures(
         if s != "superseded":
             out[f"{s}_mu"] = sums[f"{s}_m2"] / MU_M2
     out["outstanding_mu"] = out["remaining_mu"] + out["disappeared_mu"]
+    accounted = out["remaining_mu"] + out["cleared_mu"] + out["reclassified_mu"] + out["disappeared_mu"]
+    diff = (out["baseline_mu"] + out["new_mu"] - accounted).to_numpy()
+    out["reconcile_mu"] = np.where(np.abs(diff) < 1e-9, 0.0, diff)  # never a "-0.00" in a report
     listed = (out["baseline_mu"] + out["new_mu"]).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         out["pct_cleared"] = np.where(listed > 0, 100.0 * out["cleared_mu"].to_numpy() / listed, np.nan)
@@ -114,9 +125,6 @@ def _figures(
     return out
 
 
-_STATES = tuple(STATE_LABELS)
-
-
 def _group_sums(ind: np.ndarray, groups: np.ndarray, names: list[str]) -> pd.DataFrame:
     """Sum indicator rows (tid × k) by integer group (−1 rows dropped) into a frame indexed by name."""
     keep = groups >= 0
@@ -125,6 +133,152 @@ def _group_sums(ind: np.ndarray, groups: np.ndarray, names: list[str]) -> pd.Dat
     out = np.column_stack([np.bincount(g, weights=c, minlength=len(names)) for c in columns])
     frame = pd.DataFrame(out, index=pd.Index(names), columns=_SUMS)
     return frame[(frame["baseline_n"] + frame["new_n"]) > 0]
+
+
+def _lineage(cols: Columns) -> dict[int, set[int]]:
+    """Child id code → parent id codes, from ``previous_ids`` over every stacked row."""
+    pid, ids = cols.codes["parcel_id"], cols.uniques["parcel_id"]
+    code_of = {v: i for i, v in enumerate(ids)}
+    prev_u, prev_codes = cols.uniques["previous_ids"], cols.codes["previous_ids"]
+    parents: dict[int, set[int]] = {}
+    for r in np.flatnonzero(prev_codes >= 0):
+        ps = {code_of[p] for p in split_ids(prev_u[prev_codes[r]]) if p in code_of} - {int(pid[r])}
+        if ps:
+            parents.setdefault(int(pid[r]), set()).update(ps)
+    return parents
+
+
+@dataclass
+class _Tracker:
+    """Per parcel id: tracked since when, as baseline or new, with which listed area, last row."""
+
+    n_ids: int
+    tracked: np.ndarray = field(init=False)
+    is_base: np.ndarray = field(init=False)
+    is_new: np.ndarray = field(init=False)
+    listed: np.ndarray = field(init=False)  # (n_ids, 2): baseline m², newly listed m²
+    last_row: np.ndarray = field(init=False)
+    has_parents: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.has_parents = np.zeros(self.n_ids, dtype=bool)
+        self.tracked = np.zeros(self.n_ids, dtype=bool)
+        self.is_base = np.zeros(self.n_ids, dtype=bool)
+        self.is_new = np.zeros(self.n_ids, dtype=bool)
+        self.listed = np.zeros((self.n_ids, 2))
+        self.last_row = np.full(self.n_ids, -1, dtype=np.int64)
+
+
+def _admit(
+    t: _Tracker,
+    k: int,
+    idx: np.ndarray,
+    p: np.ndarray,
+    active: np.ndarray,
+    area: np.ndarray,
+    parents: dict[int, set[int]],
+) -> None:
+    """Start tracking: the baseline stock, then new stock and every successor of a tracked parcel."""
+    act = active[idx]
+    if k == 0:
+        t.tracked[p[act]] = True
+        t.is_base[p[act]] = True
+        t.listed[p[act], 0] = area[idx[act]]
+        return
+    fresh = ~t.tracked[p]
+    inherits = np.zeros(len(p), dtype=bool)
+    for j in np.flatnonzero(fresh & t.has_parents[p]):
+        inherits[j] = any(t.tracked[a] for a in ancestors([int(p[j])], parents))
+    new = fresh & act & ~inherits
+    t.tracked[p[fresh & (act | inherits)]] = True
+    t.is_new[p[new]] = True
+    t.listed[p[new], 1] = area[idx[new]]
+
+
+def _depths(nodes: Iterable[int], parents: dict[int, set[int]]) -> dict[int, int]:
+    """Longest distance from a root, so parents come before their successors."""
+    depth: dict[int, int] = {}
+
+    def walk(n: int, seen: frozenset[int]) -> int:
+        if n not in depth:
+            ps = [q for q in parents.get(n, ()) if q not in seen]
+            depth[n] = 1 + max((walk(q, seen | {n}) for q in ps), default=-1)
+        return depth[n]
+
+    for n in nodes:
+        walk(n, frozenset())
+    return depth
+
+
+def _carry(t: _Tracker, present: np.ndarray, area: np.ndarray, parents: dict[int, set[int]]) -> np.ndarray:
+    """Listed area per id after passing each parcel's share down to its tracked successors."""
+    held = t.listed.copy()
+    children: dict[int, list[int]] = {}
+    for child, ps in parents.items():
+        if t.tracked[child]:
+            for q in ps:
+                if t.tracked[q]:
+                    children.setdefault(q, []).append(child)
+    if not children:
+        return held
+    depth = _depths(children, parents)
+    for q in sorted(children, key=lambda n: depth[n]):
+        takers = sorted(children[q]) + ([q] if present[q] else [])
+        w = np.nan_to_num(area[t.last_row[takers]].astype(float), nan=0.0).clip(min=0.0)
+        w = w / w.sum() if w.sum() > 0 else np.full(len(takers), 1.0 / len(takers))
+        amount = held[q].copy()
+        held[q] = 0.0
+        held[takers] += w[:, None] * amount
+    return held
+
+
+def _states(
+    t: _Tracker, p: np.ndarray, closed: np.ndarray, active: np.ndarray, parents: dict[int, set[int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tracked ids, their rows of record and their state numbers (positions in :data:`STATE_LABELS`)."""
+    present = np.zeros(t.n_ids, dtype=bool)
+    present[p] = True
+    superseded = np.zeros(t.n_ids, dtype=bool)
+    succ_anc = ancestors([c for c in p.tolist() if c in parents], parents)
+    if succ_anc:
+        superseded[list(succ_anc)] = True
+    tid = np.flatnonzero(t.tracked)
+    lr = t.last_row[tid]
+    c_t, a_t = closed[lr], active[lr]
+    st = np.where(
+        present[tid],
+        np.where(c_t, 1, np.where(a_t, 0, 2)),
+        np.where(superseded[tid], 3, np.where(c_t, 1, 4)),
+    )
+    return tid, lr, st
+
+
+def _indicators(t: _Tracker, tid: np.ndarray, st: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Per tracked id the 0/1 counts and m² of each figure (columns :data:`_SUMS`)."""
+    ind = np.empty((len(tid), len(_SUMS)))
+    ind[:, 0], ind[:, 1] = t.is_base[tid], held[tid, 0]
+    ind[:, 2], ind[:, 3] = t.is_new[tid], held[tid, 1]
+    total = held[tid].sum(axis=1)
+    for j in range(len(_STATES)):
+        hit = st == j
+        ind[:, 4 + 2 * j], ind[:, 5 + 2 * j] = hit, np.where(hit, total, 0.0)
+    return ind
+
+
+def _by_zone(
+    ind: np.ndarray, lr: np.ndarray, n_rows: int, zone_pairs: tuple[np.ndarray, np.ndarray, list[str]]
+) -> pd.DataFrame:
+    """Sum indicators per zone (a parcel counts in each zone holding it; the rest in 区外)."""
+    z_rows, z_idx, z_names = zone_pairs
+    row_to_t = np.full(n_rows, -1, dtype=np.int64)
+    row_to_t[lr] = np.arange(len(lr))
+    t_of_pair = row_to_t[z_rows]
+    hit = t_of_pair >= 0
+    zoned = np.zeros(len(lr), dtype=bool)
+    zoned[t_of_pair[hit]] = True
+    pair_ind = np.vstack([ind[t_of_pair[hit]], ind[~zoned]])
+    pair_grp = np.concatenate([z_idx[hit], np.full(int((~zoned).sum()), len(z_names))])
+    return _group_sums(pair_ind, pair_grp, [*z_names, "(区外)"])
 
 
 def compute_progress(
@@ -167,130 +321,93 @@ def compute_progress(
     summary, by_zone, by_unit, parcels
         See :class:`Progress`.
     """
-    baseline = dates[0]
-    n_rows = len(cols)
+    closed, active = _row_flags(cols, stock_categories, cleared_statuses, in_scope)
+    area, pid = cols.floats["area_m2"], cols.codes["parcel_id"]
+    parents = _lineage(cols)
+    unit_names = [*map(str, cols.uniques["responsible_unit"]), "(未填)"]
+    unit_codes = np.where(
+        cols.codes["responsible_unit"] >= 0, cols.codes["responsible_unit"], len(unit_names) - 1
+    )
+    t = _Tracker(len(cols.uniques["parcel_id"]))
+    t.has_parents[list(parents)] = True
+    parts: dict[str, list[pd.DataFrame]] = {"summary": [], "zone": [], "unit": []}
+    order = np.argsort(cols.snapshot, kind="stable")
+    bounds = np.searchsorted(cols.snapshot[order], np.arange(len(dates) + 1))
+    for k, day in enumerate(dates):
+        idx = order[bounds[k] : bounds[k + 1]]
+        p = pid[idx]
+        _admit(t, k, idx, p, active, area, parents)
+        upd = t.tracked[p]
+        t.last_row[p[upd]] = idx[upd]
+        tid, lr, st = _states(t, p, closed, active, parents)
+        present = np.zeros(t.n_ids, dtype=bool)
+        present[p] = True
+        ind = _indicators(t, tid, st, _carry(t, present, area, parents))
+        parts["summary"].append(pd.DataFrame([ind.sum(axis=0)], columns=_SUMS, index=[day]).assign(as_of=day))
+        by_unit = _group_sums(ind, unit_codes[lr], unit_names)
+        parts["unit"].append(by_unit.rename_axis("responsible_unit").reset_index().assign(as_of=day))
+        if zone_pairs is not None:
+            by_zone = _by_zone(ind, lr, len(cols), zone_pairs)
+            parts["zone"].append(by_zone.rename_axis("zone").reset_index().assign(as_of=day))
+    figures = partial(_figures, baseline=dates[0], target_date=target_date, target_mu=target_mu)
+    summary = figures(pd.concat(parts["summary"])).rename_axis("as_of")
+    by_zone_all = _keyed(parts["zone"], "zone", figures) if parts["zone"] else None
+    by_unit_all = _keyed(parts["unit"], "responsible_unit", figures)
+    parcels = _parcel_states(cols, t, dates, tid, st, ind, unit_codes, unit_names)
+    return summary, by_zone_all, by_unit_all, parcels
+
+
+def _row_flags(
+    cols: Columns,
+    stock_categories: Iterable[str],
+    cleared_statuses: Iterable[str],
+    in_scope: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per stacked row: is its status a cleared one; is it in the stock (categories, scope, not cleared)."""
     wanted = set(stock_categories)
-    cat_u = cols.uniques["categories"]
-    tag_of = np.array([bool(set(str(v).split(",")) & wanted) for v in cat_u] + [False], dtype=bool)
-    closed_of = np.array([v in set(cleared_statuses) for v in cols.uniques["status"]] + [False], dtype=bool)
+    tag_of = np.array(
+        [bool(set(str(v).split(",")) & wanted) for v in cols.uniques["categories"]] + [False], dtype=bool
+    )
+    cleared = set(cleared_statuses)
+    closed_of = np.array([v in cleared for v in cols.uniques["status"]] + [False], dtype=bool)
     closed = closed_of[cols.codes["status"]]
     in_range = tag_of[cols.codes["categories"]]
     if in_scope is not None:
         in_range &= in_scope
-    active = in_range & ~closed
+    return closed, in_range & ~closed
+
+
+def _keyed(parts: list[pd.DataFrame], key: str, figures: Any) -> pd.DataFrame:
+    sums = pd.concat(parts, ignore_index=True)
+    return pd.concat([sums[["as_of", key]], figures(sums)], axis=1)
+
+
+def _parcel_states(
+    cols: Columns,
+    t: _Tracker,
+    dates: list[dt.date],
+    tid: np.ndarray,
+    st: np.ndarray,
+    ind: np.ndarray,
+    unit_codes: np.ndarray,
+    unit_names: list[str],
+) -> pd.DataFrame:
+    """State of every tracked parcel at the latest date, with the listed area it carries."""
+    lr = t.last_row[tid]
     area = cols.floats["area_m2"]
-    pid = cols.codes["parcel_id"]
-    ids = cols.uniques["parcel_id"]
-    n_ids = len(ids)
-
-    # lineage on id codes: child -> parents
-    parents: dict[int, set[int]] = {}
-    code_of = {v: i for i, v in enumerate(ids)}
-    prev_u = cols.uniques["previous_ids"]
-    prev_codes = cols.codes["previous_ids"]
-    for r in np.flatnonzero(prev_codes >= 0):
-        ps = {code_of[p] for p in split_ids(prev_u[prev_codes[r]]) if p in code_of} - {int(pid[r])}
-        if ps:
-            parents.setdefault(int(pid[r]), set()).update(ps)
-
-    unit_codes = cols.codes["responsible_unit"]
-    unit_names = [*map(str, cols.uniques["responsible_unit"]), "(未填)"]
-    unit_codes = np.where(unit_codes >= 0, unit_codes, len(unit_names) - 1)
-
-    tracked = np.zeros(n_ids, dtype=bool)
-    is_base = np.zeros(n_ids, dtype=bool)
-    base_m2 = np.zeros(n_ids)
-    is_new = np.zeros(n_ids, dtype=bool)
-    new_m2 = np.zeros(n_ids)
-    last_row = np.full(n_ids, -1, dtype=np.int64)
-    summaries, zone_tables, unit_tables = [], [], []
-    order = np.argsort(cols.snapshot, kind="stable")
-    bounds = np.searchsorted(cols.snapshot[order], np.arange(len(dates) + 1))
-    tid = np.array([], dtype=np.int64)
-    st = np.array([], dtype=np.int64)
-    for k, day in enumerate(dates):
-        idx = order[bounds[k] : bounds[k + 1]]
-        p = pid[idx]
-        act = active[idx]
-        if k == 0:
-            tracked[p[act]] = True
-            is_base[p[act]] = True
-            base_m2[p[act]] = area[idx[act]]
-        else:
-            sel = act & ~tracked[p]
-            fresh, fresh_rows = p[sel], idx[sel]
-            new_flags = np.ones(len(fresh), dtype=bool)
-            for j, f in enumerate(fresh.tolist()):
-                if f in parents and any(tracked[a] for a in ancestors([f], parents)):
-                    new_flags[j] = False
-            tracked[fresh] = True
-            is_new[fresh] = new_flags
-            new_m2[fresh] = area[fresh_rows]
-        present = np.zeros(n_ids, dtype=bool)
-        present[p] = True
-        upd = tracked[p]
-        last_row[p[upd]] = idx[upd]
-        succ_anc = ancestors([c for c in p.tolist() if c in parents], parents)
-        superseded = np.zeros(n_ids, dtype=bool)
-        if succ_anc:
-            superseded[list(succ_anc)] = True
-
-        tid = np.flatnonzero(tracked)
-        lr = last_row[tid]
-        here = present[tid]
-        c_t, a_t = closed[lr], active[lr]
-        st = np.where(
-            here,
-            np.where(c_t, 1, np.where(a_t, 0, 2)),
-            np.where(superseded[tid], 3, np.where(c_t, 1, 4)),
-        )
-        ind = np.empty((len(tid), len(_SUMS)))
-        ind[:, 0], ind[:, 1] = is_base[tid], base_m2[tid] * is_base[tid]
-        ind[:, 2], ind[:, 3] = is_new[tid], new_m2[tid] * is_new[tid]
-        a_lr = area[lr]
-        for j in range(len(_STATES)):
-            hit = st == j
-            ind[:, 4 + 2 * j], ind[:, 5 + 2 * j] = hit, np.where(hit, a_lr, 0.0)
-
-        summaries.append(pd.DataFrame([ind.sum(axis=0)], columns=_SUMS, index=[day]).assign(as_of=day))
-        by_unit = _group_sums(ind, unit_codes[lr], unit_names)
-        unit_tables.append(by_unit.rename_axis("responsible_unit").reset_index().assign(as_of=day))
-        if zone_pairs is not None:
-            z_rows, z_idx, z_names = zone_pairs
-            row_to_t = np.full(n_rows, -1, dtype=np.int64)
-            row_to_t[lr] = np.arange(len(tid))
-            t_of_pair = row_to_t[z_rows]
-            hit = t_of_pair >= 0
-            zoned = np.zeros(len(tid), dtype=bool)
-            zoned[t_of_pair[hit]] = True
-            pair_ind = np.vstack([ind[t_of_pair[hit]], ind[~zoned]])
-            pair_grp = np.concatenate([z_idx[hit], np.full(int((~zoned).sum()), len(z_names))])
-            by_zone = _group_sums(pair_ind, pair_grp, [*z_names, "(区外)"])
-            zone_tables.append(by_zone.rename_axis("zone").reset_index().assign(as_of=day))
-
-    def table(parts: list[pd.DataFrame], key: str | None) -> pd.DataFrame:
-        sums = pd.concat(parts, ignore_index=key is not None)
-        figs = _figures(sums, baseline=baseline, target_date=target_date, target_mu=target_mu)
-        if key is None:
-            return figs.rename_axis("as_of")
-        return pd.concat([sums[["as_of", key]], figs], axis=1)
-
-    summary = table(summaries, None)
-    by_zone_all = table(zone_tables, "zone") if zone_tables else None
-    by_unit_all = table(unit_tables, "responsible_unit")
-    lr = last_row[tid]
-    day_arr = np.array(dates, dtype=object)
+    counted = ind[:, 1] + ind[:, 3] if len(tid) else np.zeros(0)
     parcels = pd.DataFrame(
         {
-            "parcel_id": ids[tid],
+            "parcel_id": cols.uniques["parcel_id"][tid],
             "state": np.array(_STATES, dtype=object)[st] if len(tid) else np.array([], dtype=object),
             "status": cols.text("status")[lr],
             "responsible_unit": np.array(unit_names, dtype=object)[unit_codes[lr]],
             "area_m2": area[lr],
             "area_mu": area[lr] / MU_M2,
-            "last_seen": day_arr[cols.snapshot[lr]],
-            "is_baseline": is_base[tid],
-            "is_new": is_new[tid],
+            "counted_mu": counted / MU_M2,
+            "last_seen": np.array(dates, dtype=object)[cols.snapshot[lr]],
+            "is_baseline": t.is_base[tid],
+            "is_new": t.is_new[tid],
         }
     )
-    return summary, by_zone_all, by_unit_all, parcels.sort_values("parcel_id", ignore_index=True)
+    return parcels.sort_values("parcel_id", ignore_index=True)

@@ -51,6 +51,8 @@ FIGURE_LABELS: dict[str, str] = {
     "reclassified_mu": "移出范围面积(亩)",
     "superseded_count": "分割合并宗数",
     "outstanding_mu": "待清零面积(亩)",
+    "reconcile_mu": "核对差额(亩)",
+    "counted_mu": "计入面积(亩)",
     "pct_cleared": "清零率(%)",
     "days_left": "剩余天数",
     "plan_mu": "计划剩余面积(亩)",
@@ -121,7 +123,9 @@ def _settings_rows(progress: Progress) -> list[tuple[str, str]]:
         (
             "口径",
             "待清零 = 未清零 + 消失待核实;新增 = 基期后新列入且非基期宗地分割合并而来;"
-            "消失待核实宗地不计为清零;计划线为基期面积到目标的直线。",
+            "消失待核实宗地不计为清零;计划线为基期面积到目标的直线;"
+            "分割合并后的宗地沿原宗地计,按现面积比例承接原宗地的列入面积;"
+            "每张表均满足 基期 + 新增 = 已清零 + 未清零 + 移出范围 + 消失待核实(核对差额为0)。",
         ),
     ]
 

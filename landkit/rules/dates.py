@@ -15,6 +15,18 @@ Rest days come from a :class:`HolidayCalendar` the user supplies (a TOML file su
 ``sample_data/holidays/china_2024.toml``): weekends are rest days unless listed as adjusted
 working days (调休上班), and the listed public holidays are rest days.
 
+**Without a calendar for the year** of a period's last day (no calendar at all, or one that does
+not cover that year) the last day is *not* moved — not even off a weekend, since a weekend may be a
+调休 working day (2024-02-18) and a weekday a holiday (2024-10-01) — and the date is reported as
+unverified: ``calendar_check`` gives ``"未核实：缺少2025年节假日日历"`` ("unverified: no holiday
+calendar for 2025"). Only the 2024 calendar ships, because only the 2024 State Council notice
+(国办发明电〔2023〕7号) has been checked day by day; 2025 and 2026 calendars are not shipped since no
+verifiable copy of their notices is at hand.
+
+**Imprecise dates** (a register that says only ``2023.10`` or ``2023``) are read as the first day of
+the period with a companion column ``X_precision`` = ``"month"`` / ``"year"``;
+:func:`date_interval` turns them into the interval [first day, last day] of the period.
+
 Examples
 --------
 >>> import datetime as dt
@@ -39,12 +51,15 @@ from typing import Any
 import pandas as pd
 
 from .._toml import read_toml
-from ..errors import ConfigError, LandkitWarning
+from ..errors import ConfigError, DataFormatError, LandkitWarning
 
 __all__ = [
     "HolidayCalendar",
     "add_months",
     "add_years",
+    "calendar_check",
+    "covers",
+    "date_interval",
     "day_after_period",
     "full_years",
     "is_rest_day",
@@ -256,8 +271,9 @@ def period_end(
     years, months, days : int
         Length of the period. Years and months end on the corresponding day (Art. 202).
     holidays : HolidayCalendar, optional
-        When given, a last day that is a rest day moves to the next working day (Art. 203).
-        Without one no shift is made.
+        When it covers the last day's year, a last day that is a rest day moves to the next
+        working day (Art. 203). Without one (or for a year it does not cover) no shift is made;
+        :func:`calendar_check` reports the date as unverified.
 
     Returns
     -------
@@ -273,9 +289,77 @@ def period_end(
     datetime.date(2024, 10, 8)
     """
     end = add_months(start, 12 * years + months) + dt.timedelta(days=days)
-    if holidays is not None:
+    if covers(holidays, end.year):
+        assert holidays is not None
         end = next_working_day(end, holidays)
     return end
+
+
+def covers(calendar_: HolidayCalendar | None, year: int, /) -> bool:
+    """Does the calendar list the rest days of ``year``?"""
+    return calendar_ is not None and (not calendar_.years or year in calendar_.years)
+
+
+def calendar_check(day: dt.date | None, calendar_: HolidayCalendar | None, /) -> str:
+    """``""`` when ``day``'s year is in the calendar, else ``"未核实：缺少YYYY年节假日日历"``.
+
+    A period whose last day falls in a year without a calendar is not moved (see the module
+    docstring); this says so beside the date.
+
+    Examples
+    --------
+    >>> calendar_check(dt.date(2025, 10, 1), None)
+    '未核实：缺少2025年节假日日历'
+    >>> calendar_check(dt.date(2024, 10, 1), read_holidays("sample_data/holidays/china_2024.toml"))
+    ''
+    """
+    if day is None or covers(calendar_, day.year):
+        return ""
+    return f"未核实：缺少{day.year}年节假日日历"
+
+
+_PRECISIONS = {"month", "year"}
+
+
+def date_interval(value: Any, precision: Any = None, /) -> tuple[dt.date, dt.date] | None:
+    """The days a recorded date may stand for: ``(day, day)`` when exact, the whole month or year else.
+
+    Parameters
+    ----------
+    value : date-like
+        The date as read (the first day of the period for an imprecise date).
+    precision : {"month", "year"} or None
+        The companion ``X_precision`` value; missing means exact.
+
+    Raises
+    ------
+    ValueError
+        (:class:`~landkit.errors.DataFormatError`) for a precision other than month or year.
+
+    Examples
+    --------
+    >>> date_interval("2023-10-01", "month")
+    (datetime.date(2023, 10, 1), datetime.date(2023, 10, 31))
+    >>> date_interval("2023-01-01", "year")[1], date_interval("2023-05-06")
+    (datetime.date(2023, 12, 31), (datetime.date(2023, 5, 6), datetime.date(2023, 5, 6)))
+    """
+    day = to_date(value)
+    if day is None:
+        return None
+    p = (
+        None
+        if precision is None or (not isinstance(precision, str) and pd.isna(precision))
+        else str(precision)
+    )
+    if p in (None, "", "day", "exact"):
+        return day, day
+    if p not in _PRECISIONS:
+        raise DataFormatError(
+            f"date precision {p!r}: expected 'month' or 'year' (or empty for an exact date)"
+        )
+    if p == "year":
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def day_after_period(

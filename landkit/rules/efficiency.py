@@ -5,11 +5,14 @@ file (``sample_data/criteria/``; the national defaults ship as ``national-2008``
 switch checks on. Each parcel gets every reason that applied:
 
 ``far``
-    容积率 below the sector minimum of 《工业项目建设用地控制指标》 (国土资发〔2008〕24号). Where an
-    extra column ``tall_storey_floor_area_m2`` gives the floor area of storeys taller than
-    ``tall_storey_m`` (8 m), that area counts twice.
+    容积率 below the sector minimum of 《工业项目建设用地控制指标》 (国土资发〔2008〕24号). A registered
+    ``far`` is used as it is (it already counts storeys over 8 m twice); only when the FAR is
+    computed from ``floor_area_m2`` does the extra column ``tall_storey_floor_area_m2`` (floor area
+    of storeys taller than ``tall_storey_m``) count a second time.
 ``coverage``
-    建筑系数 below the minimum (30% in the 2008 indicators).
+    建筑系数 (buildings, structures and yards) below the minimum (30% in the 2008 indicators). It is
+    a share: ``0.25`` or ``"25%"``; a bare ``25`` is reported, never compared. 建筑密度
+    (``building_density``, buildings only) is a different figure and never stands in for it.
 ``investment``
     投资强度 (``invested`` / site area) below a minimum in 万元/亩 or 万元/公顷.
 ``tax`` / ``output``
@@ -19,15 +22,23 @@ switch checks on. Each parcel gets every reason that applied:
 ``leased``
     Mainly leased out: ``leased_share`` above the maximum.
 ``unfinished``
-    开发未完成 (烂尾): started, stopped and **not** below the lines of 53号令 art. 2 ¶2 (developed area
-    ≥ 1/3 and investment ≥ 25%). Below those lines the parcel is idle land (:func:`assess_idle`).
+    开发未完成 (烂尾): started, stopped for at least ``stopped_years`` (1) full years by ``as_of`` and
+    **not** below the lines of 53号令 art. 2 ¶2 (developed area ≥ 1/3 and investment ≥ 25%). Below
+    those lines the parcel is idle land (:func:`assess_idle`).
 
 A file may start with ``extends = "other.toml"`` to inherit a base version and override sections.
-The result records the criteria ``version`` used.
+The result records the criteria ``version`` used (``eff_criteria``) and which site area the
+per-area figures used (``eff_area_basis``: 宗地图形面积, 批准面积 or 登记面积). The bundled default is
+``national-2008``: the 2008 《工业项目建设用地控制指标》; a 2023 revision of that document exists and
+is **not** bundled — load it as your own criteria file (with its own ``version``) to use it.
+
+``eff_result`` separates the answers: 低效 / 不低效 / 未能判断 (in scope, but a check lacked data) /
+不适用 (out of scope: not industrial, not supplied, not started).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
 from importlib import resources
@@ -40,8 +51,9 @@ from ..errors import ConfigError
 from ..schema import CONSTRUCTION_STATUSES, split_categories
 from ..units import HA_M2, MU_M2
 from ._config import fraction, read_toml
+from .dates import date_interval, day_after_period, to_date
 
-__all__ = ["EFFICIENCY_COLUMNS", "REASONS", "assess_efficiency", "read_criteria"]
+__all__ = ["EFFICIENCY_COLUMNS", "REASONS", "RESULTS", "assess_efficiency", "read_criteria"]
 
 #: Reason keys → Chinese labels.
 REASONS: dict[str, str] = {
@@ -65,7 +77,12 @@ EFFICIENCY_COLUMNS: dict[str, str] = {
     "eff_far": "核算容积率",
     "eff_investment_per_mu": "投资强度(万元/亩)",
     "eff_criteria": "认定标准版本",
+    "eff_area_basis": "计算面积口径",
+    "eff_result": "认定结果",
 }
+#: ``eff_result`` values.
+RESULTS = ("低效", "不低效", "未能判断", "不适用")
+_AREA_BASIS = {"area_m2": "宗地图形面积", "approved_area_m2": "批准面积", "declared_area_m2": "登记面积"}
 _STATUS_KEYS = {v: k for k, v in CONSTRUCTION_STATUSES.items()} | {k: k for k in CONSTRUCTION_STATUSES}
 _BUNDLED = {"national-2008": "national_2008.toml"}
 
@@ -200,53 +217,72 @@ def _far(r: Mapping[str, Any], crit: Mapping[str, Any], row: _Row) -> float | No
         return None
     site, site_col = _site_area_m2(r)
     floor, tall = _num(r.get("floor_area_m2")), _num(r.get("tall_storey_floor_area_m2")) or 0.0
-    far = _num(r.get("far"))  # the registered FAR wins; computed from floor area only when absent
+    far = _num(r.get("far"))  # the registered FAR wins and already counts tall storeys twice
     if far is None and floor is not None and site:
-        far = floor / site
+        far = (floor + tall) / site  # computed: storeys taller than tall_storey_m count twice
     if far is None:
         row.skip("far", "far", *([] if site else [site_col]))
         return None
-    if tall:
-        if not site:
-            row.skip("far", site_col)
-            return None
-        far += tall / site  # storeys taller than tall_storey_m count twice
     minimum = float(sectors[name])
     if far < minimum:
         row.hit("far", f"容积率{far:.2f}低于{name}最低{minimum:.1f}")
     return far
 
 
-def _assess_one(r: Mapping[str, Any], crit: Mapping[str, Any]) -> dict[str, Any]:
-    row = _Row()
-    out: dict[str, Any] = {"eff_criteria": crit["meta"]["version"]}
+def _scope_answer(r: Mapping[str, Any], crit: Mapping[str, Any], status: str | None) -> dict[str, Any]:
+    """``eff_scope`` (and what was missing) before any check runs."""
     scope, missing = _scope(
         r.get("landuse_code"), r.get("landuse_system"), crit["scope"]["landuse_guide2023"]
     )
-    status = _STATUS_KEYS.get(str(r.get("construction_status") or ""), None)
     if scope is None:
-        out.update(eff_scope="unknown", eff_missing=",".join(missing), eff_unchecked="scope")
-        return out
+        return {"eff_scope": "unknown", "eff_missing": ",".join(missing), "eff_unchecked": "scope"}
     if scope == "out_of_scope":
-        out["eff_scope"] = "out_of_scope"
-        return out
+        return {"eff_scope": "out_of_scope"}
     if "reserve" in split_categories(r.get("categories")) and not _text(r.get("supply_method")):
-        out["eff_scope"] = "not_supplied"
-        return out
+        return {"eff_scope": "not_supplied"}
     if crit["scope"].get("skip_not_started", True) and status == "not_started":
-        out["eff_scope"] = "not_started"
-        return out
-    out["eff_scope"] = "in_scope"
-    if "far" in crit:
-        out["eff_far"] = _far(r, crit["far"], row)
-    if "coverage" in crit:
-        cov = _num(r.get("coverage"))
-        minimum = float(fraction(crit["coverage"]["min"], where="coverage.min"))
-        if cov is None:
-            row.skip("coverage", "coverage")
-        elif cov < minimum:
+        return {"eff_scope": "not_started"}
+    return {"eff_scope": "in_scope"}
+
+
+def _share(v: Any) -> tuple[float | None, str]:
+    """A share from ``0.25`` or ``"25%"``; (None, why) for ``25``, ``"25"`` or text."""
+    if isinstance(v, str):
+        t = v.strip().replace("％", "%")
+        if t.endswith("%"):
+            try:
+                return float(t[:-1]) / 100, ""
+            except ValueError:
+                return None, f"“{v}”不是数值"
+        v = t
+    x = _num(v)
+    if x is None:
+        return None, "" if v is None or (isinstance(v, float) and pd.isna(v)) or v == "" else f"“{v}”不是数值"
+    if not 0 <= x <= 1:
+        return None, f"“{v}”不是0–1的比例（请写作{x / 100:g}或{x:g}%）"
+    return x, ""
+
+
+def _coverage(r: Mapping[str, Any], crit: Mapping[str, Any], row: _Row) -> None:
+    """建筑系数 against the minimum; 建筑密度 is never taken for it."""
+    minimum = float(fraction(crit["min"], where="coverage.min"))
+    cov, why = _share(r.get("coverage"))
+    if cov is not None:
+        if cov < minimum:
             row.hit("coverage", f"建筑系数{_pct(cov)}低于{_pct(minimum)}")
+        return
+    row.skip("coverage", "coverage")
+    if why:
+        row.unchecked[-1] = f"coverage（建筑系数{why}）"
+    elif _num(r.get("building_density")) is not None:
+        row.unchecked[-1] = "coverage（只有建筑密度，不含构筑物和堆场，不能代替建筑系数）"
+
+
+def _per_area(r: Mapping[str, Any], crit: Mapping[str, Any], row: _Row, out: dict[str, Any]) -> None:
+    """投资强度, 亩均税收, 亩均产值 and the site area they used."""
     site, site_col = _site_area_m2(r)
+    if site:
+        out["eff_area_basis"] = _AREA_BASIS[site_col]
     invested = _num(r.get("invested"))
     if invested is not None and site:
         out["eff_investment_per_mu"] = invested / (site / MU_M2)
@@ -270,6 +306,10 @@ def _assess_one(r: Mapping[str, Any], crit: Mapping[str, Any]) -> dict[str, Any]
                 row.skip(key, col)
             elif v < minimum:
                 row.hit(key, f"{label}{v:g}万元/亩低于{minimum:g}万元/亩")
+
+
+def _use(r: Mapping[str, Any], crit: Mapping[str, Any], row: _Row) -> None:
+    """连续无税收 and 主要用于出租."""
     if "no_tax" in crit:
         years, limit = _num(r.get("no_tax_years")), int(crit["no_tax"]["years"])
         if years is None:
@@ -282,8 +322,30 @@ def _assess_one(r: Mapping[str, Any], crit: Mapping[str, Any]) -> dict[str, Any]
             row.skip("leased", "leased_share")
         elif share > maximum:
             row.hit("leased", f"出租比例{_pct(share)}超过{_pct(maximum)}，主要用于出租")
+
+
+def _result(out: dict[str, Any]) -> str:
+    if out.get("low_efficiency") is True:
+        return "低效"
+    if out.get("low_efficiency") is False:
+        return "不低效"
+    return "不适用" if out["eff_scope"] in ("out_of_scope", "not_supplied", "not_started") else "未能判断"
+
+
+def _assess_one(r: Mapping[str, Any], crit: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
+    row = _Row()
+    status = _STATUS_KEYS.get(str(r.get("construction_status") or ""), None)
+    out: dict[str, Any] = {"eff_criteria": crit["meta"]["version"], **_scope_answer(r, crit, status)}
+    if out["eff_scope"] != "in_scope":
+        return out | {"eff_result": _result(out)}
+    if "far" in crit:
+        out["eff_far"] = _far(r, crit["far"], row)
+    if "coverage" in crit:
+        _coverage(r, crit["coverage"], row)
+    _per_area(r, crit, row, out)
+    _use(r, crit, row)
     if "unfinished" in crit:
-        _unfinished(r, crit["unfinished"], status, row)
+        _unfinished(r, crit["unfinished"], status, row, as_of)
     out.update(
         eff_reason_keys=",".join(row.keys),
         eff_reasons="；".join(row.reasons),
@@ -291,13 +353,35 @@ def _assess_one(r: Mapping[str, Any], crit: Mapping[str, Any]) -> dict[str, Any]
         eff_missing=",".join(row.missing),
     )
     out["low_efficiency"] = True if row.keys else (None if row.unchecked else False)
-    return out
+    return out | {"eff_result": _result(out)}
 
 
-def _unfinished(r: Mapping[str, Any], crit: Mapping[str, Any], status: str | None, row: _Row) -> None:
+def _stopped_a_year(r: Mapping[str, Any], years: int, as_of: dt.date) -> bool | None:
+    """Has the stop lasted ``years`` full years by ``as_of``? None when the date cannot say."""
+    span = date_interval(r.get("stop_date"), r.get("stop_date_precision"))
+    if span is None:
+        return None
+    if day_after_period(span[1], years=years) <= as_of:
+        return True
+    if day_after_period(span[0], years=years) > as_of:
+        return False
+    return None
+
+
+def _unfinished(
+    r: Mapping[str, Any], crit: Mapping[str, Any], status: str | None, row: _Row, as_of: dt.date
+) -> None:
     stop = r.get("stop_date")
     has_stop = stop is not None and not pd.isna(stop)
     if not (status == "stalled" or (has_stop and status != "completed")):
+        return
+    lasted = _stopped_a_year(r, int(crit.get("stopped_years", 1)), as_of)
+    if lasted is False:
+        return  # a stop shorter than the period is not 烂尾 (yet)
+    if lasted is None:
+        row.skip("unfinished", "stop_date")
+        if has_stop:
+            row.unchecked[-1] = "unfinished（停工日期不精确，无法判断是否停工满一年）"
         return
     area_share = fraction(crit["developed_area_share"], where="unfinished.developed_area_share")
     inv_share = fraction(crit["investment_share"], where="unfinished.investment_share")
@@ -318,8 +402,8 @@ def _unfinished(r: Mapping[str, Any], crit: Mapping[str, Any], status: str | Non
     if area_ok and inv_ok:
         row.hit(
             "unfinished",
-            f"已停工，开发面积{_pct(built / approved)}、投资{_pct(invested / total)}，"
-            "高于《闲置土地处置办法》第二条第二款界限，属开发未完成",
+            f"已停工满{int(crit.get('stopped_years', 1))}年，开发面积{_pct(built / approved)}、投资"
+            f"{_pct(invested / total)}，高于《闲置土地处置办法》第二条第二款界限，属开发未完成",
         )
 
 
@@ -328,6 +412,7 @@ def assess_efficiency(
     /,
     *,
     criteria: str | Path | Mapping[str, Any] = "national-2008",
+    as_of: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """Flag low-efficiency industrial land with the reasons that applied.
 
@@ -343,6 +428,9 @@ def assess_efficiency(
     criteria : path, version name or mapping
         A criteria TOML (``sample_data/criteria/hongjiang_2024_example.toml``), the bundled
         ``"national-2008"`` (default) or an already-loaded mapping.
+    as_of : date or str, optional
+        The day of the assessment (default: today); a stop counts as 烂尾 only once it has lasted
+        ``[unfinished] stopped_years`` full years by then.
 
     Returns
     -------
@@ -354,7 +442,9 @@ def assess_efficiency(
         (keys of :data:`REASONS`),
         ``eff_reasons`` (Chinese, one clause per reason), ``eff_unchecked`` and ``eff_missing``
         (checks that could not run and the fields they lacked), ``eff_far``,
-        ``eff_investment_per_mu`` and ``eff_criteria`` (the criteria version).
+        ``eff_investment_per_mu``, ``eff_criteria`` (the criteria version), ``eff_area_basis``
+        (which site area the per-area figures used) and ``eff_result`` (:data:`RESULTS`:
+        低效 / 不低效 / 未能判断 / 不适用).
 
     Examples
     --------
@@ -369,12 +459,15 @@ def assess_efficiency(
     '容积率0.80低于食品制造业最低1.0；建筑系数25%低于30%'
     """
     crit = read_criteria(criteria)
+    day = to_date(as_of) if as_of is not None else dt.date.today()
+    if day is None:
+        raise ValueError("as_of must be a date")
     records: list[dict[str, Any]] = pd.DataFrame(parcels).astype(object).to_dict("records")  # type: ignore[assignment]
-    rows = [_assess_one(r, crit) for r in records]
+    rows = [_assess_one(r, crit, day) for r in records]
     out = pd.DataFrame(rows, index=parcels.index).reindex(columns=list(EFFICIENCY_COLUMNS))
     out["low_efficiency"] = out["low_efficiency"].astype("boolean")
     for c in ("eff_far", "eff_investment_per_mu"):
         out[c] = out[c].astype(float)
-    for c in ("eff_reason_keys", "eff_reasons", "eff_unchecked", "eff_missing"):
+    for c in ("eff_reason_keys", "eff_reasons", "eff_unchecked", "eff_missing", "eff_area_basis"):
         out[c] = out[c].astype(object).where(out[c].notna(), "").astype(str)
     return out

@@ -1,4 +1,4 @@
-"""Deadlines of the idle-land procedure (《闲置土地处置办法》 arts. 5, 6, 10, 15, 17, 18).
+"""Deadlines of the idle-land procedure (《闲置土地处置办法》 arts. 5, 10, 15, 17, 18).
 
 The procedure is a chain of events; each event opens the next step, some within a window of days:
 
@@ -6,7 +6,7 @@ The procedure is a chain of events; each event opens the next step, some within 
 event                 next step                                              window  article
 ====================  =====================================================  ======  =======
 found                 investigation, 《闲置土地调查通知书》                     30 d    Art. 5
-investigation_notice  holder hands in facts and reasons                      30 d    Art. 6
+investigation_notice  holder hands in facts and reasons                      30 d    Art. 5
 identification        public disclosure until disposal ends                  —       Art. 10
 hearing_notice        hearing on request, then the decision                  —       Art. 15
 fee_decision          pay the 土地闲置费                                      30 d    Art. 17
@@ -15,20 +15,21 @@ overdue               cancellation by notice or court enforcement            —
 ====================  =====================================================  ======  =======
 
 Windows run from the day after the event (民法典 art. 201); when the last day is a statutory rest
-day the deadline moves to the next working day (art. 203), using a calendar the user supplies. The
-table itself lives in ``statute_53.toml``.
+day the deadline moves to the next working day (art. 203), using a calendar the user supplies.
+Without a calendar for the last day's year nothing is moved — a weekend may be a 调休 working day —
+and ``proc_date_check`` says "未核实：缺少YYYY年节假日日历". The table itself lives in
+``statute_53.toml``. Art. 18 enforcement has its own gate: :func:`landkit.rules.enforcement_gate`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ._config import load_statute
-from .dates import HolidayCalendar, period_end, to_calendar, to_date
+from .dates import HolidayCalendar, calendar_check, date_interval, period_end, to_calendar, to_date
 
 __all__ = ["PROCEDURE_COLUMNS", "procedure_deadlines", "procedure_steps"]
 
@@ -42,6 +43,7 @@ PROCEDURE_COLUMNS: dict[str, str] = {
     "proc_last_day": "期间末日(未顺延)",
     "proc_deadline": "截止日",
     "proc_shifted": "因休假日顺延",
+    "proc_date_check": "日期核实",
     "proc_article": "依据条款",
 }
 
@@ -78,8 +80,9 @@ def procedure_deadlines(
         such as ``送达《征缴土地闲置费决定书》``) and ``date`` (the day the document was served or
         the fact was found).
     holidays : HolidayCalendar, path or None
-        Statutory rest days (e.g. ``sample_data/holidays/china_2024.toml``). ``None`` means weekends
-        only — pass it explicitly, since Chinese holidays and make-up working days change the answer.
+        Statutory rest days (e.g. ``sample_data/holidays/china_2024.toml``). ``None`` (or a year
+        the calendar does not cover) means no shift at all, reported in ``proc_date_check`` — pass
+        it explicitly, since Chinese holidays and make-up working days change the answer.
     event_column, date_column : str
         Column names in ``events``.
     statute : path, optional
@@ -90,6 +93,8 @@ def procedure_deadlines(
     DataFrame
         Aligned on ``events.index`` with :data:`PROCEDURE_COLUMNS`. Events with no window get no
         deadline; unknown events get ``proc_next`` = ``None`` and ``proc_action`` = ``未知程序节点``.
+        An event date known only to the month or year (``<date_column>_precision``) gets no
+        deadline and ``proc_date_check`` = ``未知——需要精确日期…``.
 
     Examples
     --------
@@ -103,7 +108,9 @@ def procedure_deadlines(
     by_label = {str(lbl): str(ev) for ev, lbl in steps["label"].items()}
     calendar = to_calendar(holidays)
     rows: list[dict[str, Any]] = []
-    for raw, when in zip(events[event_column], events[date_column], strict=True):
+    precision_col = f"{date_column}_precision"
+    precisions = events[precision_col] if precision_col in events else [None] * len(events)
+    for raw, when, precision in zip(events[event_column], events[date_column], precisions, strict=True):
         key = str(raw).strip() if raw is not None else ""
         key = key if key in steps.index else by_label.get(key, "")
         day = to_date(when)
@@ -119,16 +126,25 @@ def procedure_deadlines(
             "proc_days": step["days"],
             "proc_article": f"《闲置土地处置办法》{step['article']}",
         }
-        if day is not None and not pd.isna(step["days"]):
+        span = date_interval(when, precision)
+        if span is not None and span[0] != span[1] and not pd.isna(step["days"]):
+            row["proc_date_check"] = (
+                f"未知——需要精确日期（{date_column}只精确到{'月' if precision == 'month' else '年'}）"
+            )
+        elif day is not None and not pd.isna(step["days"]):
             last = period_end(day, days=int(step["days"]))
-            deadline = period_end(day, days=int(step["days"]), holidays=calendar) if calendar else last
-            if calendar is None and last.weekday() >= 5:
-                deadline = last + dt.timedelta(days=7 - last.weekday())
-            row.update(proc_last_day=last, proc_deadline=deadline, proc_shifted=deadline != last)
+            deadline = period_end(day, days=int(step["days"]), holidays=calendar)
+            row.update(
+                proc_last_day=last,
+                proc_deadline=deadline,
+                proc_shifted=deadline != last,
+                proc_date_check=calendar_check(last, calendar),
+            )
         rows.append(row)
     out = pd.DataFrame(rows, index=events.index).reindex(columns=list(PROCEDURE_COLUMNS))
     for c in ("proc_last_day", "proc_deadline"):
         out[c] = pd.to_datetime(out[c].astype(object))
     out["proc_days"] = out["proc_days"].astype("Int64")
     out["proc_shifted"] = out["proc_shifted"].astype("boolean")
+    out["proc_date_check"] = out["proc_date_check"].astype(object).where(out["proc_date_check"].notna(), "")
     return out
