@@ -51,6 +51,9 @@ def _grid_csv(p: Path, *, encoding: str | None) -> pd.DataFrame:
     rows = list(csv.reader(_io.StringIO(raw.decode(enc))))
     width = max((len(r) for r in rows), default=0)
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    from ._sheets import restore_cells  # undoes the formula escape landkit's CSV writer adds
+
+    grid = restore_cells(grid)
     return grid.where(grid != "", None)
 
 

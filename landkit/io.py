@@ -16,9 +16,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
-import tempfile
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,10 +32,11 @@ from ._combine import combine_parcels
 from ._problems import add_problem
 from ._readcrs import resolve_crs
 from ._shapefile import check_shapefile
+from ._shapefile_write import restore_field_names, write_shapefile
+from ._sheets import write_csv, write_workbook
 from .encoding import MIXED, decode_mixed, detect_dbf_encoding
 from .errors import DataFormatError, OutputExistsError
-from .headers import short_name
-from .schema import FIELDS, to_chinese_labels
+from .schema import to_chinese_labels
 
 __all__ = ["canonicalise", "combine_parcels", "read_layer", "read_parcels", "write_parcels"]
 
@@ -170,7 +168,9 @@ def _read_vector(
             f"{p.name}: read {len(gdf)} rows but the .dbf header says {expected}; the file is damaged or "
             "truncated — copy or export it again"
         )
-    return _decode_per_value(gdf, meta=meta) if encoding == MIXED else gdf
+    if encoding == MIXED:
+        gdf = _decode_per_value(gdf, meta=meta)
+    return restore_field_names(p, gdf) if suffix == ".shp" else gdf
 
 
 def _dbf_encoding(p: Path, encoding: str | None, *, meta: dict[str, Any]) -> str:
@@ -420,58 +420,23 @@ def write_parcels(
         if c != frame.geometry.name and frame[c].dtype == object:
             frame[c] = frame[c].map(lambda v: v if v is None or isinstance(v, str | float | int) else str(v))
     if suffix == ".shp":
-        return _write_shapefile(frame, out, encoding=encoding)
+        return write_shapefile(frame, out, encoding=encoding, overwrite=overwrite)
     if labels:
         frame = gpd.GeoDataFrame(to_chinese_labels(frame), geometry="geometry", crs=frame.crs)
     if suffix in (".xlsx", ".csv"):
         table = pd.DataFrame(frame.drop(columns="geometry"))
-        table["WKT"] = shapely.to_wkt(np.asarray(frame.geometry.values), rounding_precision=3)
+        # full precision: the shortest text that reads back to the same doubles
+        table["WKT"] = shapely.to_wkt(np.asarray(frame.geometry.values), rounding_precision=-1)
         if frame.crs is not None:
             table["CRS"] = f"EPSG:{frame.crs.to_epsg()}" if frame.crs.to_epsg() else frame.crs.to_wkt()
-        with atomic_path(out) as tmp:
-            if suffix == ".xlsx":
-                table.to_excel(tmp, sheet_name=layer or "parcels", index=False)
-            else:
-                table.to_csv(
-                    tmp, index=False, encoding="utf-8-sig" if encoding.upper() == "UTF-8" else encoding
-                )
-        return out
+        if suffix == ".xlsx":
+            return write_workbook(out, {layer or "parcels": table}, overwrite=True)
+        return write_csv(
+            out, table, overwrite=True, encoding="utf-8-sig" if encoding.upper() == "UTF-8" else encoding
+        )
     driver = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}.get(suffix)
     if driver is None:
         raise DataFormatError(f"cannot write {suffix!r}; use .gpkg, .shp, .geojson, .xlsx or .csv")
     with atomic_path(out) as tmp:
         frame.to_file(tmp, driver=driver, layer=layer or (out.stem if driver == "GPKG" else None))
-    return out
-
-
-def _write_shapefile(frame: gpd.GeoDataFrame, out: Path, *, encoding: str) -> Path:
-    import pyogrio
-
-    names: dict[str, str] = {}
-    used: set[str] = set()
-    for c in frame.columns:
-        if c == frame.geometry.name:
-            continue
-        short = short_name(c) if c in FIELDS else c
-        base, k = short, 1
-        while len(short.encode(encoding, errors="replace")) > 10 or short.upper() in used:
-            k += 1
-            short = f"{base.encode(encoding, errors='replace')[:8].decode(encoding, errors='ignore')}_{k}"
-        used.add(short.upper())
-        names[c] = short
-    frame = frame.rename(columns=names)
-    for c in frame.columns:
-        if c != frame.geometry.name and pd.api.types.is_datetime64_any_dtype(frame[c]):
-            frame[c] = frame[c].dt.strftime("%Y-%m-%d")
-    tmpdir = Path(tempfile.mkdtemp(prefix=".landkit-", dir=out.parent))
-    try:
-        tmp = tmpdir / out.name
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL notes on field-width truncation
-            pyogrio.write_dataframe(frame, tmp, encoding=encoding)
-        tmp.with_suffix(".cpg").write_text(encoding.upper(), encoding="ascii")
-        for f in sorted(tmpdir.iterdir()):
-            os.replace(f, out.with_suffix(f.suffix))
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
     return out

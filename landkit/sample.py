@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,9 @@ import pyproj
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
+from ._atomic import replace_file, staging_dir
+from ._shapefile_write import shapefile_set
+from ._sheets import write_workbook
 from .area import add_area_columns
 from .cases._sample import write_case_sample
 from .schema import CLEARED_STATUSES, CONSTRUCTION_STATUSES, STATUSES, join_categories
@@ -839,9 +841,7 @@ def _write_delivered(parcels: gpd.GeoDataFrame, root: Path) -> None:
     for pid, geom in zip(tz["parcel_id"], tz.geometry, strict=True):
         for k, (x, y) in enumerate(list(geom.exterior.coords)[:-1], start=1):
             pts.append({"宗地代码": pid, "界址点号": f"J{k}", "X": round(y, 3), "Y": round(x, 3)})
-    with pd.ExcelWriter(root / "taizhang.xlsx", engine="openpyxl") as xw:
-        sheet.to_excel(xw, sheet_name="台账", index=False)
-        pd.DataFrame(pts).to_excel(xw, sheet_name="界址点", index=False)
+    write_workbook(root / "taizhang.xlsx", {"台账": sheet, "界址点": pd.DataFrame(pts)})
 
 
 #: Files and folders :func:`build_sample` writes (and replaces with ``overwrite=True``).
@@ -862,8 +862,9 @@ def build_sample(
 ) -> Path:
     """Generate the synthetic 洪江市 sample data set into ``path``.
 
-    One line per output; a new sample file is one more ``_write_…`` call here (and its name in
-    :data:`GENERATED`). The draws come from one seeded generator in this order, so keep new calls last.
+    Everything is generated into a staging folder first; then only the files the generator
+    writes are replaced (each atomically, a shapefile as a set), so any other file in ``path`` and
+    its sub-folders is left alone.
 
     Parameters
     ----------
@@ -888,7 +889,24 @@ def build_sample(
     >>> sorted(p.name for p in out.iterdir())[:3]
     ['cases', 'delivered', 'dem']
     """
-    root = _clear(Path(path), overwrite=overwrite)
+    from .errors import OutputExistsError
+
+    root = Path(path)
+    if not overwrite and any((root / f).exists() for f in ("parcels.gpkg", "hongjiang_base.gpkg")):
+        raise OutputExistsError(f"{root} already holds a sample; pass overwrite=True")  # before any work
+    with staging_dir(root) as stage:
+        _generate(stage, n_parcels=n_parcels, seed=seed)
+        _install(stage, root, overwrite=overwrite)
+    log.info("sample written to %s", root)
+    return root
+
+
+def _generate(root: Path, *, n_parcels: int, seed: int) -> None:
+    """Write every generated file into the empty folder ``root``.
+
+    One line per output; a new sample file is one more ``_write_…`` call here (and its name in
+    :data:`GENERATED`). The draws come from one seeded generator in this order, so keep new calls last.
+    """
     rng = np.random.default_rng(seed)
     base = _write_base(root / "hongjiang_base.gpkg", rng)
     parcels = _add_photos(_parcels(base, rng, n_parcels), root / "photos", rng)
@@ -902,22 +920,26 @@ def build_sample(
     _write_snapshots(snaps, root / "snapshots")
     _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
     _write_indicators(root, seed=seed)
-    log.info("sample written to %s", root)
-    return root
 
 
-def _clear(root: Path, *, overwrite: bool) -> Path:
-    """Create ``root``; refuse (or with ``overwrite``, remove) generated outputs already there."""
-    root.mkdir(parents=True, exist_ok=True)
-    existing = [g for g in GENERATED if (root / g).exists()]
-    if existing and not overwrite:
-        from .errors import OutputExistsError
+def _install(stage: Path, root: Path, *, overwrite: bool) -> None:
+    """Move the staged files into ``root``: only generated files are replaced, shapefiles as sets."""
+    from .errors import OutputExistsError
 
-        raise OutputExistsError(f"{root} already holds {', '.join(existing)}; pass overwrite=True")
-    for g in existing:
-        p = root / g
-        shutil.rmtree(p) if p.is_dir() else p.unlink()
-    return root
+    made = sorted(p.relative_to(stage) for p in stage.rglob("*") if p.is_file())
+    clash = [str(r) for r in made if (root / r).exists()]
+    if clash and not overwrite:
+        shown = ", ".join(clash[:3]) + (" …" if len(clash) > 3 else "")
+        raise OutputExistsError(f"{root} already holds {shown}; pass overwrite=True")
+    kept = {str(m) for m in made}
+    for r in made:
+        if r.suffix.lower() == ".shp":  # a shapefile is replaced as a set: no stale .prj/.qix stays
+            for old in shapefile_set(root / r):
+                if str(old.relative_to(root)) not in kept:
+                    old.unlink()
+    for r in made:  # only the generated files are replaced: anything else in root stays
+        (root / r).parent.mkdir(parents=True, exist_ok=True)
+        replace_file(stage / r, root / r)
 
 
 def _write_base(path: Path, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:

@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .._atomic import atomic_path
-from .._sheets import write_workbook
+from .._sheets import write_csv, write_workbook
 from ..errors import DataFormatError
 from .options import check_output, overwrite_option
 
@@ -74,8 +74,7 @@ def _write(table: pd.DataFrame, path: Path, *, sheet: str, overwrite: bool) -> N
     if suffix == ".xlsx":
         write_workbook(path, {sheet: table}, overwrite=overwrite)
     elif suffix == ".csv":
-        with atomic_path(path, overwrite=overwrite) as tmp:
-            table.to_csv(tmp, index=False, encoding="utf-8-sig")
+        write_csv(path, table, overwrite=overwrite)
     elif suffix == ".gpkg" and isinstance(table, gpd.GeoDataFrame):
         with atomic_path(path, overwrite=overwrite) as tmp:
             table.to_file(tmp, layer=sheet, driver="GPKG")

@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from .._atomic import atomic_path
+from .._sheets import csv_text, write_csv, write_workbook
 from ..errors import DataFormatError
 from ..raster import STAT_LABELS, STATS, TERRAIN_COLUMNS, slope, terrain_stats, zonal_stats
 from .options import check_output, layer_option, overwrite_option, read_parcel_input
@@ -66,22 +67,22 @@ def write_results(
     headers, or CSV on stdout when ``path`` is None."""
     ids = parcels[[_ID]] if _ID in parcels.columns else pd.DataFrame(index=parcels.index)
     if path is None:
-        click.echo(ids.join(table).to_csv(index=_ID not in parcels.columns), nl=False)
+        click.echo(csv_text(ids.join(table), index=_ID not in parcels.columns), nl=False)
         return
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".gpkg"):
         raise DataFormatError(f"cannot write {path.name}: use a .csv, .xlsx or .gpkg output")
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        if suffix == ".gpkg":
-            clash = [c for c in table.columns if c in parcels.columns]
+    if suffix == ".gpkg":
+        clash = [c for c in table.columns if c in parcels.columns]
+        with atomic_path(path, overwrite=overwrite) as tmp:
             parcels.drop(columns=clash).join(table).to_file(tmp, layer="parcels", driver="GPKG")
+    else:
+        out = ids.join(table)
+        out = out.rename(columns=_labels(out.columns))
+        if suffix == ".csv":
+            write_csv(path, out, overwrite=overwrite, index=_ID not in parcels.columns)
         else:
-            out = ids.join(table)
-            out = out.rename(columns=_labels(out.columns))
-            if suffix == ".csv":
-                out.to_csv(tmp, index=_ID not in parcels.columns, encoding="utf-8-sig")
-            else:
-                out.to_excel(tmp, index=_ID not in parcels.columns, sheet_name="栅格统计")
+            write_workbook(path, {"栅格统计": out}, overwrite=overwrite, index=_ID not in parcels.columns)
     log.info("wrote %d rows to %s", len(table), path)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from .._atomic import atomic_path
+from .._sheets import csv_text, write_csv, write_workbook
 from ..errors import DataFormatError
 from ..recommend import RECOMMEND_COLUMNS, read_demand, recommend
 from ..schema import STATUSES, label
@@ -81,21 +82,27 @@ def command(
     ]
     table = shortlist[cols]
     if output is None:
-        click.echo(table.to_csv(index=False), nl=False)
+        click.echo(csv_text(table), nl=False)
         return
     suffix = output.suffix.lower()
-    with atomic_path(output, overwrite=overwrite) as tmp:
-        if suffix == ".gpkg":
+    if suffix == ".gpkg":
+        with atomic_path(output, overwrite=overwrite) as tmp:
             shortlist.to_file(tmp, layer="shortlist", driver="GPKG")
+    else:
+        shown = table.copy()
+        if "status" in shown:
+            shown["status"] = shown["status"].map(lambda v: STATUSES.get(v, v))
+        named = shown.rename(columns={c: RECOMMEND_COLUMNS.get(c, label(c)) for c in table.columns})
+        if suffix == ".csv":
+            write_csv(output, named, overwrite=overwrite)
         else:
-            shown = table.copy()
-            if "status" in shown:
-                shown["status"] = shown["status"].map(lambda v: STATUSES.get(v, v))
-            named = shown.rename(columns={c: RECOMMEND_COLUMNS.get(c, label(c)) for c in table.columns})
-            if suffix == ".csv":
-                named.to_csv(tmp, index=False, encoding="utf-8-sig")
-            else:
-                named.astype(
-                    {c: object for c in named.columns if str(named[c].dtype) in ("Int64", "boolean")}
-                ).to_excel(tmp, index=False, sheet_name="推荐地块")
+            write_workbook(
+                output,
+                {
+                    "推荐地块": named.astype(
+                        {c: object for c in named.columns if str(named[c].dtype) in ("Int64", "boolean")}
+                    )
+                },
+                overwrite=overwrite,
+            )
     log.info("wrote %s", output)

@@ -22,6 +22,7 @@ import click
 import pandas as pd
 
 from .._atomic import atomic_path
+from .._sheets import csv_text, write_csv, write_workbook
 from ..errors import DataFormatError
 from ..rules.efficiency import EFFICIENCY_COLUMNS, assess_efficiency
 from ..rules.grading import GRADE_COLUMNS, grade_per_mu
@@ -55,26 +56,26 @@ def write_table(
     ids = source[[c for c in keep if c in source.columns and c not in result.columns]]
     table = ids.join(result)
     if path is None:
-        click.echo(table.to_csv(index=False), nl=False)
+        click.echo(csv_text(table), nl=False)
         return
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".gpkg"):
         raise DataFormatError(f"cannot write {path.name}: use a .csv, .xlsx or .gpkg output")
     if suffix == ".gpkg" and not hasattr(source, "geometry"):
         raise DataFormatError(f"cannot write {path.name}: the input has no geometry; use .csv or .xlsx")
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        if suffix == ".gpkg":
-            clash = [c for c in result.columns if c in source.columns]
+    if suffix == ".gpkg":
+        clash = [c for c in result.columns if c in source.columns]
+        with atomic_path(path, overwrite=overwrite) as tmp:
             source.drop(columns=clash).join(result).to_file(tmp, layer="result", driver="GPKG")  # type: ignore[operator]
+    else:
+        named = table.rename(columns={c: labels.get(c, label(c)) for c in table.columns})
+        if suffix == ".csv":
+            write_csv(path, named, overwrite=overwrite)
         else:
-            named = table.rename(columns={c: labels.get(c, label(c)) for c in table.columns})
-            if suffix == ".csv":
-                named.to_csv(tmp, index=False, encoding="utf-8-sig")
-            else:
-                for c in named.columns:  # Excel cannot hold timezone-aware or nullable-extension oddities
-                    if isinstance(named[c].dtype, pd.BooleanDtype):
-                        named[c] = named[c].astype(object)
-                named.to_excel(tmp, index=False, sheet_name=sheet)
+            for c in named.columns:  # Excel cannot hold timezone-aware or nullable-extension oddities
+                if isinstance(named[c].dtype, pd.BooleanDtype):
+                    named[c] = named[c].astype(object)
+            write_workbook(path, {sheet: named}, overwrite=overwrite)
     log.info("wrote %d rows to %s", len(table), path)
 
 

@@ -64,12 +64,11 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 
 def _ledger(location: str) -> Any:
     from ..ledger import Ledger
+    from ..ledger._dsn import is_database_location, redact_dsn
 
-    if (
-        not location.lower().startswith(("postgresql://", "postgres://", "postgis"))
-        and not Path(location).exists()
-    ):
-        raise LedgerError(f"ledger {location} does not exist; record a snapshot into it first")
+    if not is_database_location(location) and not Path(location).exists():
+        shown = redact_dsn(location) if "@" in location or "=" in location else location
+        raise LedgerError(f"ledger {shown} does not exist; record a snapshot into it first")
     return Ledger(location)
 
 
@@ -94,7 +93,10 @@ ledger_option = click.option(
     "--ledger",
     "ledger",
     required=True,
-    help="Ledger GeoPackage (.gpkg) or postgresql:// URL ('postgis' = $LANDKIT_PG_URL).",
+    help=(
+        "Ledger GeoPackage (.gpkg), or 'postgis' to read the database URL from $LANDKIT_PG_URL "
+        "(a URL given here is visible in ps; put the password in PGPASSWORD or ~/.pgpass)."
+    ),
 )
 
 

@@ -29,7 +29,7 @@ _LABELS = {
 
 def write_report(report: pd.DataFrame, path: Path, /) -> Path:
     """Write a validation report (.xlsx with Chinese headers and a summary sheet, or .csv) atomically."""
-    from .._atomic import atomic_path
+    from .._sheets import write_csv, write_workbook
 
     table = report.copy()
     table.insert(
@@ -37,17 +37,12 @@ def write_report(report: pd.DataFrame, path: Path, /) -> Path:
     )
     table["severity"] = table["severity"].map({"error": "错误", "warning": "警告", "info": "提示"})
     table = table.rename(columns=_LABELS)
-    with atomic_path(path) as tmp:
-        if path.suffix.lower() == ".csv":
-            table.to_csv(tmp, index=False, encoding="utf-8-sig")
-        else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                summary = summarise(report).rename(
-                    columns={"severity": "严重程度", "problem": "问题代码", "count": "数量"}
-                )
-                summary.to_excel(xw, sheet_name="汇总", index=False)
-                table.to_excel(xw, sheet_name="问题清单", index=False)
-    return path
+    if path.suffix.lower() == ".csv":
+        return write_csv(path, table, overwrite=True)
+    summary = summarise(report).rename(
+        columns={"severity": "严重程度", "problem": "问题代码", "count": "数量"}
+    )
+    return write_workbook(path, {"汇总": summary, "问题清单": table}, overwrite=True)
 
 
 @click.command("validate")

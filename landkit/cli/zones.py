@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from .._atomic import atomic_path
+from .._sheets import write_csv, write_workbook
 from ..errors import DataFormatError
 from ..schema import label
 from ..zones import JOIN_LABELS, SUMMARY_LABELS, join_zones, read_zones, zone_summary
@@ -40,11 +40,10 @@ def write_table(table: pd.DataFrame, path: Path, *, labels: dict[str, str], over
     if suffix == ".xlsx" and len(table) > _EXCEL_MAX_ROWS:
         raise DataFormatError(f"{len(table)} rows do not fit in an Excel sheet; write a .csv instead")
     out = table.rename(columns={c: labels.get(c, label(c)) for c in table.columns})
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        if suffix == ".csv":
-            out.to_csv(tmp, index=False, encoding="utf-8-sig")
-        else:
-            out.to_excel(tmp, index=False, sheet_name="分区统计")
+    if suffix == ".csv":
+        write_csv(path, out, overwrite=overwrite)
+    else:
+        write_workbook(path, {"分区统计": out}, overwrite=overwrite)
     log.info("wrote %d rows to %s", len(table), path)
 
 

@@ -4,7 +4,9 @@ Every statement is parameterised; table and schema names go through
 :class:`psycopg.sql.Identifier`. Writers take a transaction-level advisory lock per ledger, so
 two recorders of the same ``as_of`` queue and the second gets
 :class:`~landkit.errors.SnapshotExistsError`; a writer that dies mid-way leaves nothing behind
-(the transaction is rolled back by the server). The password of the URL is never logged.
+(the transaction is rolled back by the server). No password is ever logged or shown:
+connection strings are redacted from their parsed parts (:mod:`landkit.ledger._dsn`) and
+connection errors are re-raised as :class:`~landkit.errors.LedgerError` without the string.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pyproj
 import shapely
 
 from ..errors import DependencyError, LedgerError, SnapshotExistsError
+from ._dsn import scrub
 from ._prepare import CORE_COLUMNS, CORE_TEXT, PreparedSnapshot
 from ._store import SNAPSHOT_COLUMNS, CRSChangedError, check_columns, redact_url, snapshot_meta
 
@@ -95,9 +98,9 @@ class PostgisStore:
                         " ON CONFLICT DO NOTHING"
                     )
                 )
-        except self._psycopg.OperationalError as exc:
+        except self._psycopg.Error as exc:  # e.g. no right to create the schema
             raise LedgerError(
-                f"cannot open the PostGIS ledger at {redact_url(url)}: {_first_line(exc)}"
+                f"cannot open the PostGIS ledger at {redact_url(url)}: {scrub(_first_line(exc), url)}"
             ) from None
 
     def __repr__(self) -> str:
@@ -108,7 +111,20 @@ class PostgisStore:
 
     @contextmanager
     def _connect(self) -> Iterator[Any]:
-        with self._psycopg.connect(self._url, connect_timeout=15) as con:
+        """A connection; failures to connect become a :class:`LedgerError` that never shows a secret."""
+        try:
+            con = self._psycopg.connect(self._url, connect_timeout=15)
+        except self._psycopg.ProgrammingError:  # libpq could not parse it; its message echoes the text
+            raise LedgerError(
+                f"cannot read the database location {redact_url(self._url)}: write "
+                "postgresql://user@host:port/db or key=value pairs (host=… dbname=…)"
+            ) from None
+        except self._psycopg.Error as exc:
+            raise LedgerError(
+                f"cannot connect to the PostGIS ledger at {redact_url(self._url)}: "
+                f"{scrub(_first_line(exc), self._url)}"
+            ) from None
+        with con:
             yield con
 
     @contextmanager

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import logging
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,7 @@ CORE_TEXT: tuple[str, ...] = (
 CORE_COLUMNS: tuple[str, ...] = (*CORE_TEXT, "area_m2", "rep_x", "rep_y", "attrs")
 
 _STATUS_BY_LABEL = {v: k for k, v in STATUSES.items()}
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _ID_SEPARATORS = (",", "，", ";", "；", "、", "|", " ")
 # Columns recomputed by the ledger from the geometry; never stored from the input.
 _DERIVED = ("area_m2", "area_mu", "area_ha")
@@ -172,6 +174,7 @@ def _problems(gdf: gpd.GeoDataFrame) -> list[str]:
         ids = _text(gdf["parcel_id"])
         if ids.isna().any():
             problems.append(f"{int(ids.isna().sum())} parcel(s) without parcel_id")
+        problems.extend(_control_characters(gdf))
         dup = ids[ids.notna() & ids.duplicated(keep=False)].unique()
         if len(dup):
             problems.append(
@@ -190,6 +193,23 @@ def _problems(gdf: gpd.GeoDataFrame) -> list[str]:
         if bad:
             problems.append(f"unknown categories: {', '.join(bad[:5])}; use one of {', '.join(CATEGORIES)}")
     return problems
+
+
+def _control_characters(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Ids holding control characters (``\\x0b`` …): no report could show them, so refuse them."""
+    out = []
+    for field in ("parcel_id", "previous_ids"):
+        if field not in gdf.columns:
+            continue
+        text = _text(gdf[field])  # surrounding whitespace is trimmed anyway
+        bad = text[text.map(lambda v: isinstance(v, str) and bool(_CONTROL.search(v)))]
+        if len(bad):
+            rows = ", ".join(str(i) for i in bad.index[:5]) + (" …" if len(bad) > 5 else "")
+            out.append(
+                f"{len(bad)} {field} value(s) hold control characters (rows {rows}, e.g. {bad.iloc[0]!r}); "
+                "remove them from the register"
+            )
+    return out
 
 
 def _full_validation(gdf: gpd.GeoDataFrame) -> None:

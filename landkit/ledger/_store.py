@@ -9,7 +9,6 @@ Rows are only ever inserted: no backend method updates or deletes a snapshot.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -88,14 +87,18 @@ def snapshot_meta(prepared: PreparedSnapshot) -> dict[str, object]:
 
 
 def redact_url(url: str, /) -> str:
-    """Hide the password of a database URL (for logs and reprs).
+    """Hide every secret of a database URL or ``key=value`` string (for logs and reprs).
+
+    See :func:`landkit.ledger._dsn.redact_dsn`.
 
     Examples
     --------
-    >>> redact_url("postgresql://bureau:s3cret@db.local:5432/land")
-    'postgresql://bureau:***@db.local:5432/land'
+    >>> redact_url("postgresql://bureau@db.local:5432/land?password=s3cret")
+    'postgresql://bureau@db.local:5432/land?password=***'
     """
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    from ._dsn import redact_dsn
+
+    return redact_dsn(url)
 
 
 def check_columns(columns: Sequence[str]) -> list[str]:

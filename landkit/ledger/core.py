@@ -20,6 +20,7 @@ from ..errors import LedgerError
 from ..schema import CATEGORIES, CLEARED_STATUSES, STATUSES
 from ..units import MU_M2
 from ._columns import decode, stack
+from ._dsn import database_label, is_database_location
 from ._prepare import parse_date, prepare_snapshot, rows_to_frame
 from ._store import CRSChangedError, Store, redact_url
 from .changes import compute_changes
@@ -52,16 +53,6 @@ class RecordedSnapshot:
     area_mu: float
 
 
-def _is_url(location: str) -> bool:
-    low = location.strip().lower()
-    return low.startswith(("postgresql://", "postgres://")) or low in {
-        "postgis",
-        "postgis:",
-        "postgresql:",
-        "pg",
-    }
-
-
 def _refuse_future_or_empty(day: dt.date, parcels: pd.DataFrame, /, *, allow_empty: bool) -> None:
     """A snapshot is permanent: refuse a date after today and an unintended empty register."""
     today = dt.date.today()
@@ -83,11 +74,22 @@ class Ledger:
     Parameters
     ----------
     location : str or path
-        A GeoPackage file (created when missing) or a PostgreSQL URL
-        (``postgresql://user:password@host:port/db``). ``"postgis"`` takes the URL from the
-        ``LANDKIT_PG_URL`` environment variable.
+        A GeoPackage file (created when missing) or a PostgreSQL connection string in any
+        form libpq accepts (``postgresql://user@host:port/db``, ``host=… dbname=…``,
+        ``service=name``). ``"postgis"`` takes it from the ``LANDKIT_PG_URL`` environment
+        variable. Pass the password through ``PGPASSWORD``, ``~/.pgpass`` or a service file
+        rather than in the string; it is redacted everywhere landkit shows the location
+        (:attr:`label`, the name used in reports, shows the database only).
     schema : str
         PostGIS only: the database schema holding the ledger tables (created when missing).
+
+    Attributes
+    ----------
+    backend : {"gpkg", "postgis"}
+        Where the snapshots are stored.
+    label : str
+        How reports name the ledger: the file path, or ``PostgreSQL 数据库 <db>`` (no host, user
+        or password) and the schema when it is not ``public``.
 
     Notes
     -----
@@ -112,20 +114,24 @@ class Ledger:
 
     def __init__(self, location: str | os.PathLike[str], /, *, schema: str = "public") -> None:
         self._store: Store
-        if isinstance(location, str) and _is_url(location):
+        if isinstance(location, str) and is_database_location(location):
             from ._postgis import PostgisStore, resolve_url
 
             self.backend: Literal["gpkg", "postgis"] = "postgis"
-            self._location = redact_url(resolve_url(location))
-            self._store = PostgisStore(resolve_url(location), schema=schema)
+            url = resolve_url(location)
+            self._location = redact_url(url)
+            self.label = database_label(url) + (f" (schema {schema})" if schema != "public" else "")
+            self._store = PostgisStore(url, schema=schema)
         else:
             from ._gpkg import GpkgStore
 
             path = Path(location)
             if path.suffix.lower() != ".gpkg":
-                raise LedgerError(f"{path}: a ledger file must end in .gpkg (or give a postgresql:// URL)")
+                shown = redact_url(str(location)) if "=" in str(location) or "@" in str(location) else path
+                raise LedgerError(f"{shown}: a ledger file must end in .gpkg (or give a postgresql:// URL)")
             self.backend = "gpkg"
             self._location = str(path)
+            self.label = str(path)
             self._store = GpkgStore(path)
 
     def __repr__(self) -> str:
@@ -414,7 +420,7 @@ class Ledger:
             zone_pairs=pairs,
         )
         settings = {
-            "ledger": self._location,
+            "ledger": self.label,
             "baseline": base_snap,
             "target_date": deadline,
             "target_mu": float(target),

@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from .._atomic import atomic_path, write_text_atomic
+from .._atomic import write_text_atomic
+from .._sheets import write_workbook
 from .._version import __version__
 from ..schema import CATEGORIES, STATUSES
 from .progress import STATE_LABELS, Progress
@@ -183,18 +184,7 @@ def write_progress_excel(
     ['说明', '进度汇总']
     """
     tables = progress_tables(progress, changes=changes)
-    with (
-        atomic_path(path, overwrite=overwrite, suffix=".xlsx") as tmp,
-        pd.ExcelWriter(tmp, engine="openpyxl") as writer,
-    ):
-        for name, table in tables.items():
-            table.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for i, col in enumerate(table.columns, start=1):
-                width = max([len(str(col)) * 2, *(len(str(v)) for v in table[col].head(200))]) + 2
-                sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(width, 60)
-            sheet.freeze_panes = "A2"
-    return Path(path)
+    return write_workbook(path, tables, overwrite=overwrite, fit_columns=True)
 
 
 def burndown_figure(progress: Progress, /) -> Any:
