@@ -67,6 +67,21 @@ def _crossings(a0: np.ndarray, a1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edge, s
 
 
+def _cell_boxes(geoms: np.ndarray, ring_geom: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Bounding box of each geometry in cells (first column, first row, columns, rows), laid out
+    column-major one after another (``offset``: start of each box in the flat cell array)."""
+    n = len(geoms)
+    bounds = shapely.bounds(geoms)
+    valid = np.isin(np.arange(n), ring_geom) & np.isfinite(bounds).all(axis=1)
+    b = np.where(valid[:, None], bounds, 0.0)
+    c0 = np.floor(b[:, 0]).astype(np.int64)
+    r0 = np.floor(b[:, 1]).astype(np.int64)
+    ncol = np.where(valid, np.maximum(np.ceil(b[:, 2]).astype(np.int64) - c0, 1), 0)
+    nrow = np.where(valid, np.maximum(np.ceil(b[:, 3]).astype(np.int64) - r0, 1), 0)
+    offset = np.concatenate([[0], np.cumsum(ncol * nrow)])
+    return c0, r0, ncol, nrow, offset
+
+
 def cell_coverage(geoms: np.ndarray, /) -> CellCoverage:
     """Exact covered fraction of every cell touched by each polygon (pixel-space coordinates).
 
@@ -114,16 +129,7 @@ def cell_coverage(geoms: np.ndarray, /) -> CellCoverage:
     edge_sign = ring_sign[edge_ring]
     edge_geom = ring_geom[edge_ring]
 
-    # bounding box of each geometry in cells, laid out column-major one after another
-    bounds = shapely.bounds(geoms)
-    valid = np.isin(np.arange(n), ring_geom) & np.isfinite(bounds).all(axis=1)
-    b = np.where(valid[:, None], bounds, 0.0)
-    c0 = np.floor(b[:, 0]).astype(np.int64)
-    r0 = np.floor(b[:, 1]).astype(np.int64)
-    ncol = np.where(valid, np.maximum(np.ceil(b[:, 2]).astype(np.int64) - c0, 1), 0)
-    nrow = np.where(valid, np.maximum(np.ceil(b[:, 3]).astype(np.int64) - r0, 1), 0)
-    size = ncol * nrow
-    offset = np.concatenate([[0], np.cumsum(size)])
+    c0, r0, ncol, nrow, offset = _cell_boxes(geoms, ring_geom)
     total = int(offset[-1])
 
     # split every edge at its grid crossings; sort pieces along each edge
