@@ -49,14 +49,12 @@ from typing import Any
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
-import shapely
 from _results import agree, assert_agree, row, write_results
 from shapely.geometry import box
 
-from landkit.area import geodesic_area
 from landkit.maps import write_browse_map
 from landkit.maps._assets import leaflet_css, leaflet_js
+from landkit.sample import synthetic_parcels
 
 #: Agreement checks collected during the run (written with the figures).
 CHECKS: list[dict[str, Any]] = []
@@ -71,10 +69,6 @@ ARGS = [
     "--disable-sync",
     "--disable-gpu",
 ]
-TOWNS = ("黔城镇", "安江镇", "托口镇", "雪峰镇", "江市镇", "沅河镇")
-USES = ("工业用地", "物流仓储用地", "商业服务业用地", "居住用地")
-CATS = ("idle", "low_efficiency", "stalled", "idle,mortgaged", "reserve")
-STATUS = ("identified", "in_disposal", "for_sale", "suspected", "reserved")
 FIELDS = [
     "parcel_id",
     "name",
@@ -91,45 +85,18 @@ FIELDS = [
 
 
 def parcels(n: int, seed: int = 0, vertices: int = 19) -> gpd.GeoDataFrame:
-    rng = np.random.default_rng(seed)
-    lon = 109.55 + rng.random(n) * 0.9
-    lat = 27.0 + rng.random(n) * 0.45
-    r = (40 + rng.random(n) * 90) / 111_000
-    ang = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
-    jit = 0.75 + 0.25 * rng.random((n, vertices))
-    xs = lon[:, None] + (r[:, None] * jit * np.cos(ang)) / np.cos(np.radians(27.2))
-    ys = lat[:, None] + r[:, None] * jit * np.sin(ang)
-    rings = np.stack([xs, ys], axis=-1)
-    geoms = shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
-    listed = pd.to_datetime("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
-    gdf = gpd.GeoDataFrame(
-        {
-            "parcel_id": [
-                f"431281{100 + i % 900:03d}{100 + (i // 900) % 900:03d}GB{i % 100000:05d}" for i in range(n)
-            ],
-            "name": [f"{TOWNS[i % 6]}{i}号地块" for i in range(n)],
-            "categories": [CATS[j] for j in rng.integers(0, len(CATS), n)],
-            "status": [STATUS[j] for j in rng.integers(0, len(STATUS), n)],
-            "township": [TOWNS[j] for j in rng.integers(0, len(TOWNS), n)],
-            "location": [f"{TOWNS[i % 6]}工业大道{i % 97}号" for i in range(n)],
-            "landuse_name": [USES[j] for j in rng.integers(0, len(USES), n)],
-            "asking_price": np.round(rng.random(n) * 3000 + 50, 1),
-            "listed_date": listed.where(rng.random(n) < 0.7),
-            "contact": ["洪江市投资促进事务中心 0745-7622000"] * n,
-            # the offer terms an investor decides on (issue 14)
-            "far": np.round(rng.uniform(0.8, 2.5, n), 1),
-            "green_ratio": np.round(rng.uniform(0.1, 0.2, n), 2),
-            "lease_years": np.where(rng.random(n) < 0.8, 50, 40),
-            "transaction_method": np.where(rng.random(n) < 0.8, "挂牌", "拍卖"),
-            "deposit": np.round(rng.random(n) * 500, 0),
-            "investment_intensity": np.round(rng.uniform(200, 400, n), 0),
-            "utilities": np.where(rng.random(n) < 0.5, "五通一平", "七通一平"),
-            "boundaries": ["东至园区路，南至规划支路，西至沅水，北至工业大道"] * n,
-        },
-        geometry=geoms,
-        crs=4490,
-    )
-    gdf["area_m2"] = np.asarray(geodesic_area(gdf.geometry)).round(1)
+    """``landkit.sample.synthetic_parcels`` plus the offer terms an investor decides on (issue 14)."""
+    gdf = synthetic_parcels(n, seed=seed, vertices=vertices)
+    rng = np.random.default_rng(seed + 1)
+    gdf["listed_date"] = gdf["listed_date"].where(rng.random(n) < 0.7)
+    gdf["far"] = np.round(rng.uniform(0.8, 2.5, n), 1)
+    gdf["green_ratio"] = np.round(rng.uniform(0.1, 0.2, n), 2)
+    gdf["lease_years"] = np.where(rng.random(n) < 0.8, 50, 40)
+    gdf["transaction_method"] = np.where(rng.random(n) < 0.8, "挂牌", "拍卖")
+    gdf["deposit"] = np.round(rng.random(n) * 500, 0)
+    gdf["investment_intensity"] = np.round(rng.uniform(200, 400, n), 0)
+    gdf["utilities"] = np.where(rng.random(n) < 0.5, "五通一平", "七通一平")
+    gdf["boundaries"] = "东至园区路，南至规划支路，西至沅水，北至工业大道"
     return gdf
 
 
