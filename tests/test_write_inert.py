@@ -149,8 +149,8 @@ def test_cli_outputs_are_inert(hostile: Path, tmp_path: Path, suffix: str) -> No
     run("zones", "join", hostile, "--zones", SAMPLE / "zones" / "hongjiang.toml", "-o", outs["zones"])
     run("rules", "idle", hostile, "--as-of", "2024-12-31", "-o", outs["rules"])
     run("raster", "stats", hostile, SAMPLE / "dem" / "hongjiang_dem_4546.tif", "-o", outs["raster"])
-    run("recommend", hostile, "--demand", SAMPLE / "demand" / "new_materials_30_60mu.toml", "--all", "-o",
-        outs["recommend"])  # fmt: skip
+    run("recommend", hostile, "--demand", SAMPLE / "demand" / "new_materials_30_60mu.toml", "--all",
+        "--zones", SAMPLE / "zones" / "hongjiang.toml", "-o", outs["recommend"])  # fmt: skip
     for name, out in outs.items():
         expected = [LEAK, "+431281"] if name != "validate" else []
         if suffix == ".xlsx":

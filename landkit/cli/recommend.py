@@ -90,6 +90,7 @@ def command(
             shortlist.to_file(tmp, layer="shortlist", driver="GPKG")
     else:
         shown = table.copy()
+        shown.attrs = {}  # match() keeps its unjudged-criteria table there; pandas compares attrs on astype
         if "status" in shown:
             shown["status"] = shown["status"].map(lambda v: STATUSES.get(v, v))
         named = shown.rename(columns={c: RECOMMEND_COLUMNS.get(c, label(c)) for c in table.columns})
