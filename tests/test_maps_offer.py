@@ -372,3 +372,35 @@ def test_filtering_zooms_the_map_to_the_results(session: Session, offer_pages: d
     assert page.evaluate("landkitApp.map.getZoom()") > before
     x0, y0, x1, y1 = inside.total_bounds
     assert page.evaluate(f"landkitApp.map.getBounds().pad(0.001).contains([[{y0}, {x0}], [{y1}, {x1}]])")
+
+
+def test_demand_link_shows_that_investors_push_list(browser: Any, tmp_path: Path) -> None:
+    """``page.html?demand=D1`` shows D1's passing parcels — whatever their offer state — and nothing else;
+    excluded rows, units and other demands' lists stay out; no demand name reaches the page."""
+    gdf = _offer_parcels()
+    ids = gdf["parcel_id"].tolist()
+    matches = pd.DataFrame(
+        {
+            "demand_id": ["D1", "D1", "D1", "D1", "D2"],
+            "demand_name": ["某新材料企业"] * 4 + ["另一投资人"],
+            "offer_id": [ids[3], ids[50], ids[7], "U-1-101", ids[9]],
+            "offer_kind": ["parcel", "parcel", "parcel", "unit", "parcel"],
+            "score": [0.9, 0.8, 0.7, 0.95, 0.5],
+            "excluded": [False, False, True, False, False],
+        }
+    )
+    path = write_browse_map(gdf, tmp_path / "push.html", basemap="none", title=TITLE, demands=matches)
+    text = path.read_text("utf-8")
+    assert "某新材料企业" not in text
+    assert "另一投资人" not in text
+    assert _payload(text)["demands"] == {"D1": [ids[3], ids[50]], "D2": [ids[9]]}
+    s = Session(browser)
+    page = s.page
+    page.goto(path.as_uri() + "?demand=D1")
+    page.wait_for_selector("body[data-landkit-ready]", timeout=15_000)
+    assert s.count() == 2
+    got = page.eval_on_selector_all(".lk-card", "cs => cs.map(c => c.getAttribute('data-key'))")
+    assert sorted(got) == sorted([ids[3], ids[50]])
+    chip = page.locator(".lk-active-chip", has_text="为您推荐")
+    assert chip.count() == 1
+    s.context.close()

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from .._atomic import write_text_atomic
 from ..errors import ConfigError, CRSError, LandkitError, LandkitWarning
@@ -42,7 +43,7 @@ from .profiles import profile_fields
 if TYPE_CHECKING:
     import folium
 
-__all__ = ["BASEMAPS", "ZONE_KINDS", "browse_map", "write_browse_map"]
+__all__ = ["BASEMAPS", "ZONE_KINDS", "browse_map", "push_lists", "write_browse_map"]
 
 #: Basemap presets (``basemaps.toml``): ``none`` makes no network request.
 BASEMAPS: tuple[str, ...] = ("tianditu", "gaode", "osm", "none")
@@ -327,6 +328,7 @@ def browse_map(
     lang: str = "zh",
     photo_root: str | os.PathLike[str] | None = None,
     contact: str | None = None,
+    demands: pd.DataFrame | None = None,
 ) -> folium.Map:
     """Build a 淘宝式选地 browse page for ``parcels`` (pure: writes nothing).
 
@@ -359,6 +361,11 @@ def browse_map(
         Local photos are downsized and embedded; URLs become links (never loaded by the page).
     contact : str, optional
         招商 contact shown on cards of parcels whose ``contact`` is empty (e.g. from a county profile).
+    demands : DataFrame, optional
+        Push lists from :func:`landkit.supply.match` (``demand_id``, ``offer_id``, ``offer_kind``, and
+        ``excluded`` where present): ``page.html?demand=ID`` (or ``#demand=ID``) then shows that
+        investor's passing parcels (为您推荐). Only demand ids and parcel keys are embedded — no investor
+        names or needs.
 
     Returns
     -------
@@ -439,6 +446,8 @@ def browse_map(
         useClasses=list(USE_CLASSES),
         internal=internal,
         contact=contact or "",
+        demands=push_lists(demands),
+        demandLabel="为您推荐：需求 " if lang == "zh" else "For you: demand ",
     )
     payload = json_for_script(data)
     data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
@@ -453,6 +462,28 @@ def browse_map(
         root.title = html.escape(page_title)
     _page_class()(payload).add_to(m)
     return m
+
+
+def push_lists(matches: pd.DataFrame | None, /) -> dict[str, list[str]]:
+    """Demand id → parcel keys that pass its hard filters, best first (for ``?demand=``).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"demand_id": ["D1", "D1", "D2"], "offer_id": ["P2", "U9", "P1"],
+    ...                   "offer_kind": ["parcel", "unit", "parcel"], "score": [0.9, 0.8, 0.5]})
+    >>> push_lists(m)
+    {'D1': ['P2'], 'D2': ['P1']}
+    """
+    if matches is None or len(matches) == 0:
+        return {}
+    rows = matches
+    if "offer_kind" in rows:
+        rows = rows[rows["offer_kind"].eq("parcel")]
+    if "excluded" in rows:
+        rows = rows[~rows["excluded"].astype(bool)]
+    if "score" in rows:
+        rows = rows.sort_values(["demand_id", "score"], ascending=[True, False], kind="stable")
+    return {str(d): [str(o) for o in g["offer_id"]] for d, g in rows.groupby("demand_id", sort=True)}
 
 
 _VIEWPORT_RE = re.compile(r'<meta name="viewport"[^>]*>', re.DOTALL)

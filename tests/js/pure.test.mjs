@@ -77,7 +77,7 @@ test('URL state round trip, with the opening state left out of the link', () => 
   Object.assign(s, {
     q: '安江 工业', cat: ['idle'], z: ['qc', 'a,b'], use: ['工业用地', '仓储用地'], town: '黔城镇',
     a: ['5', '30'], p: ['', '900'], sort: 'area_desc', fav: true, favKeys: ['431281GB1', 'x&y=z'],
-    os: ['for_sale', 'listed'],
+    os: ['for_sale', 'listed'], demand: 'D 07&x',
   });
   const h = P.stateToHash(s, defaults, '431281GB1');
   assert.ok(!h.includes('os='));  // same as the opening state
@@ -137,6 +137,13 @@ test('filter predicate agrees with a plain re-implementation', () => {
   fav.favKeys = ['k7', 'k9'];
   const keepFav = P.makePredicate(ctx, fav);
   assert.deepEqual([...Array(n).keys()].filter(keepFav), [3, 7, 9]);
+  // A push list (?demand=ID): only its keys; an unknown demand shows nothing rather than everything.
+  const push = P.emptyState();
+  push.demand = 'D1';
+  const withLists = Object.assign({}, ctx, { demands: { D1: { k3: true, k11: true } } });
+  assert.deepEqual([...Array(n).keys()].filter(P.makePredicate(withLists, push)), [3, 11]);
+  push.demand = 'D9';
+  assert.equal([...Array(n).keys()].filter(P.makePredicate(withLists, push)).length, 0);
   // An invalid range is flagged, not applied.
   const bad = P.emptyState();
   bad.a = ['50', '10'];

@@ -6,8 +6,18 @@ App.prototype.filterContext = function () {
     os: this.col('offer_state'), use: this.col('use_class'), town: this.col('township'),
     zonesOf: this.zonesOf, zoneIds: this.zoneList.map(function (z) { return z.id; }),
     area: this.areaMu, price: this.col('asking_price'), unit: this.unit,
-    keys: this.keys, favSet: this.favSet, searchText: this.searchText
+    keys: this.keys, favSet: this.favSet, searchText: this.searchText, demands: this._demandSets()
   };
+};
+
+/* Push lists (智能式推地) embedded by write_browse_map(demands=...): demand id → {parcel key: true}. */
+App.prototype._demandSets = function () {
+  if (!this._demands) {
+    var out = {}, lists = this.data.demands || {};
+    Object.keys(lists).forEach(function (id) { out[id] = toSet(lists[id]); });
+    this._demands = out;
+  }
+  return this._demands;
 };
 
 App.prototype.apply = function (keepScroll) {
@@ -33,7 +43,7 @@ App.prototype.apply = function (keepScroll) {
 
 /* After a filter change (not a sort, not the opening), zoom the map to the parcels found. */
 App.prototype._zoomToResults = function () {
-  var s = this.state, sig = JSON.stringify([s.q, s.cat, s.st, s.os, s.z, s.use, s.town, s.a, s.p, s.u, s.fav]);
+  var s = this.state, sig = JSON.stringify([s.q, s.cat, s.st, s.os, s.z, s.use, s.town, s.a, s.p, s.u, s.fav, s.demand]);
   var changed = this._filterSig !== undefined && sig !== this._filterSig;
   this._filterSig = sig;
   if (!changed || this._restoring || !this.map || !this.result.length) return;

@@ -68,7 +68,7 @@ function csvText(rows) {
 
 function emptyState() {
   return { q: '', cat: [], st: [], os: [], z: [], use: [], town: '', a: ['', ''], p: ['', ''], u: ['', ''],
-    sort: '', fav: false, favKeys: [] };
+    sort: '', fav: false, favKeys: [], demand: '' };
 }
 
 function sameList(a, b) {
@@ -92,6 +92,7 @@ function stateToHash(s, defaults, sel) {
   put('town', s.town);
   ['a', 'p', 'u'].forEach(function (k) { if (s[k][0] !== '' || s[k][1] !== '') put(k, s[k][0] + '~' + s[k][1]); });
   put('sort', s.sort);
+  put('demand', s.demand);
   if (s.fav) {
     p.push('fav=1');
     if (s.favKeys.length) p.push('fk=' + list(s.favKeys));
@@ -109,7 +110,7 @@ function hashToState(h, defaults) {
     if (!part) return;
     var i = part.indexOf('='), k = i < 0 ? part : part.slice(0, i), raw = i < 0 ? '' : part.slice(i + 1), v;
     try { v = decodeURIComponent(raw); } catch (err) { return; }
-    if (k === 'q' || k === 'sort' || k === 'town') s[k] = v;
+    if (k === 'q' || k === 'sort' || k === 'town' || k === 'demand') s[k] = v;
     else if (k === 'cat' || k === 'st' || k === 'z' || k === 'use' || k === 'fk') s[k === 'fk' ? 'favKeys' : k] = list(raw);
     else if (k === 'os') s.os = raw === '*' ? [] : list(raw);
     else if (k === 'a' || k === 'p' || k === 'u') s[k] = (v.split('~').concat(['', ''])).slice(0, 2);
@@ -131,7 +132,9 @@ function makePredicate(ctx, s) {
   var ra = rangeOf(s.a), rp = rangeOf(s.p), ru = rangeOf(s.u), shared = toSet(s.favKeys || []);
   var priced = !rp.problem && (rp.lo === rp.lo || rp.hi === rp.hi);
   var terms = s.q.toLowerCase().split(/\s+/).filter(Boolean);
+  var pushed = s.demand ? ((ctx.demands || {})[s.demand] || {}) : null;  // a push list: keys → true
   return function (k) {
+    if (pushed && !pushed[ctx.keys[k]]) return false;
     if (catMask && !(ctx.cat && ctx.cat[k] & catMask)) return false;
     if (s.st.length && !(ctx.st && stSet[ctx.st[k]])) return false;
     if (s.os.length && ctx.os && !osSet[ctx.os[k]]) return false;

@@ -255,5 +255,6 @@ App.prototype.activeFilters = function () {
     if (r[0] !== '' || r[1] !== '') out.push([pair[1] + ' ' + r[0] + '–' + r[1], function () { s[pair[0]] = ['', '']; }]);
   });
   if (s.fav) out.push([S.only_favourites, function () { s.fav = false; }]);
+  if (s.demand) out.push([(this.data.demandLabel || '') + s.demand, function () { s.demand = ''; }]);
   return out;
 };

@@ -13,6 +13,12 @@ App.prototype.writeHash = function () {
 
 App.prototype.readHash = function () {
   var parsed = hashToState(location.hash, this._emptyState());
+  var asked = '';
+  try { asked = new URLSearchParams(location.search).get('demand') || ''; } catch (err) { asked = ''; }
+  if (asked && !parsed.state.demand) {
+    parsed.state.demand = asked;  // ?demand=ID: an investor's push list, whatever its offer state
+    parsed.state.os = [];
+  }
   this.state = parsed.state;
   return parsed.sel;
 };
