@@ -235,6 +235,14 @@ def test_card_buttons_keep_the_card_open_and_escape_closes_it(
     key = page.get_attribute(".lk-card >> nth=0", "data-key")
     page.click(".lk-card >> nth=0")
     popup = f'.lk-popup[data-key="{key}"]'
+    page.wait_for_selector(popup)
+    # let the map finish moving to the parcel: a click aimed at a button that is still sliding with
+    # the zoom animation can land on the map beside it (seen as an intermittent failure here)
+    page.wait_for_function(
+        "!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')"
+        " && !document.querySelector('.leaflet-map-pane[style*=transition]')"
+    )
+    page.wait_for_timeout(300)
     page.click(f"{popup} .lk-fav")
     page.wait_for_timeout(150)
     assert page.locator(popup).count() == 1
