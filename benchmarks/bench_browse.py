@@ -54,7 +54,7 @@ from shapely.geometry import box
 
 from landkit.maps import write_browse_map
 from landkit.maps._assets import leaflet_css, leaflet_js
-from landkit.sample import synthetic_parcels
+from landkit.sample import SYNTHETIC_COLUMNS, synthetic_parcels
 
 #: Agreement checks collected during the run (written with the figures).
 CHECKS: list[dict[str, Any]] = []
@@ -69,19 +69,7 @@ ARGS = [
     "--disable-sync",
     "--disable-gpu",
 ]
-FIELDS = [
-    "parcel_id",
-    "name",
-    "categories",
-    "status",
-    "township",
-    "location",
-    "landuse_name",
-    "asking_price",
-    "listed_date",
-    "contact",
-    "area_m2",
-]
+FIELDS = list(SYNTHETIC_COLUMNS)  # folium's popup shows the generator's fields
 
 
 def parcels(n: int, seed: int = 0, vertices: int = 19) -> gpd.GeoDataFrame:
