@@ -354,6 +354,10 @@ def test_print_view_has_one_a4_sheet_per_favourite(
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3
     # From a card: that one parcel.
     page.click(".lk-card >> nth=5")
+    page.wait_for_selector(".lk-popup .lk-print-one")
+    # as in test_maps_offer: click the card's button once the map has stopped zooming to the parcel
+    page.wait_for_function("!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')")
+    page.wait_for_timeout(300)
     page.click(".lk-popup .lk-print-one")
     assert page.evaluate("window.__printed") == 2
     assert page.locator("#lk-print-view .lk-sheet-page").count() == 1

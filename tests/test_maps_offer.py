@@ -217,6 +217,9 @@ def test_card_shows_offer_terms_with_chinese_labels_and_no_raw_key(
     page = session.open(offer_pages["public"])
     key = page.get_attribute(".lk-card >> nth=0", "data-key")
     page.click(".lk-card >> nth=0")
+    page.wait_for_selector(".lk-popup details summary")
+    page.wait_for_function("!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')")
+    page.wait_for_timeout(300)  # the map has stopped zooming to the parcel before the card is clicked
     page.click(".lk-popup details summary")
     card = page.inner_text(f'.lk-popup[data-key="{key}"]')
     for f in ("far", "green_ratio", "lease_years", "transaction_method", "deposit", "investment_intensity"):
