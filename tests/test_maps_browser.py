@@ -353,8 +353,15 @@ def test_print_view_has_one_a4_sheet_per_favourite(
     pdf = page.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3
     # From a card: that one parcel.
-    page.click(".lk-card >> nth=5")
-    page.wait_for_selector(".lk-popup .lk-print-one")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):  # a click during the list's re-render after printing can miss the card: retry
+        page.click(".lk-card >> nth=5")
+        try:
+            page.wait_for_selector(".lk-popup .lk-print-one", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
     # as in test_maps_offer: click the card's button once the map has stopped zooming to the parcel
     page.wait_for_function("!document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')")
     page.wait_for_timeout(300)
