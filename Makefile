@@ -5,9 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 OUT := out
+VENDOR := landkit/maps/assets/vendor/manifest.json
 CASE_DATA := --parcels sample_data/cases/parcels_cases.gpkg --encumbrances sample_data/cases/encumbrances.xlsx
 
-.PHONY: demo test lint bench bench-readme docs clean
+.PHONY: demo test lint bench bench-readme docs clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,7 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[docs]"
 	touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed $(VENDOR)
 	@mkdir -p $(OUT)
 	$(BIN)/landkit validate sample_data/delivered/idle_xianzhi.shp sample_data/delivered/low_efficiency.gpkg \
 		sample_data/delivered/taizhang.xlsx -o $(OUT)/validation_report.xlsx --overwrite
@@ -93,12 +94,20 @@ demo: $(VENV)/.installed
 		-o $(OUT)/supply_pipeline --overwrite
 	@echo "demo outputs in $(OUT)/"
 
-# The browse page's JavaScript dev tools (ESLint) from the npm registry, pinned by package-lock.json.
+# The browse page's JavaScript dev tools (ESLint) and its panorama viewer (pannellum) from the npm registry,
+# pinned with their integrity hashes by package-lock.json.
 node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "make: Node.js and npm are needed (apt-get install nodejs npm)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-test node_modules/.installed lint
+# pannellum's built files and licence copied into the package (git-ignored) with a sha256 manifest.
+$(VENDOR): node_modules/.installed landkit/maps/_vendor.py | $(VENV)/.installed
+	$(BIN)/python -m landkit.maps._vendor .
+
+vendor: $(VENDOR)
+
+test: $(VENV)/.installed-test node_modules/.installed $(VENDOR) lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules landkit tests
 
 lint: $(VENV)/.installed-test

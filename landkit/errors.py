@@ -22,6 +22,7 @@ __all__ = [
     "OutputExistsError",
     "SnapshotExistsError",
     "ValidationError",
+    "VendorAssetError",
 ]
 
 
@@ -83,3 +84,7 @@ class DependencyError(LandkitError, ImportError):
 
 class CaseError(LandkitError, ValueError):
     """A case-book operation was refused (unknown case or route, a step out of plan, a closed route)."""
+
+
+class VendorAssetError(DependencyError):
+    """A page asset bundled from npm at build time (the pannellum viewer) is missing or fails its sha256 check."""
