@@ -30,6 +30,7 @@ JS_MODULES: tuple[str, ...] = (
     "url.js",
     "list.js",
     "card.js",
+    "panorama.js",  # 全景式看地: thumbnail and 360° viewer in the card
     "compare.js",
     "export.js",
     "print.js",

@@ -19,7 +19,7 @@ import html
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, OFFER_STATES, PU
 from ._assets import leaflet_css, leaflet_js, own_asset, page_script, raw_element
 from ._config import basemap_presets, settings
 from ._encode import json_for_script
+from ._media import page_media
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
 from .offer import OFFERED, USE_CLASSES, offer_states, use_classes
@@ -329,6 +330,9 @@ def browse_map(
     photo_root: str | os.PathLike[str] | None = None,
     contact: str | None = None,
     demands: pd.DataFrame | None = None,
+    panoramas: bool = False,
+    thumbnails: str | os.PathLike[str] | None = None,
+    media_budget: Mapping[str, int] | None = None,
 ) -> folium.Map:
     """Build a 淘宝式选地 browse page for ``parcels`` (pure: writes nothing).
 
@@ -366,6 +370,16 @@ def browse_map(
         ``excluded`` where present): ``page.html?demand=ID`` (or ``#demand=ID``) then shows that
         investor's passing parcels (为您推荐). Only demand ids and parcel keys are embedded — no investor
         names or needs.
+    panoramas : bool, default False
+        全景式看地: embed the 360° panorama (equirectangular JPEG) in each parcel's ``panorama`` column
+        (a path relative to ``photo_root``, as photos are) and show it in the card with the bundled
+        pannellum viewer (``make vendor``), opened from a Blob URL only when tapped.
+    thumbnails : path, optional
+        A DEM (e.g. ``sample_data/dem/hongjiang_dem_4546.tif``): each card shows a small hillshade of
+        the terrain around the parcel with its outline, clipped with rasterio at write time.
+    media_budget : mapping, optional
+        Override the budgets of ``panorama.toml``: ``panorama_bytes`` (all panoramas together) and
+        ``per_parcel_bytes`` (thumbnail bytes per parcel); a warning names the budget exceeded.
 
     Returns
     -------
@@ -378,11 +392,14 @@ def browse_map(
         Unknown basemap, profile or language; Tianditu without a token; bad zones.
     CRSError
         ``parcels`` or ``zones`` without a CRS.
+    VendorAssetError
+        ``panoramas=True`` but the viewer is not built (``make vendor``) or fails its sha256 check.
 
     Warns
     -----
     LandkitWarning
-        Some photo files could not be read (once, with an example path).
+        Some photo or panorama files could not be read (once, with an example path); panoramas or
+        thumbnails over their budget.
 
     Examples
     --------
@@ -416,6 +433,16 @@ def browse_map(
     public = set(PUBLIC_FIELDS) | set(settings()["profile"]["public_extra"])
     internal = any(f not in public for f in fields)
     zone_frame = _zones_frame(zones) if zones is not None else None
+    media = page_media(
+        parcels,
+        panoramas=panoramas,
+        published=fields,
+        thumbnails=thumbnails,
+        photo_root=Path(photo_root) if photo_root is not None else None,
+        lang=lang,
+        budget=media_budget,
+    )
+    fields = [f for f in fields if f != "panorama"]  # embedded by page_media, never as a path
     data = _payload(
         parcels,
         fields,
@@ -448,6 +475,7 @@ def browse_map(
         contact=contact or "",
         demands=push_lists(demands),
         demandLabel="为您推荐：需求 " if lang == "zh" else "For you: demand ",
+        **media.payload,
     )
     payload = json_for_script(data)
     data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
@@ -461,6 +489,7 @@ def browse_map(
     if isinstance(root, folium.Figure):
         root.title = html.escape(page_title)
     _page_class()(payload).add_to(m)
+    media.add_to(m)
     return m
 
 

@@ -198,6 +198,8 @@ App.prototype.productCard = function (k) {
   var self = this, S = this.S, root = el('div', 'lk-popup');
   root.setAttribute('data-key', this.keys[k]);
   root.appendChild(this._gallery(k));
+  var media = this.cardMedia(k);
+  if (media) root.appendChild(media);
   root.appendChild(el('h3', null, this.title(k)));
   root.appendChild(this.cardTags(k));
   var price = this.col('asking_price');

@@ -1,0 +1,179 @@
+"""全景式看地 on the browse page: panoramas and terrain thumbnails, gathered and budgeted in one place.
+
+:func:`page_media` is what :func:`landkit.maps.browse_map` calls for ``panoramas=`` / ``thumbnails=``:
+it checks the bundled viewer first (only when panoramas are asked for), reads the panoramas and
+computes the thumbnails, warns when either is over its budget, and returns the payload entries and
+a hook that adds the viewer and the panorama elements to the page.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from .._toml import load_config
+from ..errors import ConfigError, LandkitWarning
+from ._assets import own_asset, raw_element
+from ._panorama import PanoramaSet, add_viewer, read_panoramas
+from ._thumbs import ThumbSpec, thumbnail_uris
+from ._vendor import Pannellum, pannellum_assets
+
+__all__ = ["BUDGET_KEYS", "PageMedia", "media_settings", "page_media"]
+
+_SCHEMA = {
+    "panoramas": {"max_px": int, "jpeg_quality": int},
+    "thumbnails": {
+        "px": int,
+        "jpeg_quality": int,
+        "min_window_m": float,
+        "margin": float,
+        "azimuth_deg": float,
+        "altitude_deg": float,
+        "vert_exag": float,
+    },
+    "budget": {"panorama_bytes": int, "per_parcel_bytes": int},
+    "strings": {"*": {"*": str}},
+}
+#: Keys of ``media_budget=``: all panoramas together, and thumbnail bytes per parcel.
+BUDGET_KEYS = ("panorama_bytes", "per_parcel_bytes")
+
+
+@functools.cache
+def media_settings() -> dict[str, Any]:
+    """Return the parsed ``panorama.toml`` (cached)."""
+    return load_config("panorama.toml", package=__package__, what="panorama settings", schema=_SCHEMA)
+
+
+def _budget(given: Mapping[str, int] | None) -> dict[str, int]:
+    """The defaults of ``panorama.toml`` updated by ``given``; unknown keys refused, closest named."""
+    out = {k: int(v) for k, v in media_settings()["budget"].items()}
+    for key, value in (given or {}).items():
+        if key not in BUDGET_KEYS:
+            close = difflib.get_close_matches(str(key), BUDGET_KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; use {', '.join(BUDGET_KEYS)}"
+            raise ConfigError(f"unknown media_budget key {key!r}{hint}")
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ConfigError(f"media_budget[{key!r}] must be a positive number of bytes, not {value!r}")
+        out[key] = value
+    return out
+
+
+@dataclass
+class PageMedia:
+    """What :func:`page_media` found: payload entries and what to add to the page."""
+
+    payload: dict[str, Any] = field(default_factory=dict)
+    panoramas: PanoramaSet | None = None
+    viewer: Pannellum | None = None
+    thumb_bytes: int = 0
+
+    def add_to(self, m: Any, /) -> None:
+        """Add the media CSS, and the viewer and panorama elements when there are panoramas."""
+        if not self.payload:
+            return
+        m.get_root().header.add_child(
+            raw_element(f"<style>{own_asset('panorama.css')}</style>"), name="landkit_media_css"
+        )
+        if self.panoramas is not None and self.panoramas.entries and self.viewer is not None:
+            add_viewer(m, self.panoramas, self.viewer)
+
+
+def _warn_skipped(panos: PanoramaSet) -> None:
+    if panos.missing:
+        warnings.warn(
+            f"{len(panos.missing)} panorama(s) could not be read (e.g. {panos.missing[0]}); pass "
+            "photo_root= the folder the panorama paths are relative to (URLs cannot be embedded)",
+            LandkitWarning,
+            stacklevel=5,
+        )
+    if panos.not_equirect:
+        warnings.warn(
+            f"{len(panos.not_equirect)} panorama(s) are not equirectangular 2:1 images and were left out "
+            f"(e.g. {panos.not_equirect[0]})",
+            LandkitWarning,
+            stacklevel=5,
+        )
+
+
+def _warn_budget(media: PageMedia, n: int, budget: dict[str, int]) -> None:
+    pano = media.panoramas.nbytes if media.panoramas is not None else 0
+    if pano > budget["panorama_bytes"]:
+        warnings.warn(
+            f"the panoramas add {pano / 1e6:.2f} MB, over the panorama budget of "
+            f"{budget['panorama_bytes'] / 1e6:.2f} MB (media_budget['panorama_bytes']): use fewer or "
+            "smaller panoramas (2048 × 1024 is plenty on a phone)",
+            LandkitWarning,
+            stacklevel=5,
+        )
+    per = media.thumb_bytes / max(n, 1)
+    if per > budget["per_parcel_bytes"]:
+        warnings.warn(
+            f"the thumbnails add {per:,.0f} B per parcel, over the per-parcel budget of "
+            f"{budget['per_parcel_bytes']:,} B (media_budget['per_parcel_bytes']): lower "
+            "[thumbnails] px or jpeg_quality in panorama.toml",
+            LandkitWarning,
+            stacklevel=5,
+        )
+
+
+def _thumb_spec() -> ThumbSpec:
+    t = media_settings()["thumbnails"]
+    return ThumbSpec(
+        px=t["px"],
+        quality=t["jpeg_quality"],
+        min_window_m=t["min_window_m"],
+        margin=t["margin"],
+        azimuth_deg=t["azimuth_deg"],
+        altitude_deg=t["altitude_deg"],
+        vert_exag=t["vert_exag"],
+    )
+
+
+def page_media(
+    parcels: gpd.GeoDataFrame,
+    /,
+    *,
+    panoramas: bool,
+    published: list[str],
+    thumbnails: str | os.PathLike[str] | None,
+    photo_root: Path | None,
+    lang: str,
+    budget: Mapping[str, int] | None,
+) -> PageMedia:
+    """Gather the page's panoramas (``panorama`` column) and thumbnails (from the DEM ``thumbnails``).
+
+    The viewer is verified before anything is read, so a page that asks for panoramas without a
+    built viewer is refused at once (:class:`~landkit.errors.VendorAssetError`).
+    """
+    limits = _budget(budget)
+    media = PageMedia()
+    if not panoramas and thumbnails is None:
+        return media
+    if panoramas:
+        if "panorama" not in parcels.columns:
+            raise ConfigError("panoramas=True needs a 'panorama' column (file paths relative to photo_root)")
+        if "panorama" not in published:
+            raise ConfigError("panoramas=True but the profile leaves out the 'panorama' field; add it")
+        media.viewer = pannellum_assets()
+        conf = media_settings()["panoramas"]
+        media.panoramas = read_panoramas(
+            parcels["panorama"].tolist(), root=photo_root, max_px=conf["max_px"], quality=conf["jpeg_quality"]
+        )
+        _warn_skipped(media.panoramas)
+        media.payload["panos"] = media.panoramas.payload()
+    if thumbnails is not None:
+        uris = thumbnail_uris(parcels.geometry, thumbnails, spec=_thumb_spec())
+        rows = [k for k, u in enumerate(uris) if u is not None]
+        media.payload["thumbs"] = {"k": rows, "src": [uris[k] for k in rows]}
+        media.thumb_bytes = sum(len(uris[k] or "") for k in rows)
+    media.payload["mediaStrings"] = media_settings()["strings"][lang]
+    _warn_budget(media, len(parcels), limits)
+    return media

@@ -1,0 +1,150 @@
+"""Per-parcel terrain thumbnails: a hillshade of the DEM window around the parcel, outline drawn.
+
+Computed at write time with rasterio: the window is a square centred on the parcel (at least
+``min_window_m`` wide, else ``margin`` × the parcel's larger side) read in
+cells of the DEM's own resolution, shaded (Lambertian, light from the north-west), resampled to
+``px`` × ``px``, the parcel's outline drawn in red, and encoded as a small JPEG ``data:`` URI (a few KB).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+
+from ..errors import CRSError, DataFormatError
+
+__all__ = ["ThumbSpec", "hillshade_window", "thumbnail_uris", "window_bounds"]
+
+
+@dataclass(frozen=True)
+class ThumbSpec:
+    """How thumbnails are made (``panorama.toml`` ``[thumbnails]``)."""
+
+    px: int = 96
+    quality: int = 60
+    min_window_m: float = 2000.0
+    margin: float = 4.0
+    azimuth_deg: float = 315.0
+    altitude_deg: float = 45.0
+    vert_exag: float = 3.0
+
+
+def window_bounds(bounds: tuple[float, float, float, float], spec: ThumbSpec, /) -> tuple[float, ...]:
+    """The square window (minx, miny, maxx, maxy) around a parcel's ``bounds`` (raster CRS units).
+
+    Examples
+    --------
+    >>> window_bounds((0.0, 0.0, 100.0, 50.0), ThumbSpec(min_window_m=1000))
+    (-450.0, -475.0, 550.0, 525.0)
+    """
+    minx, miny, maxx, maxy = bounds
+    side = max(spec.min_window_m, spec.margin * max(maxx - minx, maxy - miny))
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    return (cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2)
+
+
+def _shade(z: np.ndarray, cell: float, spec: ThumbSpec) -> np.ndarray:
+    """Lambertian hillshade (0–1, not stretched) of a north-up grid (heights × ``vert_exag``)."""
+    dz_drow, dz_dx = np.gradient(z * spec.vert_exag, cell)
+    dz_dy = -dz_drow  # rows run south
+    az, alt = np.radians(90.0 - spec.azimuth_deg), np.radians(spec.altitude_deg)
+    light = np.array([np.cos(az) * np.cos(alt), np.sin(az) * np.cos(alt), np.sin(alt)])
+    normal = np.stack([-dz_dx, -dz_dy, np.ones_like(z)], axis=-1)
+    normal /= np.linalg.norm(normal, axis=-1, keepdims=True)
+    return np.clip(normal @ light, 0.0, 1.0)
+
+
+def hillshade_window(src: Any, bounds: tuple[float, ...], spec: ThumbSpec, /) -> np.ndarray | None:
+    """Hillshade (0–1, ``px`` × ``px``) of ``src`` band 1 over ``bounds``; None when mostly off the DEM.
+
+    The DEM is shaded at its own resolution over the window plus one cell, then resampled
+    (bicubic) to exactly ``bounds`` — interpolating elevations first would facet the shading.
+    """
+    from PIL import Image
+    from rasterio.windows import Window, from_bounds
+
+    win = from_bounds(*bounds, transform=src.transform)
+    col0, row0 = int(np.floor(win.col_off)) - 1, int(np.floor(win.row_off)) - 1
+    cols = int(np.ceil(win.col_off + win.width)) + 1 - col0
+    rows = int(np.ceil(win.row_off + win.height)) + 1 - row0
+    inside = col0 >= 0 and row0 >= 0 and col0 + cols <= src.width and row0 + rows <= src.height
+    z = src.read(1, window=Window(col0, row0, cols, rows), boundless=not inside, masked=True)
+    z = np.ma.masked_invalid(z.astype("float64"))
+    bad = np.ma.getmaskarray(z)
+    if bad.mean() > 0.5:
+        return None
+    grid = z.filled(float(z.mean()))
+    shade = _shade(grid, abs(src.transform.a), spec).astype("float32")
+    box = (win.col_off - col0, win.row_off - row0, win.col_off - col0 + win.width, win.row_off - row0 + win.height)
+    img = Image.fromarray(shade, mode="F").resize((spec.px, spec.px), Image.Resampling.BICUBIC, box=box)
+    return np.clip(np.asarray(img, dtype="float64"), 0.0, 1.0)
+
+
+def _outline_pixels(geom: Any, bounds: tuple[float, ...], px: int) -> list[list[tuple[float, float]]]:
+    side = bounds[2] - bounds[0]
+    polys = getattr(geom, "geoms", [geom])
+    return [
+        [((x - bounds[0]) / side * px, (bounds[3] - y) / side * px) for x, y in poly.exterior.coords]
+        for poly in polys
+        if hasattr(poly, "exterior")
+    ]
+
+
+def _jpeg_uri(shade: np.ndarray, rings: list[list[tuple[float, float]]], quality: int) -> str:
+    from PIL import Image, ImageDraw
+
+    grey = np.clip(np.rint(shade * 255), 0, 255).astype("uint8")
+    img = Image.fromarray(np.dstack([grey] * 3))
+    draw = ImageDraw.Draw(img)
+    for ring in rings:
+        draw.line(ring, fill=(215, 38, 61), width=2, joint="curve")
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=quality, optimize=True)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def thumbnail_uris(
+    geometry: gpd.GeoSeries, dem: str | os.PathLike[str], /, *, spec: ThumbSpec | None = None
+) -> list[str | None]:
+    """One hillshade thumbnail (JPEG ``data:`` URI) per parcel; None off the DEM or without geometry.
+
+    Raises
+    ------
+    DataFormatError
+        The DEM cannot be opened.
+    CRSError
+        The DEM or the parcels have no CRS.
+
+    Examples
+    --------
+    >>> import landkit
+    >>> p = landkit.read_parcels("sample_data/parcels.gpkg").head(2)
+    >>> uris = thumbnail_uris(p.geometry, "sample_data/dem/hongjiang_dem_4546.tif")
+    >>> [u[:23] for u in uris], all(len(u) < 8000 for u in uris)
+    (['data:image/jpeg;base64,', 'data:image/jpeg;base64,'], True)
+    """
+    import rasterio
+
+    spec = spec or ThumbSpec()
+    try:
+        src = rasterio.open(dem)
+    except (OSError, rasterio.errors.RasterioIOError) as exc:
+        raise DataFormatError(f"cannot open the DEM {dem} for thumbnails: {exc}") from exc
+    with src:
+        if src.crs is None or geometry.crs is None:
+            raise CRSError(f"thumbnails need a CRS on both the DEM ({dem}) and the parcels")
+        out: list[str | None] = []
+        for geom in geometry.to_crs(src.crs):
+            if geom is None or geom.is_empty:
+                out.append(None)
+                continue
+            bounds = window_bounds(geom.bounds, spec)
+            shade = hillshade_window(src, bounds, spec)
+            out.append(None if shade is None else _jpeg_uri(shade, _outline_pixels(geom, bounds, spec.px), spec.quality))
+    return out
