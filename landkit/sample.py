@@ -18,6 +18,7 @@ Files written (see ``sample_data/README.md``):
 - ``snapshots/register_YYYY-MM-DD.gpkg`` — quarterly registers 2023-12-31 … 2024-12-31.
 - ``dem/hongjiang_dem_4546.tif`` — synthetic 100 m DEM.
 - ``photos/*.jpg`` — a few small generated photos.
+- ``panoramas/pano_N.jpg`` — 360° panoramas of four parcels for sale (``landkit.sample_panorama``).
 """
 
 from __future__ import annotations
@@ -852,6 +853,7 @@ GENERATED = (
     "snapshots",
     "dem",
     "photos",
+    "panoramas",
     "indicators",
     "cases",
 )
@@ -960,8 +962,11 @@ def _add_photos(parcels: gpd.GeoDataFrame, folder: Path, rng: np.random.Generato
 
 
 def _write_parcels(parcels: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
+    from .sample_panorama import add_sample_panoramas
+
     public = parcels.drop(columns=["in_park"])
-    public.to_file(path, layer="parcels", driver="GPKG")
+    # 全景式看地: the panorama column is in parcels.gpkg only (derived files keep their columns)
+    add_sample_panoramas(public, path.parent / "panoramas").to_file(path, layer="parcels", driver="GPKG")
     return public
 
 

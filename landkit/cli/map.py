@@ -6,6 +6,8 @@ Examples
 
     landkit map browse sample_data/parcels.gpkg -o land.html --basemap none \\
         --zones sample_data/zones/hongjiang.toml
+    landkit map browse sample_data/parcels.gpkg -o land.html --basemap none --panoramas \\
+        --thumbnails sample_data/dem/hongjiang_dem_4546.tif
     landkit map browse sample_data/parcels.gpkg -o land_internal.html --profile internal \\
         --basemap tianditu --tianditu-token $TIANDITU_TOKEN
 """
@@ -96,7 +98,19 @@ def command() -> None:
     "--photo-root",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for relative photo paths (default: the folder of PARCELS).",
+    help="Folder for relative photo and panorama paths (default: the folder of PARCELS).",
+)
+@click.option(
+    "--panoramas",
+    is_flag=True,
+    default=False,
+    help="全景式看地: embed each parcel's 360° panorama (column panorama) with the bundled viewer.",
+)
+@click.option(
+    "--thumbnails",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="DEM GeoTIFF: a hillshade thumbnail of each parcel's surroundings in its card.",
 )
 @overwrite_option
 def browse(
@@ -111,6 +125,8 @@ def browse(
     title: str | None,
     lang: str,
     photo_root: Path | None,
+    panoramas: bool,
+    thumbnails: Path | None,
     overwrite: bool,
 ) -> None:
     """Write the 淘宝式选地 page for PARCELS to -o FILE.html (one self-contained file)."""
@@ -130,6 +146,8 @@ def browse(
         title=title,
         lang=lang,
         photo_root=photo_root if photo_root is not None else parcels.parent,
+        panoramas=panoramas,
+        thumbnails=thumbnails,
         overwrite=overwrite,
     )
     log.info("wrote %s (%d parcels, profile %s)", out, len(frame), profile)
