@@ -107,8 +107,8 @@ def _warn_budget(media: PageMedia, n: int, budget: dict[str, int]) -> None:
     pano = media.panoramas.nbytes if media.panoramas is not None else 0
     if pano > budget["panorama_bytes"]:
         warnings.warn(
-            f"the panoramas add {pano / 1e6:.2f} MB, over the panorama budget of "
-            f"{budget['panorama_bytes'] / 1e6:.2f} MB (media_budget['panorama_bytes']): use fewer or "
+            f"the panoramas add {pano:,} B, over the panorama budget of "
+            f"{budget['panorama_bytes']:,} B (media_budget['panorama_bytes']): use fewer or "
             "smaller panoramas (2048 × 1024 is plenty on a phone)",
             LandkitWarning,
             stacklevel=5,

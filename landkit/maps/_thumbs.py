@@ -73,9 +73,13 @@ def hillshade_window(src: Any, bounds: tuple[float, ...], spec: ThumbSpec, /) ->
     col0, row0 = int(np.floor(win.col_off)) - 1, int(np.floor(win.row_off)) - 1
     cols = int(np.ceil(win.col_off + win.width)) + 1 - col0
     rows = int(np.ceil(win.row_off + win.height)) + 1 - row0
-    inside = col0 >= 0 and row0 >= 0 and col0 + cols <= src.width and row0 + rows <= src.height
-    z = src.read(1, window=Window(col0, row0, cols, rows), boundless=not inside, masked=True)
-    z = np.ma.masked_invalid(z.astype("float64"))
+    r0, c0 = max(row0, 0), max(col0, 0)  # the part of the window on the DEM; the rest stays masked
+    r1, c1 = min(row0 + rows, src.height), min(col0 + cols, src.width)
+    if r1 <= r0 or c1 <= c0:
+        return None
+    z = np.ma.masked_all((rows, cols), dtype="float64")
+    z[r0 - row0 : r1 - row0, c0 - col0 : c1 - col0] = src.read(1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True)
+    z = np.ma.masked_invalid(z)
     bad = np.ma.getmaskarray(z)
     if bad.mean() > 0.5:
         return None

@@ -73,6 +73,8 @@ App.prototype.openPanorama = function (k) {
     showFullscreenCtrl: false, hfov: 100,
     strings: { loadButtonLabel: M.load, loadingLabel: M.loading, genericWebGLError: M.webgl, unknownError: M.error }
   });
+  this._pano.on('load', function () { box.setAttribute('data-loaded', '1'); });
+  this._pano.on('error', function (msg) { box.setAttribute('data-error', String(msg)); });
   this._panoBack = document.activeElement;
   close.focus();
 };
