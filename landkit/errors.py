@@ -87,4 +87,4 @@ class CaseError(LandkitError, ValueError):
 
 
 class VendorAssetError(DependencyError):
-    """A page asset bundled from npm at build time (the pannellum viewer) is missing or fails its sha256 check."""
+    """A page asset bundled from npm at build time (pannellum) is missing or fails its sha256 check."""

@@ -95,9 +95,9 @@ def synthetic_panorama(seed: int = 0, /, *, width: int = 2048, quality: int = 80
     size = max(12, height // 12)
     font: Any = ImageFont.truetype(path, size) if path else ImageFont.load_default()
     for zh, en, pos in _COMPASS:  # 南 sits on the seam: drawn half at each edge, whole in a viewer
-        for x in (0, width) if pos == 0.0 else (pos * width,):
-            draw.text((x, height * 0.75), zh if path else en, font=font, fill=(200, 30, 45), anchor="mm")
-            draw.line([(x, height * 0.5), (x, height * 0.7)], fill=(200, 30, 45), width=3)
+        for mark in (0.0, float(width)) if pos == 0.0 else (pos * width,):
+            draw.text((mark, height * 0.75), zh if path else en, font=font, fill=(200, 30, 45), anchor="mm")
+            draw.line([(mark, height * 0.5), (mark, height * 0.7)], fill=(200, 30, 45), width=3)
     buf = io.BytesIO()
     im.save(buf, format="JPEG", quality=quality, optimize=True)
     return buf.getvalue()

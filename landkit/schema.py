@@ -240,7 +240,7 @@ FIELDS: dict[str, Field] = {
         _F("contact", "招商联系方式", aliases=("招商联系人", "招商电话", "招商联系方式", "ZSLX")),
         _F("previous_ids", "原宗地代码", aliases=("原宗地代码", "前宗地代码", "YZDDM")),
         _F("photos", "照片", aliases=("照片", "图片", "ZP")),
-        _F("panorama", "全景照片", aliases=("全景照片", "全景图", "全景", "QJZP")),  # 360° equirectangular JPEG
+        _F("panorama", "全景照片", aliases=("全景照片", "全景图", "全景", "QJZP")),  # 360° JPEG, 2:1
         _F("remarks", "备注", aliases=("备注", "BZ")),
         # -- approval batches and supply records (批供用补查, landkit.indicators) --
         _F("batch_name", "批次名称", aliases=("批次名称", "批次", "PCMC")),

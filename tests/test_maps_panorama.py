@@ -28,8 +28,8 @@ from shapely.geometry import box
 
 from landkit.cli.main import cli
 from landkit.errors import ConfigError, LandkitWarning, VendorAssetError
-from landkit.maps import browse_map, write_browse_map
 from landkit.maps import _vendor as vendor
+from landkit.maps import browse_map, write_browse_map
 from landkit.maps._thumbs import thumbnail_uris
 from landkit.sample_panorama import synthetic_panorama
 
@@ -170,9 +170,13 @@ def test_budgets_warn_and_name_the_budget(pano_parcels: tuple[gpd.GeoDataFrame, 
     gdf, root = pano_parcels
     sizes = [len(base64.b64encode((root / "p" / f"{i}.jpg").read_bytes())) for i in range(3)]
     with pytest.warns(LandkitWarning, match=r"panorama budget of 1,000 B"):
-        browse_map(gdf, basemap="none", panoramas=True, photo_root=root, media_budget={"panorama_bytes": 1000})
+        browse_map(
+            gdf, basemap="none", panoramas=True, photo_root=root, media_budget={"panorama_bytes": 1000}
+        )
     # Exactly at the total: no warning (pytest turns any warning into an error).
-    browse_map(gdf, basemap="none", panoramas=True, photo_root=root, media_budget={"panorama_bytes": sum(sizes)})
+    browse_map(
+        gdf, basemap="none", panoramas=True, photo_root=root, media_budget={"panorama_bytes": sum(sizes)}
+    )
     with pytest.warns(LandkitWarning, match=r"per-parcel budget of 100 B"):
         browse_map(gdf, basemap="none", thumbnails=DEM, media_budget={"per_parcel_bytes": 100})
     with pytest.raises(ConfigError, match="panorama_bytes"):
@@ -218,6 +222,17 @@ def _decoded(uri: str) -> np.ndarray:
     return np.asarray(img).astype("float64")
 
 
+def _cell_sums(a: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    return np.add.reduceat(np.add.reduceat(a, edges[:-1], 0), edges[:-1], 1)
+
+
+def _plain_hillshade(src: rasterio.DatasetReader, x: float, y: float) -> np.ndarray:
+    """matplotlib's hillshade of the 2 km window centred on (x, y), read by rasterio with one cell around."""
+    z = src.read(1, window=from_bounds(x - 1100, y - 1100, x + 1100, y + 1100, transform=src.transform))
+    shade = LightSource(azdeg=315, altdeg=45).hillshade(z.astype("float64"), vert_exag=3, dx=100, dy=100)
+    return shade[1:-1, 1:-1]
+
+
 def test_thumbnail_is_the_hillshade_of_the_clipped_window() -> None:
     """Against rasterio reading the same 2 km window and matplotlib's hillshade of it."""
     with rasterio.open(DEM) as src:
@@ -241,18 +256,12 @@ def test_thumbnail_is_the_hillshade_of_the_clipped_window() -> None:
             assert np.ptp(xs) - np.ptp(ys) >= 8
             # The thumbnail averaged over each DEM cell, outline pixels left out (cells all outline: dropped).
             edges = np.linspace(0, 96, 21).round().astype(int)
-            sums = np.add.reduceat(np.add.reduceat(np.where(red, 0.0, img[..., 1]), edges[:-1], 0), edges[:-1], 1)
-            counts = np.add.reduceat(np.add.reduceat((~red).astype(float), edges[:-1], 0), edges[:-1], 1)
+            sums = _cell_sums(np.where(red, 0.0, img[..., 1]), edges)
+            counts = _cell_sums((~red).astype(float), edges)
             keep = counts > 0
             cells = sums[keep] / counts[keep]
-
-            def plain(dx: float) -> np.ndarray:
-                win = from_bounds(x - 1100 + dx, y - 1100, x + 1100 + dx, y + 1100, transform=t)
-                z = src.read(1, window=win).astype("float64")
-                return LightSource(azdeg=315, altdeg=45).hillshade(z, vert_exag=3, dx=100, dy=100)[1:-1, 1:-1]
-
-            assert np.corrcoef(cells, plain(0)[keep])[0, 1] > 0.9
-            assert np.corrcoef(cells, plain(200)[keep])[0, 1] < 0.85  # 2 cells off: clearly worse
+            assert np.corrcoef(cells, _plain_hillshade(src, x, y)[keep])[0, 1] > 0.9
+            assert np.corrcoef(cells, _plain_hillshade(src, x + 200, y)[keep])[0, 1] < 0.85  # 2 cells off
 
 
 def test_thumbnail_off_the_dem_is_none() -> None:
@@ -283,5 +292,6 @@ def test_committed_sample_panoramas_are_the_generator_output(sample_dir: Path) -
         path = sample_dir / rel
         assert path.stat().st_size < 100_000
         ours = np.asarray(Image.open(path).convert("RGB")).astype("float64")
-        fresh = np.asarray(Image.open(io.BytesIO(synthetic_panorama(431281 + i))).convert("RGB")).astype("float64")
+        fresh_jpeg = Image.open(io.BytesIO(synthetic_panorama(431281 + i)))
+        fresh = np.asarray(fresh_jpeg.convert("RGB")).astype("float64")
         assert np.abs(ours - fresh).mean() < 2.0

@@ -78,14 +78,21 @@ def hillshade_window(src: Any, bounds: tuple[float, ...], spec: ThumbSpec, /) ->
     if r1 <= r0 or c1 <= c0:
         return None
     z = np.ma.masked_all((rows, cols), dtype="float64")
-    z[r0 - row0 : r1 - row0, c0 - col0 : c1 - col0] = src.read(1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True)
+    z[r0 - row0 : r1 - row0, c0 - col0 : c1 - col0] = src.read(
+        1, window=Window(c0, r0, c1 - c0, r1 - r0), masked=True
+    )
     z = np.ma.masked_invalid(z)
     bad = np.ma.getmaskarray(z)
     if bad.mean() > 0.5:
         return None
     grid = z.filled(float(z.mean()))
     shade = _shade(grid, abs(src.transform.a), spec).astype("float32")
-    box = (win.col_off - col0, win.row_off - row0, win.col_off - col0 + win.width, win.row_off - row0 + win.height)
+    box = (
+        win.col_off - col0,
+        win.row_off - row0,
+        win.col_off - col0 + win.width,
+        win.row_off - row0 + win.height,
+    )
     img = Image.fromarray(shade, mode="F").resize((spec.px, spec.px), Image.Resampling.BICUBIC, box=box)
     return np.clip(np.asarray(img, dtype="float64"), 0.0, 1.0)
 
@@ -150,5 +157,9 @@ def thumbnail_uris(
                 continue
             bounds = window_bounds(geom.bounds, spec)
             shade = hillshade_window(src, bounds, spec)
-            out.append(None if shade is None else _jpeg_uri(shade, _outline_pixels(geom, bounds, spec.px), spec.quality))
+            out.append(
+                None
+                if shade is None
+                else _jpeg_uri(shade, _outline_pixels(geom, bounds, spec.px), spec.quality)
+            )
     return out

@@ -89,7 +89,12 @@ def build_vendor(node_modules: Path, lock: Path, dest: Path, /) -> dict[str, obj
     for name, rel in VENDOR_FILES.items():
         shutil.copyfile(pkg / rel, dest / name)
         hashes[name] = _sha256((dest / name).read_bytes())
-    manifest = {"package": "pannellum", "version": installed, "integrity": entry["integrity"], "sha256": hashes}
+    manifest = {
+        "package": "pannellum",
+        "version": installed,
+        "integrity": entry["integrity"],
+        "sha256": hashes,
+    }
     write_text_atomic(dest / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return manifest
 
@@ -141,9 +146,9 @@ def _main(argv: list[str]) -> int:
     try:
         made = build_vendor(root / "node_modules", root / "package-lock.json", vendor_dir())
     except VendorAssetError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        sys.stderr.write(f"error: {exc}\n")
         return 2
-    print(f"pannellum {made['version']} ({made['integrity']}) copied into {vendor_dir()}")
+    sys.stdout.write(f"pannellum {made['version']} ({made['integrity']}) copied into {vendor_dir()}\n")
     return 0
 
 
