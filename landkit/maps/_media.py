@@ -139,19 +139,31 @@ def _thumb_spec() -> ThumbSpec:
 
 def page_media(
     parcels: gpd.GeoDataFrame,
+    published: list[str],
+    panoramas: bool,
+    thumbnails: str | os.PathLike[str] | None,
+    budget: Mapping[str, int] | None,
     /,
     *,
-    panoramas: bool,
-    published: list[str],
-    thumbnails: str | os.PathLike[str] | None,
-    photo_root: Path | None,
+    photo_root: str | os.PathLike[str] | None,
     lang: str,
-    budget: Mapping[str, int] | None,
 ) -> PageMedia:
     """Gather the page's panoramas (``panorama`` column) and thumbnails (from the DEM ``thumbnails``).
 
-    The viewer is verified before anything is read, so a page that asks for panoramas without a
-    built viewer is refused at once (:class:`~landkit.errors.VendorAssetError`).
+    ``published`` are the fields the profile lets through (it must include ``panorama`` for
+    panoramas); ``budget`` overrides ``panorama.toml``'s (:data:`BUDGET_KEYS`). The viewer is verified
+    before anything is read, so a page that asks for panoramas without a built viewer is refused at
+    once (:class:`~landkit.errors.VendorAssetError`).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({"name": ["示例"]}, geometry=[box(109.8, 27.19, 109.801, 27.191)], crs=4490)
+    >>> media = page_media(g, ["name"], False, "sample_data/dem/hongjiang_dem_4546.tif", None,
+    ...                    photo_root=None, lang="zh")
+    >>> media.payload["thumbs"]["k"], media.panoramas is None
+    ([0], True)
     """
     limits = _budget(budget)
     media = PageMedia()
@@ -165,7 +177,10 @@ def page_media(
         media.viewer = pannellum_assets()
         conf = media_settings()["panoramas"]
         media.panoramas = read_panoramas(
-            parcels["panorama"].tolist(), root=photo_root, max_px=conf["max_px"], quality=conf["jpeg_quality"]
+            parcels["panorama"].tolist(),
+            root=Path(photo_root) if photo_root is not None else None,
+            max_px=conf["max_px"],
+            quality=conf["jpeg_quality"],
         )
         _warn_skipped(media.panoramas)
         media.payload["panos"] = media.panoramas.payload()

@@ -433,15 +433,7 @@ def browse_map(
     public = set(PUBLIC_FIELDS) | set(settings()["profile"]["public_extra"])
     internal = any(f not in public for f in fields)
     zone_frame = _zones_frame(zones) if zones is not None else None
-    media = page_media(
-        parcels,
-        panoramas=panoramas,
-        published=fields,
-        thumbnails=thumbnails,
-        photo_root=Path(photo_root) if photo_root is not None else None,
-        lang=lang,
-        budget=media_budget,
-    )
+    media = page_media(parcels, fields, panoramas, thumbnails, media_budget, photo_root=photo_root, lang=lang)
     fields = [f for f in fields if f != "panorama"]  # embedded by page_media, never as a path
     data = _payload(
         parcels,
