@@ -7,6 +7,7 @@ against an independent computation (plain geopandas/pyproj on the sample files).
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from collections.abc import Callable
@@ -52,6 +53,13 @@ def check_03() -> None:
     parcels = gpd.read_file(SAMPLE / "parcels.gpkg")
     assert set(re.findall(r"431281\d{6}[A-Z]{2}\d{5}", page)) >= set(parcels["parcel_id"])
     assert not [h for h in parcels["holder"].dropna().unique() if h in page]
+    # 全景式看地: every sample panorama is embedded byte for byte in the panorama page
+    pano = (OUT / "03_选地页面_全景.html").read_text("utf-8")
+    blobs = re.findall(r'<script type="text/plain" id="lk-pano-\d+">([^<]*)</script>', pano)
+    files = sorted((SAMPLE / p).read_bytes() for p in parcels["panorama"].dropna())
+    assert len(files) == 4
+    assert sorted(base64.b64decode(b) for b in blobs) == files
+    assert not [h for h in parcels["holder"].dropna().unique() if h in pano]
 
 
 def check_04() -> None:
@@ -104,7 +112,12 @@ def delivered_something(stem: str, started: float) -> None:
 EXPECT: dict[str, tuple[int, int, tuple[str, ...], Callable[[], None]]] = {
     "01_load_and_validate": (1, 5, ("01_校验报告.xlsx",), check_01),
     "02_zones": (2, 5, ("02_乡镇状态统计.xlsx",), check_02),
-    "03_browse_map": (0, 4, ("03_选地页面_公开.html", "03_选地页面_内部.html"), check_03),
+    "03_browse_map": (
+        0,
+        5,
+        ("03_选地页面_公开.html", "03_选地页面_内部.html", "03_选地页面_全景.html"),
+        check_03,
+    ),
     "04_clear_down": (1, 6, ("04_清零进度.html", "04_清零进度.xlsx"), check_04),
     "05_rules": (1, 8, ("05_闲置低效与推地.xlsx",), check_05),
     "06_terrain": (1, 5, ("06_陡坡地块.xlsx", "06_陡坡地块.png"), check_06),
