@@ -104,7 +104,7 @@ node_modules/.installed: package-lock.json
 
 # pannellum's built files and licence copied into the package (git-ignored) with a sha256 manifest.
 $(VENDOR): node_modules/.installed landkit/maps/_vendor.py | $(VENV)/.installed
-	$(BIN)/python -m landkit.maps._vendor .
+	$(BIN)/python -c "import sys, landkit.maps._vendor as v; sys.exit(v.main(sys.argv[1:]))" .
 
 vendor: $(VENDOR)
 

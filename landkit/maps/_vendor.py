@@ -1,7 +1,7 @@
 """Pannellum (the panorama viewer) bundled from the npm registry at build time, verified at write time.
 
-``make vendor`` (run by ``make demo`` and ``make test``) runs ``python -m landkit.maps._vendor``
-after ``npm ci``: it copies ``pannellum.js``, ``pannellum.css`` and pannellum's licence from
+``make vendor`` (run by ``make demo`` and ``make test``) runs :func:`main` after ``npm ci``: it
+copies ``pannellum.js``, ``pannellum.css`` and pannellum's licence from
 ``node_modules/pannellum`` (whose tarball ``npm ci`` checked against the integrity hash in
 ``package-lock.json``) into the git-ignored ``landkit/maps/assets/vendor/`` and writes
 ``manifest.json`` with the npm version, the lock's integrity and each file's sha256. The files are
@@ -25,7 +25,15 @@ from pathlib import Path
 from .._atomic import write_text_atomic
 from ..errors import VendorAssetError
 
-__all__ = ["PANNELLUM_VERSION", "VENDOR_FILES", "Pannellum", "build_vendor", "pannellum_assets"]
+__all__ = [
+    "PANNELLUM_VERSION",
+    "VENDOR_FILES",
+    "Pannellum",
+    "build_vendor",
+    "main",
+    "pannellum_assets",
+    "vendor_dir",
+]
 
 #: The pannellum release the page's panorama.js is written against (package-lock.json pins the same).
 PANNELLUM_VERSION = "2.5.7"
@@ -141,7 +149,8 @@ def pannellum_assets(folder: Path | None = None, /) -> Pannellum:
     )
 
 
-def _main(argv: list[str]) -> int:
+def main(argv: list[str], /) -> int:
+    """``make vendor``: build the vendor folder from ``argv[0]`` (the checkout; default: cwd); exit code."""
     root = Path(argv[0]) if argv else Path.cwd()
     try:
         made = build_vendor(root / "node_modules", root / "package-lock.json", vendor_dir())
@@ -150,7 +159,3 @@ def _main(argv: list[str]) -> int:
         return 2
     sys.stdout.write(f"pannellum {made['version']} ({made['integrity']}) copied into {vendor_dir()}\n")
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover - `make vendor`
-    raise SystemExit(_main(sys.argv[1:]))
