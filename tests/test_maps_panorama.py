@@ -295,3 +295,11 @@ def test_committed_sample_panoramas_are_the_generator_output(sample_dir: Path) -
         fresh_jpeg = Image.open(io.BytesIO(synthetic_panorama(431281 + i)))
         fresh = np.asarray(fresh_jpeg.convert("RGB")).astype("float64")
         assert np.abs(ours - fresh).mean() < 2.0
+
+
+def test_make_vendor_entry_point_copies_what_the_manifest_names(tmp_path: Path) -> None:
+    assert vendor.main([str(ROOT), str(tmp_path / "v")]) == 0
+    made = json.loads((tmp_path / "v" / "manifest.json").read_text("utf-8"))
+    assert made == json.loads((vendor.vendor_dir() / "manifest.json").read_text("utf-8"))
+    assert (tmp_path / "v" / "LICENSE").read_bytes() == (PKG / "COPYING").read_bytes()
+    assert vendor.pannellum_assets(tmp_path / "v").license.startswith("Copyright (c)")

@@ -79,7 +79,10 @@ def build_vendor(node_modules: Path, lock: Path, dest: Path, /) -> dict[str, obj
     >>> build_vendor(tmp / "node_modules", tmp / "package-lock.json", tmp / "vendor")["integrity"]
     'sha512-abc'
     """
-    entry = json.loads(lock.read_text("utf-8")).get("packages", {}).get("node_modules/pannellum")
+    try:
+        entry = json.loads(lock.read_text("utf-8")).get("packages", {}).get("node_modules/pannellum")
+    except (OSError, ValueError) as exc:
+        raise VendorAssetError(f"cannot read {lock}: run `make vendor` in the landkit checkout") from exc
     if not entry or "integrity" not in entry:
         raise VendorAssetError(f"{lock} does not pin pannellum; add it to package.json and run `npm install`")
     pkg = node_modules / "pannellum"
@@ -150,12 +153,21 @@ def pannellum_assets(folder: Path | None = None, /) -> Pannellum:
 
 
 def main(argv: list[str], /) -> int:
-    """``make vendor``: build the vendor folder from ``argv[0]`` (the checkout; default: cwd); exit code."""
+    """``make vendor``: copy from the checkout ``argv[0]`` (default: cwd) into ``argv[1]`` (default:
+    :func:`vendor_dir`); return the exit code (2 with a one-line error on stderr).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> main([tempfile.mkdtemp()])  # no package-lock.json there
+    2
+    """
     root = Path(argv[0]) if argv else Path.cwd()
+    dest = Path(argv[1]) if len(argv) > 1 else vendor_dir()
     try:
-        made = build_vendor(root / "node_modules", root / "package-lock.json", vendor_dir())
+        made = build_vendor(root / "node_modules", root / "package-lock.json", dest)
     except VendorAssetError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
-    sys.stdout.write(f"pannellum {made['version']} ({made['integrity']}) copied into {vendor_dir()}\n")
+    sys.stdout.write(f"pannellum {made['version']} ({made['integrity']}) copied into {dest}\n")
     return 0
