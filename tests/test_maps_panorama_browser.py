@@ -67,9 +67,21 @@ def _open_viewer(session: Session, page_path: Path, key: str) -> Any:
     assert box is not None
     assert box["width"] >= 44
     assert box["height"] >= 44
-    thumb = page.locator(f'.lk-popup[data-key="{key}"] img.lk-thumb')
+    thumb = page.locator(f'.lk-popup[data-key="{key}"] img.lk-terrain')
     assert thumb.evaluate("e => e.complete && e.naturalWidth") == 96
     assert thumb.get_attribute("src").startswith("data:image/jpeg;base64,")
+    # Both sit where they are drawn, on top: nothing covers them and they cover nothing of the card.
+    on_top = page.evaluate(
+        """(key) => ['img.lk-terrain', '.lk-pano-open'].map((s) => {
+          const e = document.querySelector('.lk-popup[data-key="' + key + '"] ' + s);
+          const r = e.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+          const gallery = e.closest('.lk-popup').querySelector('.lk-gallery').getBoundingClientRect();
+          return hit === e && (r.top >= gallery.bottom || r.bottom <= gallery.top);
+        })""",
+        key,
+    )
+    assert on_top == [True, True]
     button.click()
     page.wait_for_selector("#lk-pano[data-loaded='1'] canvas", timeout=10_000)
     # Ours, and pannellum's own of the same bytes (it reads the XMP header, then revokes it).
@@ -131,7 +143,7 @@ def test_parcel_without_panorama_has_no_button(browser: Any, sample_page: tuple[
         page = session.open(page_path, f"#sel={other}")
         page.wait_for_selector(f'.lk-popup[data-key="{other}"]', timeout=5_000)
         assert page.locator(f'.lk-popup[data-key="{other}"] .lk-pano-open').count() == 0
-        assert page.locator(f'.lk-popup[data-key="{other}"] img.lk-thumb').count() == 1
+        assert page.locator(f'.lk-popup[data-key="{other}"] img.lk-terrain').count() == 1
         assert session.errors == []
     finally:
         session.context.close()

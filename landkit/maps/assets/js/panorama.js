@@ -25,7 +25,7 @@ App.prototype.cardMedia = function (k) {
   if (!M || (src === undefined && i < 0)) return null;
   var box = el('div', 'lk-media');
   if (src !== undefined) {
-    var img = el('img', 'lk-thumb');
+    var img = el('img', 'lk-terrain');
     img.src = src; img.alt = M.thumbnail; img.title = M.thumbnail;
     img.width = img.height = 96;
     box.appendChild(img);
