@@ -65,12 +65,13 @@ App.prototype._group = function (title, parent) {
   return g;
 };
 
-/* 面积 / 总价 / 单价 ranges; a bad range (text, negative, min > max) is flagged, not applied. */
-App.prototype._buildRanges = function () {
+/* 面积 / 总价 / 单价 ranges (or the 厂房 tab's specs); a bad range (text, negative, min > max) is flagged, not applied. */
+App.prototype._buildRanges = function (specs) {
   var self = this, S = this.S;
   this.rangeInputs = {};
-  [['a', S.area], ['p', S.price], ['u', S.unit_price]].forEach(function (pair) {
-    if (pair[0] !== 'a' && !self.cols.asking_price) return;
+  this.rangeSpecs = (specs || [['a', S.area], ['p', S.price], ['u', S.unit_price]])
+    .filter(function (pair) { return specs || pair[0] === 'a' || self.cols.asking_price; });
+  this.rangeSpecs.forEach(function (pair) {
     var g = self._group(pair[1]), r = el('div', 'lk-range'), inputs = [];
     [S.min, S.max].forEach(function (ph, i) {
       var inp = el('input');
@@ -250,7 +251,8 @@ App.prototype.activeFilters = function () {
   each('cat', function (v) { return self.data.categories.labels[v] || v; });
   each('st', function (v) { return self.data.statuses[v] || v; });
   if (s.town) out.push([s.town, function () { s.town = ''; }]);
-  [['a', S.area], ['p', S.price], ['u', S.unit_price]].forEach(function (pair) {
+  each('pk', function (v) { return v; });
+  this.rangeSpecs.forEach(function (pair) {
     var r = s[pair[0]];
     if (r[0] !== '' || r[1] !== '') out.push([pair[1] + ' ' + r[0] + '–' + r[1], function () { s[pair[0]] = ['', '']; }]);
   });
