@@ -224,20 +224,22 @@ def unit_payload(
     datum: str,
     internal: bool,
     lang: str,
-    as_of: str | dt.date,
+    as_of: str | dt.date | None,
     contact: str | None,
 ) -> dict[str, Any]:
     """The 厂房 tab's part of the page payload (``data["units"]``), encoded like the parcels'.
 
     ``land`` is the parcels' payload (its ``origin``, ``prec`` and zone membership are reused, so
     units join their parcel's zones). Keys ``n``, ``geom``, ``cols``, ``labels``, ``units``,
-    ``keyField``, ``centres`` and ``zones`` replace the parcels' while the tab is shown.
+    ``keyField``, ``centres`` and ``zones`` replace the parcels' while the tab is shown. ``as_of``
+    (default today) is the day the 招租状态 is taken on.
     """
     from ._payload import column_payload, geometry_payload
     from .browse import _centres, _shown_unit
 
     conf = unit_settings()
     strings = conf["strings"][lang]
+    as_of = as_of if as_of is not None else dt.date.today()
     geoms, kind, pos = unit_geometries(units, parcels)
     table = _unit_table(units, parcels, kind=kind, pos=pos, internal=internal, as_of=as_of, strings=strings)
     land_keys = (

@@ -13,7 +13,7 @@ category (no per-feature ``style_function``); geometries are quantised and delta
 
 from __future__ import annotations
 
-import datetime as dt
+import datetime
 import functools
 import hashlib
 import html
@@ -333,7 +333,7 @@ def browse_map(
     contact: str | None = None,
     demands: pd.DataFrame | None = None,
     units: pd.DataFrame | None = None,
-    units_as_of: str | dt.date | None = None,
+    units_as_of: str | datetime.date | None = None,
 ) -> folium.Map:
     """Build a 淘宝式选地 browse page for ``parcels`` (pure: writes nothing).
 
@@ -462,17 +462,8 @@ def browse_map(
         demandLabel="为您推荐：需求 " if lang == "zh" else "For you: demand ",
     )
     if units is not None:  # the 厂房 tab (landkit.maps._units)
-        when = units_as_of if units_as_of is not None else dt.date.today()
-        data["units"] = unit_payload(
-            units,
-            parcels,
-            land=data,
-            datum=spec["datum"],
-            internal=internal,
-            lang=lang,
-            as_of=when,
-            contact=contact,
-        )
+        tab: dict[str, Any] = {"datum": spec["datum"], "internal": internal, "lang": lang, "contact": contact}
+        data["units"] = unit_payload(units, parcels, land=data, as_of=units_as_of, **tab)
     payload = json_for_script(data)
     data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
     payload = payload[:-1] + f',"pageId":"{data_id}"}}'
