@@ -34,7 +34,7 @@ App.prototype.select = function (k, opts) {
     }
     this.renderCards(false);
   }
-  if (opts.popup && hasGeom) this.openPopup(k, opts.focus);
+  if (opts.popup) this.openPopup(k, opts.focus);  // without geometry (a unit not on the map): at the map's centre
   this.writeHash();
 };
 
@@ -59,10 +59,10 @@ App.prototype.openPopup = function (k, focus) {
     if (focus) { content.tabIndex = -1; content.focus(); }
     return;
   }
-  var p = this.store.interior(k);
+  var p = this.store.bbox[4 * k] <= this.store.bbox[4 * k + 2] ? this.store.interior(k) : null;
   this._reopening = true;
   this.popup = L.popup({ maxWidth: 320, minWidth: 280, autoPanPadding: [30, 30], closeButton: true })
-    .setLatLng(unproject(p[0], p[1]))
+    .setLatLng(p ? unproject(p[0], p[1]) : this.map.getCenter())
     .setContent(content)
     .openOn(this.map);
   this._reopening = false;

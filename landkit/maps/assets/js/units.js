@@ -11,10 +11,15 @@ var TAB_FIELDS = ['data', 'S', 'n', 'cols', 'store', 'keys', 'index', 'areaMu', 
 var UNIT_ORDER = ['park', 'building', 'floor', 'unit_no', 'floor_area_m2', 'storey_height_m', 'floor_load_kn_m2',
   'rent_yuan_m2_month', 'utilities', 'township', 'map_location'];
 
+/* The page payload's units part (data.units of the land; the units' own data.units are display units). */
+App.prototype.unitsPayload = function () {
+  return (this._tabs && this._tabs.land ? this._tabs.land.data : this.data).units;
+};
+
 /* Which tab a URL hash asks for ('units' or '' for the land). */
 App.prototype.hashTab = function (h) {
   if (!this._unitKeys) {
-    var u = this.data.units, ids = decodeColumns({ id: u.cols.unit_id }, u.n).id.v;
+    var u = this.unitsPayload(), ids = decodeColumns({ id: u.cols.unit_id }, u.n).id.v;
     this._unitKeys = toSet(ids.map(String));
   }
   var keys = this._unitKeys;
@@ -65,7 +70,7 @@ App.prototype._floatCol = function (name) {
 
 /* The units' dataset: the page payload with data.units laid over it (strings too); zones via their parcel. */
 App.prototype._initUnits = function () {
-  var land = this._tabs.land.data, u = land.units;
+  var land = this._tabs.land.data, u = this.unitsPayload();
   var data = Object.assign({}, land, u, { strings: Object.assign({}, land.strings, u.strings), demands: {} });
   data.zones = land.zones && u.zoneIndex ? { list: land.zones.list, combos: land.zones.combos, i: u.zoneIndex } : null;
   this.data = data;
@@ -121,7 +126,7 @@ App.prototype._rebuildFilters = function () {
 
 /* The tab bar (土地 | 厂房) above the search box; built on first use. */
 App.prototype._syncTabs = function () {
-  var self = this, bar = document.getElementById('lk-tabs'), T = this.data.units.strings, now = this.tab || 'land';
+  var self = this, bar = document.getElementById('lk-tabs'), T = this.unitsPayload().strings, now = this.tab || 'land';
   if (!bar) {
     bar = el('div', 'lk-tabs');
     bar.id = 'lk-tabs';
