@@ -90,7 +90,8 @@ def test_public_page_leaks_no_tenant_lease_arrears_or_unlisted_unit_field(
     assert len(tenants) > 20  # the check below looks at real names
     leaked = [t for t in tenants if t in public_page]
     assert leaked == []
-    for text in (SECRET_ENFORCEMENT, SECRET_PHONE, "承租企业", "欠缴租金", "租期起", "租期止", "enforcement_note"):
+    labels = ("承租企业", "欠缴租金", "租期起", "租期止", "enforcement_note")
+    for text in (SECRET_ENFORCEMENT, SECRET_PHONE, *labels):
         assert text not in public_page, text
     # the whole file: every non-empty text cell of a withheld column is absent
     for col in ("tenant", "enforcement_note", "tenant_phone"):
@@ -136,9 +137,11 @@ def test_unit_fields_and_labels_are_chinese(public_page: str, units: gpd.GeoData
     # one legend for both tabs: the parcels' items then the unit states present
     keys = [it["key"] for it in page["legend"]["items"]]
     assert keys[-3:] == ["for_rent", "let", "not_offered"]
-    assert data["legend"]["field"] == "offer_state" and data["legend"]["items"] == page["legend"]["items"]
+    assert data["legend"]["field"] == "offer_state"
+    assert data["legend"]["items"] == page["legend"]["items"]
     en = _payload(_page(gpd.read_file(SAMPLE / "parcels.gpkg"), units=units, lang="en"))["units"]
-    assert en["strings"]["results"] == "{n} units" and en["offerStates"]["let"] == "let"
+    assert en["strings"]["results"] == "{n} units"
+    assert en["offerStates"]["let"] == "let"
 
 
 def test_units_sit_on_their_parcel_and_units_without_one_are_listed_without_a_marker(
@@ -150,8 +153,10 @@ def test_units_sit_on_their_parcel_and_units_without_one_are_listed_without_a_ma
     data = _payload(_page(parcels, units=u))
     ud = data["units"]
     assert ud["unlocated"] == 2
-    assert ud["geom"][1] == "" and ud["geom"][2] == ""
-    assert ud["centres"]["x"][1] is None and ud["centres"]["y"][2] is None
+    assert ud["geom"][1] == ""
+    assert ud["geom"][2] == ""
+    assert ud["centres"]["x"][1] is None
+    assert ud["centres"]["y"][2] is None
     where = _column(ud["cols"]["map_location"])
     assert where[1] == where[2] == "未标注位置（登记表无所在宗地，或宗地不在本页）"
     assert where[0] == "所在宗地（厂房位于此宗地内）"
@@ -171,7 +176,8 @@ def test_building_footprints_are_drawn_where_the_register_has_them(parcels: gpd.
     )
     u["unit_id"] = ["甲园-1#-101"]
     geoms, kind, pos = unit_geometries(u, parcels)
-    assert kind.tolist() == ["footprint"] and pos.tolist() == [-1]
+    assert kind.tolist() == ["footprint"]
+    assert pos.tolist() == [-1]
     assert geoms.iloc[0].equals_exact(gpd.GeoSeries([foot], crs=4490).to_crs(4326).iloc[0], 1e-12)
 
 
@@ -188,9 +194,7 @@ def test_units_zones_follow_their_parcel() -> None:
             "parcel_id": [gdf["parcel_id"].iloc[7], None],
         }
     )
-    data = _payload(
-        browse_map(gdf, basemap="none", zones=synthetic_zones(), units=u, units_as_of=AS_OF).get_root().render()
-    )
+    data = _payload(_page(gdf, zones=synthetic_zones(), units=u))
     assert data["units"]["zoneIndex"] == [data["zones"]["i"][7], -1]
 
 

@@ -76,14 +76,19 @@ def test_units_tab_filters_card_favourite_and_share_link(
         s.wait_count(len(want))
         first = page.locator(".lk-card").first
         text = first.inner_text()
-        assert "m²" in text and "层高" in text and "亩" not in text
+        assert "m²" in text
+        assert "层高" in text
+        assert "亩" not in text
         key = first.get_attribute("data-key")
         assert key in set(want["unit_id"])
         first.click()
         popup = page.locator(".lk-popup")
         popup.wait_for()
         card = popup.inner_text()
-        assert "建筑面积" in card and "层高(米)" in card and "租金" in card and "招租中" in card
+        assert "建筑面积" in card
+        assert "层高(米)" in card
+        assert "租金" in card
+        assert "招租中" in card
         assert not [t for t in register["tenant"].dropna().unique() if t in page.content()]
         page.wait_for_timeout(400)  # the map has stopped moving to the unit
         page.click(".lk-popup .lk-fav")
@@ -91,19 +96,24 @@ def test_units_tab_filters_card_favourite_and_share_link(
         page.click("#lk-favonly")
         s.wait_count(1)
         link = page.evaluate("location.hash")
-        assert "tab=units" in link and "fav=1" in link
+        assert "tab=units" in link
+        assert "fav=1" in link
         csv = page.evaluate("window.landkitApp.shortlistCSV()")
-        assert "建筑面积" in csv and "亩" not in csv and key in csv
+        assert "建筑面积" in csv
+        assert "亩" not in csv
+        assert key in csv
         assert page.evaluate("window.landkitApp.buildPrintView()") == 1
         sheet = page.evaluate("document.getElementById('lk-print-view').textContent")
-        assert "厂房推介单" in sheet and "建筑面积" in sheet
+        assert "厂房推介单" in sheet
+        assert "建筑面积" in sheet
         page.click("#lk-tab-land")
         s.wait_count(land_count)
         assert page.locator("#lk-amin").count() == 1
         page.click("#lk-tab-units")
         s.wait_count(1)  # the tab's own filters (favourites only) came back with it
         assert page.input_value("#lk-mmin") == "1000"
-        assert s.errors == [] and _offsite(s) == []
+        assert s.errors == []
+        assert _offsite(s) == []
     finally:
         s.context.close()
     fresh = Session(browser)  # another visitor: no localStorage, only the link
@@ -112,7 +122,8 @@ def test_units_tab_filters_card_favourite_and_share_link(
         fresh.wait_count(1)
         assert page.get_attribute("#lk-tab-units", "aria-selected") == "true"
         assert page.locator(".lk-card").first.get_attribute("data-key") == key
-        assert fresh.errors == [] and _offsite(fresh) == []
+        assert fresh.errors == []
+        assert _offsite(fresh) == []
     finally:
         fresh.context.close()
 
@@ -129,7 +140,8 @@ def test_compare_of_units_has_no_mu_row_and_a_print_link_opens_the_unit(
         page.click(".lk-card >> nth=1 >> .lk-cmp")
         page.click("#lk-compare-btn")
         table = page.inner_text("#lk-compare")
-        assert "建筑面积" in table and "亩" not in table
+        assert "建筑面积" in table
+        assert "亩" not in table
         key = page.locator(".lk-card").nth(2).get_attribute("data-key")
         assert s.errors == []
     finally:
@@ -140,7 +152,8 @@ def test_compare_of_units_has_no_mu_row_and_a_print_link_opens_the_unit(
         page.locator(".lk-popup").wait_for()
         assert page.get_attribute("#lk-tab-units", "aria-selected") == "true"
         assert page.get_attribute(".lk-popup", "data-key") == key
-        assert again.errors == [] and _offsite(again) == []
+        assert again.errors == []
+        assert _offsite(again) == []
     finally:
         again.context.close()
 
@@ -158,7 +171,8 @@ def test_phone_units_tab_layout(browser: Any, page_path: Path) -> None:
         _check(page, phone=True, state="unit card open")
         page.click("#lk-sheet .lk-fav")
         assert page.locator("#lk-sheet .lk-popup").count() == 1  # the button did not close the card
-        assert s.errors == [] and _offsite(s) == []
+        assert s.errors == []
+        assert _offsite(s) == []
     finally:
         s.context.close()
 
@@ -177,6 +191,7 @@ def test_units_without_a_location_are_listed_and_open_a_card(browser: Any, tmp_p
         page.click(".lk-card >> nth=0")
         page.locator(".lk-popup").wait_for()
         assert "未标注位置" in page.inner_text(".lk-popup")
-        assert s.errors == [] and _offsite(s) == []
+        assert s.errors == []
+        assert _offsite(s) == []
     finally:
         s.context.close()
