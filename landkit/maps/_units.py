@@ -233,6 +233,21 @@ def unit_payload(
     units join their parcel's zones). Keys ``n``, ``geom``, ``cols``, ``labels``, ``units``,
     ``keyField``, ``centres`` and ``zones`` replace the parcels' while the tab is shown. ``as_of``
     (default today) is the day the 招租状态 is taken on.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, pandas as pd
+    >>> from shapely.geometry import box
+    >>> from landkit.maps import browse_map
+    >>> p = gpd.GeoDataFrame({"parcel_id": ["431281003002GB00017"]},
+    ...                      geometry=[box(109.8, 27.19, 109.801, 27.191)], crs=4490)
+    >>> u = pd.DataFrame({"unit_id": ["甲园-1#-101", "甲园-1#-102"], "building": "1#",
+    ...                   "unit_no": ["101", "102"], "floor_area_m2": [800.0, 600.0],
+    ...                   "tenant": [None, "某某科技有限公司"],
+    ...                   "parcel_id": "431281003002GB00017"})
+    >>> page = browse_map(p, basemap="none", units=u, units_as_of="2024-12-31").get_root().render()
+    >>> "甲园-1#-102" in page, "某某科技有限公司" in page
+    (True, False)
     """
     from ._payload import column_payload, geometry_payload
     from .browse import _centres, _shown_unit
