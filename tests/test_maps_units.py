@@ -82,7 +82,7 @@ def _expected_states(units: pd.DataFrame, as_of: str) -> list[str]:
 def test_public_page_leaks_no_tenant_lease_arrears_or_unlisted_unit_field(
     public_page: str, units: gpd.GeoDataFrame
 ) -> None:
-    data = _payload(public_page)["units"]
+    data = _payload(public_page)["unitTab"]
     assert set(data["cols"]) <= set(UNIT_PUBLIC_FIELDS)
     withheld = {"tenant", "lease_start", "lease_end", "arrears_yuan", "move_in_date", "vacant_since"}
     assert withheld.isdisjoint(data["cols"])
@@ -102,7 +102,7 @@ def test_public_page_leaks_no_tenant_lease_arrears_or_unlisted_unit_field(
 def test_a_let_units_rent_is_withheld_and_an_offered_units_rent_shown(
     public_page: str, units: gpd.GeoDataFrame
 ) -> None:
-    data = _payload(public_page)["units"]
+    data = _payload(public_page)["unitTab"]
     states = _column(data["cols"]["offer_state"])
     rents = _column(data["cols"]["rent_yuan_m2_month"])
     expected = _expected_states(units, AS_OF)
@@ -116,9 +116,14 @@ def test_a_let_units_rent_is_withheld_and_an_offered_units_rent_shown(
     assert data["offerStates"] == {"for_rent": "招租中", "let": "已出租", "not_offered": "未招租"}
 
 
-def test_unit_fields_and_labels_are_chinese(public_page: str, units: gpd.GeoDataFrame) -> None:
+def test_unit_fields_and_labels_are_chinese(
+    public_page: str, units: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame
+) -> None:
     page = _payload(public_page)
-    data = page["units"]
+    land_only = _payload(_page(parcels))
+    assert page["units"] == land_only["units"]  # the parcels' display units are untouched by the 厂房 tab
+    assert "unitTab" not in land_only
+    data = page["unitTab"]
     labels = data["labels"]
     assert labels["floor_area_m2"] == "建筑面积"
     assert labels["storey_height_m"] == "层高(米)"
@@ -139,7 +144,7 @@ def test_unit_fields_and_labels_are_chinese(public_page: str, units: gpd.GeoData
     assert keys[-3:] == ["for_rent", "let", "not_offered"]
     assert data["legend"]["field"] == "offer_state"
     assert data["legend"]["items"] == page["legend"]["items"]
-    en = _payload(_page(gpd.read_file(SAMPLE / "parcels.gpkg"), units=units, lang="en"))["units"]
+    en = _payload(_page(gpd.read_file(SAMPLE / "parcels.gpkg"), units=units, lang="en"))["unitTab"]
     assert en["strings"]["results"] == "{n} units"
     assert en["offerStates"]["let"] == "let"
 
@@ -151,7 +156,7 @@ def test_units_sit_on_their_parcel_and_units_without_one_are_listed_without_a_ma
     u.loc[1, "parcel_id"] = None  # no 宗地代码
     u.loc[2, "parcel_id"] = "431281999999GB99999"  # a parcel not on this page
     data = _payload(_page(parcels, units=u))
-    ud = data["units"]
+    ud = data["unitTab"]
     assert ud["unlocated"] == 2
     assert ud["geom"][1] == ""
     assert ud["geom"][2] == ""
@@ -195,7 +200,7 @@ def test_units_zones_follow_their_parcel() -> None:
         }
     )
     data = _payload(_page(gdf, zones=synthetic_zones(), units=u))
-    assert data["units"]["zoneIndex"] == [data["zones"]["i"][7], -1]
+    assert data["unitTab"]["zoneIndex"] == [data["zones"]["i"][7], -1]
 
 
 def test_bad_unit_ids_are_refused(parcels: gpd.GeoDataFrame) -> None:
@@ -211,7 +216,7 @@ def test_bad_unit_ids_are_refused(parcels: gpd.GeoDataFrame) -> None:
 
 
 def test_internal_page_keeps_the_tenant(parcels: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> None:
-    data = _payload(_page(parcels, profile="internal", units=units))["units"]
+    data = _payload(_page(parcels, profile="internal", units=units))["unitTab"]
     assert {"tenant", "arrears_yuan", "lease_end"} <= set(data["cols"])
     assert data["openStates"] == []  # an internal page shows every unit
 
@@ -233,5 +238,5 @@ def test_cli_units_option_writes_the_same_payload_as_the_library(tmp_path: Path)
         photo_root=SAMPLE,
     )
     a, b = _payload(out.read_text("utf-8")), _payload(lib.read_text("utf-8"))
-    assert a["units"] == b["units"]
-    assert a["units"]["n"] == 196
+    assert a["unitTab"] == b["unitTab"]
+    assert a["unitTab"]["n"] == 196

@@ -227,7 +227,7 @@ def unit_payload(
     as_of: str | dt.date | None,
     contact: str | None,
 ) -> dict[str, Any]:
-    """The 厂房 tab's part of the page payload (``data["units"]``), encoded like the parcels'.
+    """The 厂房 tab's part of the page payload (``data["unitTab"]``), encoded like the parcels'.
 
     ``land`` is the parcels' payload (its ``origin``, ``prec`` and zone membership are reused, so
     units join their parcel's zones). Keys ``n``, ``geom``, ``cols``, ``labels``, ``units``,

@@ -463,7 +463,7 @@ def browse_map(
     )
     if units is not None:  # the 厂房 tab (landkit.maps._units)
         tab: dict[str, Any] = {"datum": spec["datum"], "internal": internal, "lang": lang, "contact": contact}
-        data["units"] = unit_payload(units, parcels, land=data, as_of=units_as_of, **tab)
+        data["unitTab"] = unit_payload(units, parcels, land=data, as_of=units_as_of, **tab)
     payload = json_for_script(data)
     data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
     payload = payload[:-1] + f',"pageId":"{data_id}"}}'

@@ -11,9 +11,9 @@ var TAB_FIELDS = ['data', 'S', 'n', 'cols', 'store', 'keys', 'index', 'areaMu', 
 var UNIT_ORDER = ['park', 'building', 'floor', 'unit_no', 'floor_area_m2', 'storey_height_m', 'floor_load_kn_m2',
   'rent_yuan_m2_month', 'utilities', 'township', 'map_location'];
 
-/* The page payload's units part (data.units of the land; the units' own data.units are display units). */
+/* The page payload's 厂房 part (data.unitTab, written by landkit.maps._units.unit_payload). */
 App.prototype.unitsPayload = function () {
-  return (this._tabs && this._tabs.land ? this._tabs.land.data : this.data).units;
+  return (this._tabs && this._tabs.land ? this._tabs.land.data : this.data).unitTab;
 };
 
 /* Which tab a URL hash asks for ('units' or '' for the land). */
