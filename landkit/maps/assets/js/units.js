@@ -37,6 +37,7 @@ App.prototype.useTab = function (tab) {
   this.hover = -1;
   if (this.sel >= 0 && this.layer) this.closeCard();
   this.sel = -1;
+  document.getElementById('lk-compare').hidden = true;  // it listed the other tab's items
   this._rebuildFilters();
   this._syncTabs();
   return true;
