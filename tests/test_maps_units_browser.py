@@ -195,3 +195,22 @@ def test_units_without_a_location_are_listed_and_open_a_card(browser: Any, tmp_p
         assert _offsite(s) == []
     finally:
         s.context.close()
+
+
+def test_a_land_range_in_a_units_link_shows_as_a_removable_chip(
+    browser: Any, page_path: Path, register: pd.DataFrame
+) -> None:
+    s = Session(browser)
+    try:
+        page = s.open(page_path, "#tab=units&a=5~")  # 亩 mean nothing for floor space: no unit passes
+        s.wait_count(0)
+        chip = page.locator("#lk-active .lk-active-chip")
+        assert chip.count() == 1
+        assert "面积(亩) 5–" in chip.inner_text()
+        page.wait_for_timeout(300)
+        chip.click()
+        s.wait_count(int((register["state"] == "for_rent").sum()))
+        assert "a=" not in page.evaluate("location.hash")
+        assert s.errors == []
+    finally:
+        s.context.close()
