@@ -48,7 +48,15 @@ App.prototype.showTab = function (tab) {
   if (!this.useTab(tab)) return;
   this.syncControls();
   this.apply();
-  if (this.data.unlocated < this.n) this.map.fitBounds(this.dataBounds(), { animate: false, padding: [10, 10] });
+  this.map.fitBounds(this.dataBounds(), { animate: false, padding: [10, 10] });
+};
+
+/* With no unit on the map (none located), the 厂房 tab keeps the land's extent, not the whole world. */
+var landDataBounds = App.prototype.dataBounds;
+App.prototype.dataBounds = function () {
+  if (this.tab !== 'units' || this.data.unlocated < this.n) return landDataBounds.call(this);
+  var land = this._tabs.land;
+  return landDataBounds.call({ store: land.store, n: land.n });
 };
 
 App.prototype._saveTab = function () {
