@@ -131,7 +131,7 @@ def _split_lease(table: pd.DataFrame, problems: list[dict[str, Any]]) -> pd.Data
             "lease_start",
             "unparseable_date",
             "warning",
-            f"{col}“{table.at[idx, col]}”不是起止日期，租期已留空",
+            f"{col}“{table.at[idx, col]!s}”不是起止日期，租期已留空",
             "请写成 2023-01-01至2025-12-31",
         )
     ok = parts.where(~bad)
