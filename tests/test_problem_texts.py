@@ -155,9 +155,31 @@ def test_imprecise_date_says_what_was_kept_and_what_to_do(tmp_path: Path) -> Non
     assert row["suggestion"].startswith("请补全到日")
 
 
-def test_encumbrance_problems_are_chinese() -> None:
-    report = encumbrance_report(read_encumbrances(SAMPLE / "cases" / "encumbrances.xlsx"))
-    assert {"imprecise_date", "unparseable_number", "key_mismatch"} <= set(report["problem"])
+def _messy_encumbrances(tmp_path: Path) -> Path:
+    a = "431281101001GB00001"
+    rows = [
+        "宗地代码,不动产单元号,权利类型,抵押权人,债权数额(万元),抵押面积(垧),登记日期,注销日期,查封日期,查封期限,轮候查封",
+        f"{a},,抵押,,-5,3,2021-03-05,2020-01-01,,,",
+        ",,抵押,沅丰银行,10,,2021-03-05,,,,",
+        f"{a},,不知道,,,,,,,,",
+        f"{a},,查封,,,,,,2022-01-01,很久,也许",
+        "4312811,,抵押,沅丰银行,10,,2021年,,,,",
+        f"{a},,抵押,沅丰银行,10,,,,,,",
+    ]
+    path = tmp_path / "enc.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_encumbrance_problems_are_chinese(tmp_path: Path) -> None:
+    sample = encumbrance_report(read_encumbrances(SAMPLE / "cases" / "encumbrances.xlsx"))
+    messy = encumbrance_report(read_encumbrances(_messy_encumbrances(tmp_path)))
+    report = pd.concat([sample, messy], ignore_index=True)
+    assert set(report["problem"]) >= {
+        "imprecise_date", "unparseable_number", "key_mismatch", "unknown_unit", "missing_key",
+        "malformed_parcel_id", "unknown_kind", "dates_out_of_order", "negative_value", "unparseable_term",
+        "unparseable_flag", "missing_mortgagee", "missing_registered_date",
+    }  # fmt: skip
     bad = report[~report["detail"].map(_is_chinese)]
     assert bad.empty, bad[["problem", "detail"]].to_string()
 
