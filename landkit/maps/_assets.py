@@ -35,6 +35,7 @@ JS_MODULES: tuple[str, ...] = (
     "print.js",
     "sidebar.js",
     "mapctl.js",
+    "units.js",  # the 厂房 tab (standard-factory units)
     "main.js",
 )
 
