@@ -103,7 +103,7 @@ def nearest_features(
     if not ok_f.any():
         raise DataFormatError("the features have no usable point")
     if not (feats[ok_f].geom_type == "Point").all():
-        raise DataFormatError("nearest_features measures to points; pass point features (e.g. layer.centroid)")
+        raise DataFormatError("nearest_features measures to points; pass point features (e.g. .centroid)")
     names = features[name_column].to_numpy()[ok_f]
     fx, fy = feats[ok_f].x.to_numpy(), feats[ok_f].y.to_numpy()
     centres = _points_4490(parcels, "parcels").representative_point()

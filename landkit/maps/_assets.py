@@ -30,6 +30,7 @@ JS_MODULES: tuple[str, ...] = (
     "url.js",
     "list.js",
     "card.js",
+    "baselayers.js",  # the county's base layers under the parcels; distances in the card
     "compare.js",
     "export.js",
     "print.js",

@@ -19,7 +19,7 @@ import html
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ from ._config import basemap_presets, settings
 from ._encode import json_for_script
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
+from .baselayers import context_payload, distance_columns, read_base_layers
 from .offer import OFFERED, USE_CLASSES, offer_states, use_classes
 from .profiles import profile_fields
 
@@ -329,6 +330,7 @@ def browse_map(
     photo_root: str | os.PathLike[str] | None = None,
     contact: str | None = None,
     demands: pd.DataFrame | None = None,
+    base_layers: str | os.PathLike[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> folium.Map:
     """Build a 淘宝式选地 browse page for ``parcels`` (pure: writes nothing).
 
@@ -366,6 +368,13 @@ def browse_map(
         ``excluded`` where present): ``page.html?demand=ID`` (or ``#demand=ID``) then shows that
         investor's passing parcels (为您推荐). Only demand ids and parcel keys are embedded — no investor
         names or needs.
+    base_layers : path or mapping, optional
+        The county's own base layers (a GeoPackage such as ``sample_data/hongjiang_base.gpkg``, or a
+        dict of layer → GeoDataFrame; see :mod:`landkit.maps.baselayers`): roads, rivers, township
+        borders, parks and their Chinese names, plus zone names, drawn under the parcels (never
+        taking a tap), simplified to the page's scale and budget, switchable in the layer control.
+        Point layers of expressway exits, railway stations and town centres give each parcel its
+        distance to the nearest one (km, geodesic, from the parcel's centre) and that one's name.
 
     Returns
     -------
@@ -412,6 +421,9 @@ def browse_map(
             contact=parcels["contact"].fillna(contact) if "contact" in parcels else contact
         )
     parcels = _with_offer_facts(parcels)
+    layers = read_base_layers(base_layers) if base_layers is not None else None
+    if layers:  # distances to the nearest exit, station, town centre (public context fields)
+        parcels = parcels.assign(**distance_columns(parcels, layers))
     fields = profile_fields(parcels.columns, profile)
     public = set(PUBLIC_FIELDS) | set(settings()["profile"]["public_extra"])
     internal = any(f not in public for f in fields)
@@ -422,6 +434,16 @@ def browse_map(
         zone_frame,
         datum=spec["datum"],
         photo_root=Path(photo_root) if photo_root is not None else None,
+    )
+    data.update(
+        context_payload(
+            layers,
+            parcels,
+            origin=tuple(data["origin"]),
+            precision=data["prec"],
+            zones=zone_frame,
+            datum=spec["datum"],
+        )
     )
     page_title = title or ((county.page_title or "淘宝式选地") if lang == "zh" else "Land browser")
     conf = settings()
