@@ -243,8 +243,11 @@ def _labels(
         for name, geom in zip(_names(zones), zones.geometry.to_numpy(), strict=True):
             if name is not None and geom is not None and not shapely.is_empty(geom):
                 out.append(("zone", name, geom.representative_point()))
-    seen: set[str] = set()  # one label per name: a 乡镇 zone repeats its township's name
-    return [(k, t, p) for k, t, p in out if p is not None and not (t in seen or seen.add(t))]
+    unique: dict[str, tuple[str, str, Any]] = {}  # one label per name: a 乡镇 zone repeats its township's
+    for kind, text, point in out:
+        if point is not None:
+            unique.setdefault(text, (kind, text, point))
+    return list(unique.values())
 
 
 def _as_lines(geoms: Any, tol: float) -> Any:
