@@ -35,6 +35,7 @@ JS_MODULES: tuple[str, ...] = (
     "export.js",
     "print.js",
     "sidebar.js",
+    "skiplink.js",  # keyboard: skip link to the list, map controls after the list
     "mapctl.js",
     "main.js",
 )

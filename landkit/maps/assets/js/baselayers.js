@@ -64,6 +64,7 @@ App.prototype.buildBaseLayers = function () {
   if (!base) return out;
   this._basePane('lkBase', BASE_PANE_Z);
   var labelPane = this._basePane('lkLabels', LABEL_PANE_Z);
+  labelPane.setAttribute('aria-hidden', 'true'); // place names repeat what the card says
   var renderer = L.canvas({ pane: 'lkBase', padding: 0.3 }), byKind = {};
   function add(kind, layer) { (byKind[kind] || (byKind[kind] = [])).push(layer); }
   base.lines.forEach(function (spec) { add(spec.k, self._baseLine(spec, renderer)); });
