@@ -77,7 +77,7 @@ def nearest_features(
     -------
     DataFrame
         ``distance_km`` (float, full precision) and ``name`` per parcel, aligned on the
-        parcels' index; parcels without geometry get NaN and None.
+        parcels' index; parcels without geometry get missing values.
 
     Raises
     ------

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import ConfigError, CRSError, LandkitWarning
+from ..errors import ConfigError, CRSError, DataFormatError, LandkitWarning
 from ..gcj02 import shift_geometries
 from ._encode import _varint_chars
 
@@ -125,7 +125,13 @@ def read_base_layers(
         import pyogrio
 
         path = Path(source)
-        frames = {str(n): gpd.read_file(path, layer=str(n)) for n, _ in pyogrio.list_layers(path)}
+        try:
+            frames = {str(n): gpd.read_file(path, layer=str(n)) for n, _ in pyogrio.list_layers(path)}
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise DataFormatError(
+                f"{path.name}: cannot read base layers from it ({exc}); pass a GeoPackage such as "
+                "sample_data/hongjiang_base.gpkg"
+            ) from exc
     out: dict[str, list[gpd.GeoDataFrame]] = {}
     for name, frame in frames.items():
         role = _role(name)
