@@ -39,7 +39,6 @@ GEOMETRY_JS = """() => {
     const cs = getComputedStyle(e);
     if (cs.visibility === 'hidden' || e.closest('[hidden]') || !e.getClientRects().length) continue;
     if (e.closest('.lk-print-view')) continue;
-    if (e.classList.contains('lk-skip') && document.activeElement !== e) continue;  // shown when focused
     const b = e.getBoundingClientRect();
     if (b.width < 1 || b.height < 1) continue;
     const c = clipOf(e), x = (b.left + b.right) / 2, y = (b.top + b.bottom) / 2;
