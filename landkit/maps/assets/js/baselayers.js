@@ -68,19 +68,39 @@ App.prototype.buildBaseLayers = function () {
   var renderer = L.canvas({ pane: 'lkBase', padding: 0.3 }), byKind = {};
   function add(kind, layer) { (byKind[kind] || (byKind[kind] = [])).push(layer); }
   base.lines.forEach(function (spec) { add(spec.k, self._baseLine(spec, renderer)); });
-  base.labels.forEach(function (spec) { add(spec.k, self._baseLabel(spec)); });
+  var markers = base.labels.map(function (spec) { var m = self._baseLabel(spec); add(spec.k, m); return m; });
   base.groups.forEach(function (g) {
     var layers = [];
     g[1].forEach(function (kind) { layers = layers.concat(byKind[kind] || []); });
     if (layers.length) out[escapeHtml(g[0])] = L.layerGroup(layers).addTo(map);
   });
-  function zoomClasses() {
+  function refresh() {
     var z = map.getZoom();
     Object.keys(LABEL_MIN_ZOOM).forEach(function (kind) {
       labelPane.classList.toggle('lk-hide-' + kind, z < LABEL_MIN_ZOOM[kind]);
     });
+    declutterLabels(markers, map);
   }
-  map.on('zoomend', zoomClasses);
-  zoomClasses();
+  map.on('zoomend moveend overlayadd overlayremove', refresh);
+  refresh();
   return out;
 };
+
+/* Hide a label that would overlap one before it (labels come in priority order: townships, river,
+ * roads, parks, exits, stations, town centres, zones), so names stay readable at every zoom. */
+function declutterLabels(markers, map) {
+  var shown = [], kept = [];
+  markers.forEach(function (m) {
+    var e = m.getElement();
+    if (!e || !map.hasLayer(m)) return;
+    e.classList.remove('lk-label-hidden');
+    shown.push(e);
+  });
+  shown.forEach(function (e) {
+    var r = e.firstChild ? e.firstChild.getBoundingClientRect() : null;
+    if (!r || !r.width) return;
+    var overlaps = kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
+    if (overlaps) e.classList.add('lk-label-hidden');
+    else kept.push(r);
+  });
+}
