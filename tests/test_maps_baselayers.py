@@ -95,7 +95,9 @@ def test_sample_base_has_exits_stations_and_one_town_centre_per_township() -> No
     assert len(joined) == 20
     assert set(layers["stations"]["kind"]) <= {"高铁站", "火车站"}
     expressway = layers["roads"].set_index("name").geometry["沪昆高速"]
-    assert (shapely.distance(layers["exits"].geometry.to_numpy(), expressway) < 1e-9).all()  # on the expressway
+    assert (
+        shapely.distance(layers["exits"].geometry.to_numpy(), expressway) < 1e-9
+    ).all()  # on the expressway
 
 
 def test_distance_columns_on_the_sample_are_the_brute_force_answer_to_one_decimal() -> None:
@@ -229,3 +231,16 @@ def test_cli_base_option_writes_the_context_and_refuses_a_bad_base(tmp_path: Pat
     assert "base.gpkg" in res.output
     assert len(res.output.strip().splitlines()) == 1
     assert not (tmp_path / "b.html").exists()
+
+
+def test_offer_sheet_facts_carry_the_distances() -> None:
+    from landkit.maps.sheets import _facts
+
+    layers = read_base_layers(BASE)
+    parcels = gpd.read_file(BASE.parent / "parcels.gpkg").iloc[:3]
+    rows = parcels.join(distance_columns(parcels, layers))
+    want_d, want_n = _brute_force(parcels.iloc[[0]], layers["exits"])
+    facts = dict(_facts(rows.iloc[0], 1000.0))
+    assert facts["距高速出口"] == f"{round(want_d[0], 1):.1f} km（{want_n[0]}）"
+    assert facts["距镇区"].endswith("）")
+    assert "距火车站" in facts

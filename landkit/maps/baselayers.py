@@ -43,7 +43,15 @@ from ..errors import ConfigError, CRSError, DataFormatError, LandkitWarning
 from ..gcj02 import shift_geometries
 from ._encode import _varint_chars
 
-__all__ = ["ROLES", "base_payload", "distance_columns", "read_base_layers"]
+__all__ = [
+    "ROLES",
+    "base_payload",
+    "context_payload",
+    "distance_columns",
+    "distance_facts",
+    "encode_lines",
+    "read_base_layers",
+]
 
 #: What a base layer can be.
 ROLES: tuple[str, ...] = (
@@ -387,3 +395,22 @@ def context_payload(
         layers, origin=origin, precision=precision, view_bounds=bounds, zones=zones, datum=datum
     )
     return {"base": base, "distanceRows": rows}
+
+
+def distance_facts(row: Mapping[str, Any] | pd.Series, /) -> list[tuple[str, str]]:
+    """``("距高速出口", "3.2 km（洪江出口）")`` rows for a parcel that carries distance columns.
+
+    Examples
+    --------
+    >>> distance_facts({"dist_exit_km": 3.24, "nearest_exit": "洪江出口", "dist_town_km": None})
+    [('距高速出口', '3.2 km（洪江出口）')]
+    """
+    out = []
+    for km, name, text in base_settings()["distances"].values():
+        value = row.get(km)
+        if value is None or pd.isna(value):
+            continue
+        where = row.get(name)
+        suffix = f"（{where}）" if isinstance(where, str) and where else ""
+        out.append((text, f"{float(value):.1f} km{suffix}"))
+    return out
