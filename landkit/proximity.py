@@ -22,6 +22,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -30,7 +32,7 @@ import shapely
 
 from .errors import CRSError, DataFormatError
 
-__all__ = ["nearest_features"]
+__all__ = ["nearest_features", "nearest_features_by_layer"]
 
 _EARTH_RADIUS_M = 6_371_000.0
 
@@ -41,18 +43,84 @@ def _points_4490(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> gpd.GeoS
     return frame.geometry.to_crs(4490) if isinstance(frame, gpd.GeoDataFrame) else frame.to_crs(4490)
 
 
-def _local_crs(lon: np.ndarray, lat: np.ndarray) -> tuple[pyproj.CRS, float]:
-    """An azimuthal equidistant CRS centred on the points, and the relative margin it needs.
+def _feature_points(
+    features: gpd.GeoDataFrame, name_column: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lon, lat (CGCS2000) and names of the usable point features."""
+    if name_column not in features.columns:
+        raise DataFormatError(f"the features lack a {name_column!r} column naming each feature")
+    feats = _points_4490(features, "features")
+    ok = ~(feats.isna() | feats.is_empty).to_numpy()
+    if not ok.any():
+        raise DataFormatError("the features have no usable point")
+    if not (feats[ok].geom_type == "Point").all():
+        raise DataFormatError("nearest_features measures to points; pass point features (e.g. .centroid)")
+    return feats[ok].x.to_numpy(), feats[ok].y.to_numpy(), features[name_column].to_numpy()[ok]
+
+
+def _local_crs(lon: np.ndarray, lat: np.ndarray) -> tuple[pyproj.Transformer, float]:
+    """To an azimuthal equidistant CRS centred on the points, and the relative margin it needs.
 
     Distances through the centre are exact; others are off by at most about ``(ρ/R)²/2`` for
-    points within ``ρ`` of the centre. The margin is four times that bound, at least 1 %.
+    points within ``ρ`` of the centre (ρ bounded by the bounding box's corners and edge middles).
+    The margin is four times that bound, at least 1 %.
     """
-    lon0, lat0 = float(np.mean([lon.min(), lon.max()])), float(np.mean([lat.min(), lat.max()]))
+    x0, x1, y0, y1 = float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max())
+    lon0, lat0 = (x0 + x1) / 2, (y0 + y1) / 2
     crs = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps=GRS80 +units=m +no_defs")
-    geod = pyproj.Geod(ellps="GRS80")
-    _, _, reach = geod.inv(np.full(len(lon), lon0), np.full(len(lat), lat0), lon, lat)
-    rho = float(np.max(reach)) if len(reach) else 0.0
-    return crs, max(0.01, 4 * (rho / _EARTH_RADIUS_M) ** 2 / 2)
+    ring_x = np.array([x0, x1, x1, x0, lon0, lon0, x0, x1])
+    ring_y = np.array([y0, y0, y1, y1, y0, y1, lat0, lat0])
+    _, _, reach = pyproj.Geod(ellps="GRS80").inv(np.full(8, lon0), np.full(8, lat0), ring_x, ring_y)
+    rho = float(np.max(reach))
+    margin = max(0.01, 4 * (rho / _EARTH_RADIUS_M) ** 2 / 2)
+    return pyproj.Transformer.from_crs(4490, crs, always_xy=True), margin
+
+
+def nearest_features_by_layer(
+    parcels: gpd.GeoDataFrame | gpd.GeoSeries,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    /,
+    *,
+    name_column: str = "name",
+) -> dict[str, pd.DataFrame]:
+    """:func:`nearest_features` for several point layers at once (parcel centres computed once).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> here = gpd.GeoSeries([Point(110.01, 27.0)], crs=4490)
+    >>> towns = gpd.GeoDataFrame({"name": ["甲镇区"]}, geometry=[Point(110.0, 27.0)], crs=4490)
+    >>> exits = gpd.GeoDataFrame({"name": ["乙出口"]}, geometry=[Point(110.0, 27.1)], crs=4490)
+    >>> near = nearest_features_by_layer(here, {"towns": towns, "exits": exits})
+    >>> near["towns"]["name"].tolist(), near["exits"]["name"].tolist()
+    (['甲镇区'], ['乙出口'])
+    """
+    points = {key: _feature_points(layer, name_column) for key, layer in layers.items()}
+    centres = _points_4490(parcels, "parcels").representative_point()
+    ok_p = ~(centres.isna() | centres.is_empty).to_numpy()
+    px, py = centres[ok_p].x.to_numpy(), centres[ok_p].y.to_numpy()
+    all_x = np.concatenate([px, *(f[0] for f in points.values())])
+    all_y = np.concatenate([py, *(f[1] for f in points.values())])
+    to_local, margin = _local_crs(all_x, all_y)
+    local = shapely.points(*to_local.transform(px, py))
+    rows_ok = np.flatnonzero(ok_p)
+    out = {}
+    for key, (fx, fy, names) in points.items():
+        tree = shapely.STRtree(shapely.points(*to_local.transform(fx, fy)))
+        (q, _), dmin = tree.query_nearest(local, return_distance=True, all_matches=False)
+        reach = np.empty(len(local))
+        reach[q] = dmin * (1 + margin) + 1.0  # every feature that could be geodesically nearer
+        q, t = tree.query(local, predicate="dwithin", distance=reach)
+        _, _, dist = pyproj.Geod(ellps="GRS80").inv(px[q], py[q], fx[t], fy[t])
+        order = np.lexsort((dist, q))  # per parcel, the geodesically nearest candidate first
+        first = order[np.r_[True, q[order][1:] != q[order][:-1]]]
+        distance = np.full(len(centres), np.nan)
+        chosen = np.full(len(centres), None, dtype=object)
+        distance[rows_ok[q[first]]] = dist[first] / 1000.0
+        chosen[rows_ok[q[first]]] = names[t[first]]
+        out[key] = pd.DataFrame({"distance_km": distance, "name": chosen}, index=centres.index)
+    return out
 
 
 def nearest_features(
@@ -96,33 +164,4 @@ def nearest_features(
     >>> nearest_features(here, towns)["name"].tolist()
     ['甲镇区', '乙镇区']
     """
-    if name_column not in features.columns:
-        raise DataFormatError(f"the features lack a {name_column!r} column naming each feature")
-    feats = _points_4490(features, "features")
-    ok_f = ~(feats.isna() | feats.is_empty).to_numpy()
-    if not ok_f.any():
-        raise DataFormatError("the features have no usable point")
-    if not (feats[ok_f].geom_type == "Point").all():
-        raise DataFormatError("nearest_features measures to points; pass point features (e.g. .centroid)")
-    names = features[name_column].to_numpy()[ok_f]
-    fx, fy = feats[ok_f].x.to_numpy(), feats[ok_f].y.to_numpy()
-    centres = _points_4490(parcels, "parcels").representative_point()
-    ok_p = ~(centres.isna() | centres.is_empty).to_numpy()
-    px, py = centres[ok_p].x.to_numpy(), centres[ok_p].y.to_numpy()
-    crs, margin = _local_crs(np.concatenate([fx, px]), np.concatenate([fy, py]))
-    to_local = pyproj.Transformer.from_crs(4490, crs, always_xy=True)
-    tree = shapely.STRtree(shapely.points(*to_local.transform(fx, fy)))
-    local = shapely.points(*to_local.transform(px, py))
-    (q, t), dmin = tree.query_nearest(local, return_distance=True, all_matches=False)
-    reach = np.empty(len(local))
-    reach[q] = dmin * (1 + margin) + 1.0  # every feature that could be geodesically nearer
-    q, t = tree.query(local, predicate="dwithin", distance=reach)
-    _, _, dist = pyproj.Geod(ellps="GRS80").inv(px[q], py[q], fx[t], fy[t])
-    order = np.lexsort((dist, q))  # per parcel, the geodesically nearest candidate first
-    first = order[np.r_[True, q[order][1:] != q[order][:-1]]]
-    distance = np.full(len(centres), np.nan)
-    chosen = np.full(len(centres), None, dtype=object)
-    rows = np.flatnonzero(ok_p)[q[first]]
-    distance[rows] = dist[first] / 1000.0
-    chosen[rows] = names[t[first]]
-    return pd.DataFrame({"distance_km": distance, "name": chosen}, index=centres.index)
+    return nearest_features_by_layer(parcels, {"": features}, name_column=name_column)[""]

@@ -173,16 +173,14 @@ def distance_columns(parcels: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoData
     >>> float(row["dist_exit_km"]), row["nearest_exit"]
     (0.9, '洪江出口')
     """
-    from ..proximity import nearest_features
+    from ..proximity import nearest_features_by_layer
 
+    wanted = {role: spec for role, spec in base_settings()["distances"].items() if len(layers.get(role, ()))}
+    near = nearest_features_by_layer(parcels, {role: layers[role] for role in wanted})
     cols: dict[str, pd.Series] = {}
-    for role, (km, name, _label) in base_settings()["distances"].items():
-        layer = layers.get(role)
-        if layer is None or not len(layer):
-            continue
-        near = nearest_features(parcels, layer)
-        cols[km] = near["distance_km"].round(1)
-        cols[name] = near["name"]
+    for role, (km, name, _label) in wanted.items():
+        cols[km] = near[role]["distance_km"].round(1)
+        cols[name] = near[role]["name"]
     return pd.DataFrame(cols, index=parcels.index)
 
 
