@@ -244,3 +244,19 @@ def test_offer_sheet_facts_carry_the_distances() -> None:
     assert facts["距高速出口"] == f"{round(want_d[0], 1):.1f} km（{want_n[0]}）"
     assert facts["距镇区"].endswith("）")
     assert "距火车站" in facts
+
+
+def test_base_layers_shift_to_gcj02_with_the_parcels() -> None:
+    from landkit.gcj02 import wgs84_to_gcj02
+
+    layers = read_base_layers(BASE)
+    view = (109.5, 27.0, 110.5, 27.5)
+    plain = base_payload(layers, origin=ORIGIN, precision=PREC, view_bounds=view)
+    shifted = base_payload(layers, origin=ORIGIN, precision=PREC, view_bounds=view, datum="gcj02")
+    a = next(lb for lb in plain["labels"] if lb["t"] == "洪江出口")
+    b = next(lb for lb in shifted["labels"] if lb["t"] == "洪江出口")
+    lon, lat = ORIGIN[0] + a["x"] * PREC, ORIGIN[1] + a["y"] * PREC
+    glon, glat = wgs84_to_gcj02(np.array([lon]), np.array([lat]))
+    assert abs(ORIGIN[0] + b["x"] * PREC - glon[0]) <= 1.5 * PREC
+    assert abs(ORIGIN[1] + b["y"] * PREC - glat[0]) <= 1.5 * PREC
+    assert abs(b["x"] - a["x"]) > 100  # the GCJ-02 offset here is hundreds of metres
