@@ -124,15 +124,15 @@ class CaseTables:
     @contextmanager
     def write(self) -> Iterator[_Tx]:
         """One write transaction under the store's lock (committed on exit, rolled back on error)."""
-        with self._store._write() as con:  # the ledger store's own transaction and lock
+        with self._store.write_transaction() as con:  # the ledger store's own transaction and lock
             yield _Tx(con, self)
 
     def read(self, query: str, params: Sequence[Any] = (), /) -> list[tuple[Any, ...]]:
         """Rows of one read-only query."""
         if self.postgis:
-            with self._store._connect() as con:
+            with self._store.connect() as con:
                 return list(con.execute(self._text(query), tuple(params)).fetchall())
-        with self._store._read() as con:
+        with self._store.read_transaction() as con:
             return list(con.execute(self._text(query), tuple(params)).fetchall())
 
     def frame(self, table: str, columns: Sequence[str], /, *, steps_only: bool = False) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 Supplies dated on or before ``as_of`` are dissolved into disjoint pieces first, so overlapping
 supplies count once; the pieces are joined to the batches with the zone-join engine
-(:func:`landkit.join_zones`: geodesic overlap areas, CRS reconciled, invalid shapes repaired), so
+(:func:`landkit.zones.zone_totals`: geodesic overlap areas, CRS reconciled, invalid shapes repaired), so
 only the part of a supply inside a batch counts. The unsupplied geometry is the batch minus the
 pieces that touch it.
 """
@@ -19,7 +19,7 @@ import shapely
 from ..area import geodesic_area
 from ..errors import LandkitError, LandkitWarning
 from ..units import HA_M2, MU_M2
-from ..zones import join_zones, zones_from_frame
+from ..zones import zone_totals, zones_from_frame
 from ._dates import as_day, on_or_before
 
 __all__ = ["UNSUPPLIED_LABELS", "supply_pieces", "unsupplied"]
@@ -91,8 +91,10 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     if invalid.any():
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
-    polys = shapely.get_parts(geoms)
-    polys = polys[shapely.get_type_id(polys) == 3]
+    polys = geoms
+    if (shapely.get_type_id(polys) != 3).any():  # multipolygons and collections: their polygons
+        polys = shapely.get_parts(polys)
+        polys = polys[shapely.get_type_id(polys) == 3]
     i, j = shapely.STRtree(polys).query(polys, predicate="intersects")
     keep = i < j
     i, j = i[keep], j[keep]
@@ -100,14 +102,24 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     labels = _components(len(polys), i[inner], j[inner])
     counts = np.bincount(labels, minlength=len(polys))
     single = counts[labels] == 1
-    # each cluster of overlapping plots as one multipolygon; the "structure" repair unions its parts
-    order = np.flatnonzero(~single)
-    order = order[np.argsort(labels[order], kind="stable")]
-    clusters = shapely.multipolygons(polys[order], indices=np.unique(labels[order], return_inverse=True)[1])
-    merged = shapely.make_valid(clusters, method="structure")
+    merged = _union_clusters(polys, labels, np.flatnonzero(~single))
     parts = np.concatenate([polys[single], shapely.get_parts(merged)])
     parts = parts[shapely.get_type_id(parts) == 3] if len(parts) else parts
     return gpd.GeoDataFrame(geometry=parts, crs=supplies.crs)
+
+
+def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """The union of each cluster of overlapping polygons (pairs vectorised, larger clusters one by one)."""
+    order = members[np.argsort(labels[members], kind="stable")]
+    lab = labels[order]
+    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]]) if len(lab) else np.zeros(0, dtype=int)
+    sizes = np.diff(np.r_[starts, len(lab)])
+    out = np.empty(len(starts), dtype=object)
+    two = sizes == 2
+    out[two] = shapely.union(polys[order[starts[two]]], polys[order[starts[two] + 1]])
+    for k in np.flatnonzero(~two):
+        out[k] = shapely.union_all(polys[order[starts[k] : starts[k] + sizes[k]]])
+    return out
 
 
 def _batch_zones(batches: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -197,12 +209,8 @@ def unsupplied(
     supplied: np.ndarray = np.zeros(len(kept))
     n_pieces: np.ndarray = np.zeros(len(kept), dtype=int)
     if len(pieces) and len(kept):
-        joined = join_zones(
-            pieces, zones_from_frame(_batch_zones(kept), suffixes={"批次": "batch"}), outside=False
-        )
-        pos = joined["zone_id"].str[1:].astype(int).to_numpy()
-        supplied = np.bincount(pos, weights=joined["overlap_m2"].to_numpy(), minlength=len(kept))
-        n_pieces = np.bincount(pos, minlength=len(kept))
+        zs = zones_from_frame(_batch_zones(kept), suffixes={"批次": "batch"})
+        supplied, n_pieces = zone_totals(pieces, zs)
     supplied = np.minimum(supplied, approved)
     rest = approved - supplied
     out = pd.DataFrame(index=kept.index)

@@ -115,7 +115,7 @@ class GpkgStore:
         if self.path.exists() and self._check_format():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._write() as con:
+        with self.write_transaction() as con:
             con.execute("PRAGMA application_id = 1196444487")  # 'GPKG'
             con.execute("PRAGMA user_version = 10400")
             for stmt in _SCHEMA.split(";\n"):  # not executescript: it would commit the open transaction
@@ -127,7 +127,7 @@ class GpkgStore:
 
     def _check_format(self) -> bool:
         """True for a landkit ledger, False for an empty database; raise for anything else."""
-        with self._read() as con:
+        with self.read_transaction() as con:
             try:
                 tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
                 if not tables:
@@ -143,22 +143,25 @@ class GpkgStore:
             raise LedgerError(f"{self.path} is not a landkit ledger; choose another file")
         return True
 
-    def _connect(self) -> sqlite3.Connection:
+    def connect(self) -> sqlite3.Connection:
+        """A new autocommit connection with the store's busy timeout (the caller closes it)."""
         con = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
         con.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
         return con
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
+    def read_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reading, closed on exit (used by the case book and the pipeline too)."""
+        con = self.connect()
         try:
             yield con
         finally:
             con.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        con = self._connect()
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate (write-locked) transaction, committed on success and rolled back on error."""
+        con = self.connect()
         try:
             con.execute("BEGIN IMMEDIATE")
             try:
@@ -172,12 +175,12 @@ class GpkgStore:
 
     # -- reading -------------------------------------------------------------------------
     def crs(self) -> pyproj.CRS | None:
-        with self._read() as con:
+        with self.read_transaction() as con:
             row = con.execute("SELECT value FROM ledger_meta WHERE key = 'crs'").fetchone()
         return pyproj.CRS.from_wkt(row[0]) if row else None
 
     def snapshots(self) -> pd.DataFrame:
-        with self._read() as con:
+        with self.read_transaction() as con:
             cur = con.execute(
                 f"SELECT {', '.join(SNAPSHOT_COLUMNS)} FROM ledger_snapshots ORDER BY as_of, version"
             )
@@ -192,13 +195,13 @@ class GpkgStore:
         marks = ", ".join("?" for _ in ids)
         query = f"SELECT {', '.join(cols)} FROM ledger_parcels WHERE snapshot_id IN ({marks})"
         query += " ORDER BY snapshot_id, seq"
-        with self._read() as con:
+        with self.read_transaction() as con:
             data = con.execute(query, ids).fetchall()
         return pd.DataFrame(data, columns=cols)
 
     def read_columns(self, snapshot_ids: Sequence[int], /) -> list[bytes]:
         ids = [int(i) for i in snapshot_ids]
-        with self._read() as con:
+        with self.read_transaction() as con:
             found = dict(
                 con.execute(
                     "SELECT snapshot_id, core_npz FROM ledger_snapshots"
@@ -211,7 +214,7 @@ class GpkgStore:
     def read_snapshot(self, snapshot_id: int, /) -> tuple[pd.DataFrame, np.ndarray]:
         cols = ["seq", *CORE_COLUMNS]
         query = f"SELECT {', '.join(cols)}, geom FROM ledger_parcels WHERE snapshot_id = ? ORDER BY seq"
-        with self._read() as con:
+        with self.read_transaction() as con:
             data = con.execute(query, (int(snapshot_id),)).fetchall()
         frame = pd.DataFrame([r[:-1] for r in data], columns=cols)
         geoms = shapely.from_wkb(np.array([_wkb_from_blob(r[-1]) for r in data], dtype=object))
@@ -222,7 +225,7 @@ class GpkgStore:
         self, prepared: PreparedSnapshot, /, *, as_of: dt.date, source: str, note: str | None, revise: bool
     ) -> int:
         iso = as_of.isoformat()
-        with self._write() as con:
+        with self.write_transaction() as con:
             stored = con.execute("SELECT value FROM ledger_meta WHERE key = 'crs'").fetchone()
             if stored is not None and not pyproj.CRS.from_wkt(stored[0]).equals(prepared.crs):
                 raise CRSChangedError

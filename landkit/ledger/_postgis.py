@@ -89,11 +89,11 @@ class PostgisStore:
         self._sql = sql
         self._ident = sql.Identifier(schema)
         try:
-            with self._write() as cur:
+            with self.write_transaction() as cur:
                 for stmt in _DDL:
                     cur.execute(sql.SQL(stmt).format(schema=self._ident))
                 cur.execute(
-                    self._q(
+                    self.sql(
                         "INSERT INTO {schema}.ledger_meta VALUES ('format', 'landkit-ledger-1')"
                         " ON CONFLICT DO NOTHING"
                     )
@@ -106,11 +106,12 @@ class PostgisStore:
     def __repr__(self) -> str:
         return f"PostgisStore({redact_url(self._url)!r}, schema={self.schema!r})"
 
-    def _q(self, text: str) -> Any:
+    def sql(self, text: str) -> Any:
+        """A composed SQL statement with ``{schema}`` filled in as a quoted identifier."""
         return self._sql.SQL(text).format(schema=self._ident)
 
     @contextmanager
-    def _connect(self) -> Iterator[Any]:
+    def connect(self) -> Iterator[Any]:
         """A connection; failures to connect become a :class:`LedgerError` that never shows a secret."""
         try:
             con = self._psycopg.connect(self._url, connect_timeout=15)
@@ -128,16 +129,16 @@ class PostgisStore:
             yield con
 
     @contextmanager
-    def _write(self) -> Iterator[Any]:
+    def write_transaction(self) -> Iterator[Any]:
         """A transaction holding this ledger's advisory write lock (released at commit/rollback)."""
-        with self._connect() as con, con.transaction(), con.cursor() as cur:
+        with self.connect() as con, con.transaction(), con.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"landkit-ledger:{self.schema}",))
             yield cur
 
     # -- reading -------------------------------------------------------------------------
     def crs(self) -> pyproj.CRS | None:
-        with self._connect() as con:
-            row = con.execute(self._q("SELECT value FROM {schema}.ledger_meta WHERE key = 'crs'")).fetchone()
+        with self.connect() as con:
+            row = con.execute(self.sql("SELECT value FROM {schema}.ledger_meta WHERE key = 'crs'")).fetchone()
         return pyproj.CRS.from_wkt(row[0]) if row else None
 
     def snapshots(self) -> pd.DataFrame:
@@ -149,9 +150,9 @@ class PostgisStore:
             else c
             for c in SNAPSHOT_COLUMNS
         )
-        with self._connect() as con:
+        with self.connect() as con:
             data = con.execute(
-                self._q(f"SELECT {cols} FROM {{schema}}.ledger_snapshots ORDER BY as_of, version")
+                self.sql(f"SELECT {cols} FROM {{schema}}.ledger_snapshots ORDER BY as_of, version")
             ).fetchall()
         return pd.DataFrame(data, columns=list(SNAPSHOT_COLUMNS))
 
@@ -170,7 +171,7 @@ class PostgisStore:
             ids=self._sql.Literal(ids),
         )
         buf = io.BytesIO()
-        with self._connect() as con, con.cursor() as cur, cur.copy(select) as copy:
+        with self.connect() as con, con.cursor() as cur, cur.copy(select) as copy:
             for block in copy:
                 buf.write(block)
         buf.seek(0)
@@ -190,10 +191,10 @@ class PostgisStore:
 
     def read_columns(self, snapshot_ids: Sequence[int], /) -> list[bytes]:
         ids = [int(i) for i in snapshot_ids]
-        with self._connect() as con:
+        with self.connect() as con:
             found = dict(
                 con.execute(
-                    self._q(
+                    self.sql(
                         "SELECT snapshot_id, core_npz FROM {schema}.ledger_snapshots"
                         " WHERE snapshot_id = ANY(%s)"
                     ),
@@ -208,7 +209,7 @@ class PostgisStore:
             "SELECT {cols}, ST_AsBinary(geom) FROM {schema}.ledger_parcels"
             " WHERE snapshot_id = %s ORDER BY seq"
         ).format(cols=self._sql.SQL(", ").join(self._sql.Identifier(c) for c in cols), schema=self._ident)
-        with self._connect() as con:
+        with self.connect() as con:
             data = con.execute(query, (int(snapshot_id),)).fetchall()
         frame = pd.DataFrame([r[:-1] for r in data], columns=cols)
         geoms = shapely.from_wkb(
@@ -222,18 +223,18 @@ class PostgisStore:
     ) -> int:
         auth = prepared.crs.to_authority()
         srid = int(auth[1]) if auth and auth[0] == "EPSG" else 0
-        with self._write() as cur:
+        with self.write_transaction() as cur:
             stored = cur.execute(
-                self._q("SELECT value FROM {schema}.ledger_meta WHERE key = 'crs'")
+                self.sql("SELECT value FROM {schema}.ledger_meta WHERE key = 'crs'")
             ).fetchone()
             if stored is not None and not pyproj.CRS.from_wkt(stored[0]).equals(prepared.crs):
                 raise CRSChangedError
             if stored is None:
                 cur.execute(
-                    self._q("INSERT INTO {schema}.ledger_meta VALUES ('crs', %s)"), (prepared.crs.to_wkt(),)
+                    self.sql("INSERT INTO {schema}.ledger_meta VALUES ('crs', %s)"), (prepared.crs.to_wkt(),)
                 )
             last = cur.execute(
-                self._q("SELECT max(version) FROM {schema}.ledger_snapshots WHERE as_of = %s"), (as_of,)
+                self.sql("SELECT max(version) FROM {schema}.ledger_snapshots WHERE as_of = %s"), (as_of,)
             ).fetchone()[0]
             if last is not None and not revise:
                 raise SnapshotExistsError(
@@ -242,7 +243,7 @@ class PostgisStore:
                 )
             meta = snapshot_meta(prepared)
             sid = cur.execute(
-                self._q(
+                self.sql(
                     "INSERT INTO {schema}.ledger_snapshots (as_of, version, source, note, recorded_at,"
                     " n_parcels, area_m2, extra_kinds, core_npz)"
                     " VALUES (%s, %s, %s, %s, now(), %s, %s, %s, %s)"

@@ -182,23 +182,23 @@ def open_store(location: str | os.PathLike[str], schema: str) -> tuple[str, Any,
 def run_ddl(backend: str, store: Any, gpkg: Sequence[str], pg: Sequence[str]) -> None:
     """Create tables/triggers in the store (idempotent statements)."""
     if backend == "gpkg":
-        with store._write() as con:
+        with store.write_transaction() as con:
             for stmt in gpkg:
                 con.execute(stmt)
     else:
-        with store._write() as cur:
+        with store.write_transaction() as cur:
             for stmt in pg:
-                cur.execute(store._q(stmt))
+                cur.execute(store.sql(stmt))
 
 
 def select(backend: str, store: Any, table: str, columns: Sequence[str], order: str) -> list[tuple[Any, ...]]:
     """All rows of ``table`` (a constant name, never user input)."""
     query = f"SELECT {', '.join(columns)} FROM {{t}} ORDER BY {order}"
     if backend == "gpkg":
-        with store._read() as con:
+        with store.read_transaction() as con:
             return list(con.execute(query.format(t=table)).fetchall())
-    with store._connect() as con:
-        return list(con.execute(store._q(query.format(t="{schema}." + table))).fetchall())
+    with store.connect() as con:
+        return list(con.execute(store.sql(query.format(t="{schema}." + table))).fetchall())
 
 
 def insert(
@@ -207,11 +207,11 @@ def insert(
     """Insert rows into ``table`` (a constant name) in one transaction, parameterised."""
     if backend == "gpkg":
         marks = ", ".join("?" for _ in columns)
-        with store._write() as con:
+        with store.write_transaction() as con:
             con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
         return
     marks = ", ".join("%s" for _ in columns)
-    with store._write() as cur:
+    with store.write_transaction() as cur:
         cur.executemany(
-            store._q(f"INSERT INTO {{schema}}.{table} ({', '.join(columns)}) VALUES ({marks})"), rows
+            store.sql(f"INSERT INTO {{schema}}.{table} ({', '.join(columns)}) VALUES ({marks})"), rows
         )

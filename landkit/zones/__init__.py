@@ -20,7 +20,15 @@ Examples
 
 from ._overlap import OUTSIDE_NAME, ZoneJoinWarning
 from .config import read_zones
-from .join import JOIN_LABELS, SUMMARY_LABELS, assign_zones, join_zones, outside_parcels, zone_summary
+from .join import (
+    JOIN_LABELS,
+    SUMMARY_LABELS,
+    assign_zones,
+    join_zones,
+    outside_parcels,
+    zone_summary,
+    zone_totals,
+)
 from .zoneset import DEFAULT_KIND_SUFFIXES, ZONE_COLUMNS, ZoneSet, kind_suffix, zones_from_frame
 
 __all__ = [
@@ -37,5 +45,6 @@ __all__ = [
     "outside_parcels",
     "read_zones",
     "zone_summary",
+    "zone_totals",
     "zones_from_frame",
 ]
