@@ -40,9 +40,7 @@ def test_interpolated_scale_matches_pyproj(epsg: int, x: tuple[float, float], y:
 def test_scale_of_missing_points_is_nan() -> None:
     got = _areal_scale(pyproj.CRS(4546), np.array([np.nan, 500_000.0]), np.array([3e6, 3e6]))
     assert np.isnan(got[0])
-    assert got[1] == pytest.approx(
-        _exact(pyproj.CRS(4546), np.array([5e5]), np.array([3e6]))[0]
-    )
+    assert got[1] == pytest.approx(_exact(pyproj.CRS(4546), np.array([5e5]), np.array([3e6]))[0])
 
 
 def test_numpy_centroids_match_geos() -> None:
