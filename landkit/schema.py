@@ -390,12 +390,12 @@ FIELDS.update(
 FIELDS.update(
     (f.name, f)
     for f in [
-        _F("dist_exit_km", "距高速出口(km)", kind="float", unit="km", aliases=("距高速出口",)),
-        _F("nearest_exit", "最近高速出口", aliases=("最近高速出口",)),
-        _F("dist_station_km", "距火车站(km)", kind="float", unit="km", aliases=("距火车站",)),
-        _F("nearest_station", "最近火车站", aliases=("最近火车站",)),
-        _F("dist_town_km", "距镇区(km)", kind="float", unit="km", aliases=("距镇区",)),
-        _F("nearest_town", "最近镇区", aliases=("最近镇区",)),
+        _F("dist_exit_km", "距高速出口(km)", kind="float", unit="km", aliases=("距高速出口", "JGSCK")),
+        _F("nearest_exit", "最近高速出口", aliases=("最近高速出口", "ZJGSCK")),
+        _F("dist_station_km", "距火车站(km)", kind="float", unit="km", aliases=("距火车站", "JHCZ")),
+        _F("nearest_station", "最近火车站", aliases=("最近火车站", "ZJHCZ")),
+        _F("dist_town_km", "距镇区(km)", kind="float", unit="km", aliases=("距镇区", "JZQ")),
+        _F("nearest_town", "最近镇区", aliases=("最近镇区", "ZJZQ")),
     ]
     if f.name not in FIELDS
 )

@@ -14,13 +14,13 @@ function distanceFields(rows) {
   return out;
 }
 
-/* "3.2 km（洪江出口）" from a distance in km and the feature's name (either may be missing). */
+/* "3.2 km（某某出口）" from a distance in km and the feature's name (either may be missing). */
 function distanceText(km, name) {
   if (km === null || km === undefined || km !== km) return '';
   return Number(km).toFixed(1) + ' km' + (name ? '（' + name + '）' : '');
 }
 
-/* [label, text] rows of the card and the print sheet: 距高速出口 3.2 km（洪江出口）… */
+/* [label, text] rows of the card and the print sheet: 距高速出口 3.2 km（某某出口）… */
 App.prototype.distanceRows = function (k) {
   var self = this, out = [];
   (this.data.distanceRows || []).forEach(function (r) {
