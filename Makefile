@@ -37,7 +37,8 @@ demo: $(VENV)/.installed
 		-o $(OUT)/parcels_terrain.gpkg --overwrite
 	$(BIN)/landkit raster slope sample_data/dem/hongjiang_dem_4546.tif -o $(OUT)/slope.tif --overwrite
 	$(BIN)/landkit map browse $(OUT)/parcels_terrain.gpkg -o $(OUT)/land_public.html --basemap none \
-		--photo-root sample_data --zones sample_data/zones/hongjiang.toml --base sample_data/hongjiang_base.gpkg --overwrite
+		--photo-root sample_data --zones sample_data/zones/hongjiang.toml --base sample_data/hongjiang_base.gpkg --overwrite \
+		--units sample_data/supply/units.xlsx --units-as-of 2024-12-31
 	$(BIN)/landkit map browse $(OUT)/parcels_terrain.gpkg -o $(OUT)/land_internal.html --profile internal \
 		--photo-root sample_data \
 		--basemap none --zones sample_data/zones/hongjiang.toml --base sample_data/hongjiang_base.gpkg --overwrite

@@ -106,6 +106,14 @@ def command() -> None:
     default=None,
     help="Folder for relative photo paths (default: the folder of PARCELS).",
 )
+@click.option(
+    "--units",
+    "units_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Standard-factory unit register (Excel/CSV/GeoPackage, read_units): adds the 厂房 tab.",
+)
+@click.option("--units-as-of", default=None, help="Day the units' 招租状态 is taken on (default: today).")
 @overwrite_option
 def browse(
     parcels: Path,
@@ -120,6 +128,8 @@ def browse(
     title: str | None,
     lang: str,
     photo_root: Path | None,
+    units_path: Path | None,
+    units_as_of: str | None,
     overwrite: bool,
 ) -> None:
     """Write the 淘宝式选地 page for PARCELS to -o FILE.html (one self-contained file)."""
@@ -129,6 +139,11 @@ def browse(
     frame = read_parcel_input(parcels, layer=layer)
     zones = read_zone_layer(zones_path) if zones_path is not None else None
     chosen: str | list[str] = [f.strip() for f in fields.split(",") if f.strip()] if fields else profile
+    units = None
+    if units_path is not None:
+        from ..supply import read_units
+
+        units = read_units(units_path)
     out = write_browse_map(
         frame,
         output,
@@ -140,6 +155,8 @@ def browse(
         title=title,
         lang=lang,
         photo_root=photo_root if photo_root is not None else parcels.parent,
+        units=units,
+        units_as_of=units_as_of,
         overwrite=overwrite,
     )
     log.info("wrote %s (%d parcels, profile %s)", out, len(frame), profile)

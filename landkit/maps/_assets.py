@@ -37,6 +37,7 @@ JS_MODULES: tuple[str, ...] = (
     "sidebar.js",
     "skiplink.js",  # keyboard: skip link to the list, map controls after the list
     "mapctl.js",
+    "units.js",  # the 厂房 tab (standard-factory units)
     "main.js",
 )
 

@@ -13,6 +13,7 @@ category (no per-feature ``style_function``); geometries are quantised and delta
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import html
@@ -37,6 +38,7 @@ from ._config import basemap_presets, settings
 from ._encode import json_for_script
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
+from ._units import unit_payload
 from .baselayers import context_payload, distance_columns, read_base_layers
 from .offer import OFFERED, USE_CLASSES, offer_states, use_classes
 from .profiles import profile_fields
@@ -296,7 +298,8 @@ def _page_class() -> type:
             head.add_child(raw_element('<link rel="icon" href="data:,">'), name="landkit_icon")
             head.add_child(raw_element(f"<style>{leaflet_css()}</style>"), name="landkit_leaflet_css")
             head.add_child(raw_element(f"<script>{leaflet_js()}</script>"), name="landkit_leaflet_js")
-            head.add_child(raw_element(f"<style>{own_asset('browse.css')}</style>"), name="landkit_css")
+            css = own_asset("browse.css") + own_asset("units.css")  # units.css: the 厂房 tab
+            head.add_child(raw_element(f"<style>{css}</style>"), name="landkit_css")
             figure.html.add_child(
                 raw_element(
                     own_asset("browse.html")
@@ -331,6 +334,8 @@ def browse_map(
     contact: str | None = None,
     demands: pd.DataFrame | None = None,
     base_layers: str | os.PathLike[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
+    units: pd.DataFrame | None = None,
+    units_as_of: str | datetime.date | None = None,
 ) -> folium.Map:
     """Build a 淘宝式选地 browse page for ``parcels`` (pure: writes nothing).
 
@@ -375,6 +380,13 @@ def browse_map(
         taking a tap), simplified to the page's scale and budget, switchable in the layer control.
         Point layers of expressway exits, railway stations and town centres give each parcel its
         distance to the nearest one (km, geodesic, from the parcel's centre) and that one's name.
+    units : DataFrame, optional
+        Standard-factory units from :func:`landkit.supply.read_units`: the page gets a 厂房 tab (floor
+        area m², 层高, 荷载, 租金, 园区/楼栋/楼层) beside the land. A public page carries only
+        :data:`landkit.maps._units.UNIT_PUBLIC_FIELDS` (never the tenant, lease or arrears) and opens on the
+        units 招租中; units are drawn at their footprint, else their parcel, else listed without a marker.
+    units_as_of : date, optional
+        The day the units' 招租状态 is taken on (default: today).
 
     Returns
     -------
@@ -471,6 +483,9 @@ def browse_map(
         demands=push_lists(demands),
         demandLabel="为您推荐：需求 " if lang == "zh" else "For you: demand ",
     )
+    if units is not None:  # the 厂房 tab (landkit.maps._units)
+        tab: dict[str, Any] = {"datum": spec["datum"], "internal": internal, "lang": lang, "contact": contact}
+        data["unitTab"] = unit_payload(units, parcels, land=data, as_of=units_as_of, **tab)
     payload = json_for_script(data)
     data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
     payload = payload[:-1] + f',"pageId":"{data_id}"}}'

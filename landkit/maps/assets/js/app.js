@@ -94,6 +94,7 @@ App.prototype._initSearch = function () {
 App.prototype._emptyState = function () {
   var s = emptyState();
   s.os = (this.data.openStates || []).slice();
+  s.tab = this.data.tab || '';  // '' = the land; 'units' = the 厂房 tab (units.js)
   return s;
 };
 

@@ -34,7 +34,7 @@ App.prototype.select = function (k, opts) {
     }
     this.renderCards(false);
   }
-  if (opts.popup && hasGeom) this.openPopup(k, opts.focus);
+  if (opts.popup) this.openPopup(k, opts.focus);  // without geometry (a unit not on the map): at the map's centre
   this.writeHash();
 };
 
@@ -59,10 +59,10 @@ App.prototype.openPopup = function (k, focus) {
     if (focus) { content.tabIndex = -1; content.focus(); }
     return;
   }
-  var p = this.store.interior(k);
+  var p = this.store.bbox[4 * k] <= this.store.bbox[4 * k + 2] ? this.store.interior(k) : null;
   this._reopening = true;
   this.popup = L.popup({ maxWidth: 320, minWidth: 280, autoPanPadding: [30, 30], closeButton: true })
-    .setLatLng(unproject(p[0], p[1]))
+    .setLatLng(p ? unproject(p[0], p[1]) : this.map.getCenter())
     .setContent(content)
     .openOn(this.map);
   this._reopening = false;
@@ -156,7 +156,7 @@ App.prototype.factRows = function (k) {
   row(this.label('offer_state'), this.offerLabel(k));
   row(S.zones_label, this.zoneText(k));
   var used = {};
-  OFFER_ORDER.forEach(function (f) { if (self.cols[f]) { used[f] = true; row(self.label(f), self.valueText(f, k)); } });
+  (this.factOrder || OFFER_ORDER).forEach(function (f) { if (self.cols[f]) { used[f] = true; row(self.label(f), self.valueText(f, k)); } });
   if (this.useField && !used[this.useField]) row(this.label(this.useField), this.valueText(this.useField, k));
   var c = this.centre(k);
   if (c) row(S.centre_cgcs, c.lon.toFixed(5) + ', ' + c.lat.toFixed(5));
@@ -189,9 +189,9 @@ App.prototype.navLinks = function (k) {
 };
 
 App.prototype.detailFields = function () {
-  var self = this;
+  var self = this, order = this.factOrder || OFFER_ORDER;  // factOrder: the 厂房 tab's (units.js)
   return Object.keys(this.cols).filter(function (f) {
-    return OFFER_ORDER.indexOf(f) < 0 && CARD_SKIP.indexOf(f) < 0 && f !== self.useField;
+    return order.indexOf(f) < 0 && CARD_SKIP.indexOf(f) < 0 && f !== self.useField;
   });
 };
 
@@ -202,7 +202,8 @@ App.prototype.productCard = function (k) {
   root.appendChild(el('h3', null, this.title(k)));
   root.appendChild(this.cardTags(k));
   var price = this.col('asking_price');
-  if (price && price[k] !== null) root.appendChild(el('div', 'lk-price', S.price_label + ' ' + fmt(price[k]) + ' ' + S.wan));
+  if (this.tab === 'units') root.appendChild(this.unitPriceLine(k, 'lk-price'));  // units.js
+  else if (price && price[k] !== null) root.appendChild(el('div', 'lk-price', S.price_label + ' ' + fmt(price[k]) + ' ' + S.wan));
   else if (this.col('offer_state')) root.appendChild(el('div', 'lk-price lk-muted', this.col('offer_state')[k] === 'not_listed' ? S.not_listed : S.price_none));
   var dl = el('dl', 'lk-dl');
   this.factRows(k).forEach(function (r) {

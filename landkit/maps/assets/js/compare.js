@@ -16,7 +16,7 @@ App.prototype._updateCompareButton = function () {
 /* Rows of the compare table and the CSV: [Chinese label, k → text]; every label from the page's labels. */
 App.prototype.compareRows = function () {
   var self = this, S = this.S, rows = [];
-  rows.push([S.area_label + '(' + S.mu + ')', function (k) { return fmtMu(self.areaMu[k]); }]);
+  if (this.tab !== 'units') rows.push([S.area_label + '(' + S.mu + ')', function (k) { return fmtMu(self.areaMu[k]); }]);
   if (this.cols.asking_price) {
     rows.push([S.price_label + '(' + S.wan + ')', function (k) { var p = self.col('asking_price')[k]; return p === null ? '' : fmt(p); }]);
     rows.push([S.unit_price_label + '(' + S.wan_per_mu + ')', function (k) { return fmt(self.unit[k]); }]);

@@ -6,7 +6,8 @@ App.prototype.filterContext = function () {
     os: this.col('offer_state'), use: this.col('use_class'), town: this.col('township'),
     zonesOf: this.zonesOf, zoneIds: this.zoneList.map(function (z) { return z.id; }),
     area: this.areaMu, price: this.col('asking_price'), unit: this.unit,
-    keys: this.keys, favSet: this.favSet, searchText: this.searchText, demands: this._demandSets()
+    keys: this.keys, favSet: this.favSet, searchText: this.searchText, demands: this._demandSets(),
+    ranges: this.extraRanges || [], sets: this.extraSets || []  // the 厂房 tab's filters (units.js)
   };
 };
 
@@ -43,7 +44,7 @@ App.prototype.apply = function (keepScroll) {
 
 /* After a filter change (not a sort, not the opening), zoom the map to the parcels found. */
 App.prototype._zoomToResults = function () {
-  var s = this.state, sig = JSON.stringify([s.q, s.cat, s.st, s.os, s.z, s.use, s.town, s.a, s.p, s.u, s.fav, s.demand]);
+  var s = this.state, sig = JSON.stringify(Object.assign({}, s, { sort: '', favKeys: [] }));
   var changed = this._filterSig !== undefined && sig !== this._filterSig;
   this._filterSig = sig;
   if (!changed || this._restoring || !this.map || !this.result.length) return;
@@ -69,7 +70,8 @@ App.prototype._sort = function (out) {
   var s = this.state.sort;
   if (!s) return;
   var parts = s.split('_'), field = parts[0], desc = parts[1] === 'desc', vals;
-  if (field === 'area') vals = this.areaMu;
+  if (this.sortArrays) vals = this.sortArrays[field];  // the 厂房 tab's m² and 租金 (units.js)
+  else if (field === 'area') vals = this.areaMu;
   else if (field === 'unit') vals = this.unit;
   else if (field === 'price') vals = this.col('asking_price');
   else if (field === 'listed') vals = this.col('listed_date');

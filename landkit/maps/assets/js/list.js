@@ -44,14 +44,15 @@ App.prototype._card = function (k, i) {
   var thumb = this._thumb(k);
   if (thumb) card.appendChild(thumb);
   card.appendChild(el('div', 'lk-card-title', this.title(k)));
-  var meta = [];
+  var meta = this.tab === 'units' ? [this.unitSummary(k)] : [];  // units.js
   if (this.areaMu[k] === this.areaMu[k]) meta.push(fmtMu(this.areaMu[k]) + ' ' + S.mu);
   if (this.useField && this.col(this.useField)[k]) meta.push(this.col(this.useField)[k]);
   var town = this.col('township');
   if (town && town[k]) meta.push(town[k]);
   card.appendChild(el('div', 'lk-card-meta', meta.join(' · ')));
   var price = this.col('asking_price');
-  if (price && price[k] !== null) {
+  if (this.tab === 'units') card.appendChild(this.unitPriceLine(k, 'lk-card-price'));  // units.js
+  else if (price && price[k] !== null) {
     var line = S.price_label + ' ' + fmt(price[k]) + ' ' + S.wan;
     if (this.unit[k] === this.unit[k]) line += ' · ' + fmt(this.unit[k]) + ' ' + S.wan_per_mu;
     card.appendChild(el('div', 'lk-card-price', line));

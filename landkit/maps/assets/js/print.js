@@ -51,7 +51,8 @@ App.prototype.printSheet = function (k) {
   sheet.appendChild(el('h2', null, this.title(k)));
   sheet.appendChild(this.cardTags(k));
   var price = this.col('asking_price');
-  if (price && price[k] !== null) sheet.appendChild(el('div', 'lk-price', S.price_label + ' ' + fmt(price[k]) + ' ' + S.wan));
+  if (this.tab === 'units') sheet.appendChild(this.unitPriceLine(k, 'lk-price'));  // units.js
+  else if (price && price[k] !== null) sheet.appendChild(el('div', 'lk-price', S.price_label + ' ' + fmt(price[k]) + ' ' + S.wan));
   var pics = el('div', 'lk-sheet-pics');
   pics.appendChild(this.outlineSvg(k, 330, 250));
   var photo = this._photoList(k).filter(function (p) { return p.indexOf('data:image/') === 0; })[0];

@@ -27,6 +27,9 @@ function inRange(v, r) {
   return true;
 }
 
+/** null/undefined → NaN, so an unknown value never passes a bound (null <= 10 is true in JS). */
+function numOrNaN(v) { return v === null || v === undefined ? NaN : v; }
+
 function toSet(arr) {
   var o = {};
   for (var i = 0; i < arr.length; i++) o[arr[i]] = true;
@@ -66,9 +69,12 @@ function csvText(rows) {
   return '\ufeff' + rows.map(function (r) { return r.map(csvCell).join(','); }).join('\r\n') + '\r\n';
 }
 
+/* Range filters by URL key: 面积/总价/单价 of parcels; m² 面积, 租金, 层高, 荷载 of the 厂房 tab's units. */
+var RANGE_KEYS = ['a', 'p', 'u', 'm', 'r', 'h', 'ld'];
+
 function emptyState() {
-  return { q: '', cat: [], st: [], os: [], z: [], use: [], town: '', a: ['', ''], p: ['', ''], u: ['', ''],
-    sort: '', fav: false, favKeys: [], demand: '' };
+  return { tab: '', q: '', cat: [], st: [], os: [], z: [], use: [], pk: [], town: '', a: ['', ''], p: ['', ''], u: ['', ''],
+    m: ['', ''], r: ['', ''], h: ['', ''], ld: ['', ''], sort: '', fav: false, favKeys: [], demand: '' };
 }
 
 function sameList(a, b) {
@@ -83,14 +89,16 @@ function stateToHash(s, defaults, sel) {
   var p = [];
   function put(k, v) { if (v !== '' && v !== null && v !== undefined) p.push(k + '=' + encodeURIComponent(v)); }
   function list(a) { return a.map(encodeURIComponent).join(','); }
+  put('tab', s.tab);
   put('q', s.q);
   if (s.cat.length) p.push('cat=' + list(s.cat));
   if (s.st.length) p.push('st=' + list(s.st));
   if (!sameList(s.os, defaults.os)) p.push('os=' + (s.os.length ? list(s.os) : '*'));
   if (s.z.length) p.push('z=' + list(s.z));
   if (s.use.length) p.push('use=' + list(s.use));
+  if (s.pk.length) p.push('pk=' + list(s.pk));
   put('town', s.town);
-  ['a', 'p', 'u'].forEach(function (k) { if (s[k][0] !== '' || s[k][1] !== '') put(k, s[k][0] + '~' + s[k][1]); });
+  RANGE_KEYS.forEach(function (k) { if (s[k][0] !== '' || s[k][1] !== '') put(k, s[k][0] + '~' + s[k][1]); });
   put('sort', s.sort);
   put('demand', s.demand);
   if (s.fav) {
@@ -110,10 +118,10 @@ function hashToState(h, defaults) {
     if (!part) return;
     var i = part.indexOf('='), k = i < 0 ? part : part.slice(0, i), raw = i < 0 ? '' : part.slice(i + 1), v;
     try { v = decodeURIComponent(raw); } catch (err) { return; }
-    if (k === 'q' || k === 'sort' || k === 'town' || k === 'demand') s[k] = v;
-    else if (k === 'cat' || k === 'st' || k === 'z' || k === 'use' || k === 'fk') s[k === 'fk' ? 'favKeys' : k] = list(raw);
+    if (k === 'q' || k === 'sort' || k === 'town' || k === 'demand' || k === 'tab') s[k] = v;
+    else if (k === 'cat' || k === 'st' || k === 'z' || k === 'use' || k === 'pk' || k === 'fk') s[k === 'fk' ? 'favKeys' : k] = list(raw);
     else if (k === 'os') s.os = raw === '*' ? [] : list(raw);
-    else if (k === 'a' || k === 'p' || k === 'u') s[k] = (v.split('~').concat(['', ''])).slice(0, 2);
+    else if (RANGE_KEYS.indexOf(k) >= 0) s[k] = (v.split('~').concat(['', ''])).slice(0, 2);
     else if (k === 'fav') s.fav = v === '1';
     else if (k === 'sel') sel = v;
   });
@@ -123,6 +131,8 @@ function hashToState(h, defaults) {
 /**
  * The filter predicate for state s over the page's columns (ctx): returns k → true/false.
  * ctx: {cat, catKeys, st, os, use, town, zonesOf, zoneIds, area, price, unit, keys, favSet, searchText}
+ * and optionally ranges [{key, v}] (a value array per range key) and sets [{key, v}] (a value per row):
+ * the 厂房 tab's m²/租金/层高/荷载 ranges and 园区 chips. A missing value (NaN/null) fails a set bound.
  */
 function makePredicate(ctx, s) {
   var catMask = 0;
@@ -133,6 +143,9 @@ function makePredicate(ctx, s) {
   var priced = !rp.problem && (rp.lo === rp.lo || rp.hi === rp.hi);
   var terms = s.q.toLowerCase().split(/\s+/).filter(Boolean);
   var pushed = s.demand ? ((ctx.demands || {})[s.demand] || {}) : null;  // a push list: keys → true
+  var extra = (ctx.ranges || []).map(function (c) { return [c.v, rangeOf(s[c.key] || ['', ''])]; });
+  var sets = (ctx.sets || []).filter(function (c) { return (s[c.key] || []).length; })
+    .map(function (c) { return [c.v, toSet(s[c.key])]; });
   return function (k) {
     if (pushed && !pushed[ctx.keys[k]]) return false;
     if (catMask && !(ctx.cat && ctx.cat[k] & catMask)) return false;
@@ -149,6 +162,8 @@ function makePredicate(ctx, s) {
     var p = ctx.price ? ctx.price[k] : null;
     if (priced && (p === null || p === undefined)) return false;
     if (!inRange(p, rp) || !inRange(ctx.unit[k], ru)) return false;
+    for (var e = 0; e < extra.length; e++) if (!inRange(numOrNaN(extra[e][0][k]), extra[e][1])) return false;
+    for (var m = 0; m < sets.length; m++) if (!sets[m][1][sets[m][0][k]]) return false;
     if (s.fav && !ctx.favSet[ctx.keys[k]] && !shared[ctx.keys[k]]) return false;
     if (terms.length) {
       var txt = ctx.searchText[k];
@@ -156,4 +171,34 @@ function makePredicate(ctx, s) {
     }
     return true;
   };
+}
+
+// ---- the 厂房 tab (units.js) ----------------------------------------------------------------
+/** The tab a URL hash shows: its tab=, else 'units' when its selected (or shared favourite) keys
+ * are all units' (hasUnit(key) → true), so an old #sel=<unit id> link still opens the unit. */
+function hashTab(h, hasUnit) {
+  var parsed = hashToState(h, emptyState());
+  if (parsed.state.tab) return parsed.state.tab === 'units' ? 'units' : '';
+  var keys = parsed.sel !== null ? [parsed.sel] : parsed.state.favKeys;
+  return keys.length && keys.every(hasUnit) ? 'units' : '';
+}
+
+function numText(v) {
+  return Number(v).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+}
+
+/** A unit's one-line summary, unknown parts left out: 1,600 m² · 1层 · 层高 8 m · 荷载 30 kN/m². */
+function unitSummary(u, S) {
+  var out = [];
+  function ok(v) { return v !== null && v !== undefined && v === v; }
+  if (ok(u.area)) out.push(numText(u.area) + ' m²');
+  if (ok(u.floor)) out.push(numText(u.floor) + S.floor_unit);
+  if (ok(u.height)) out.push(S.height_short + ' ' + numText(u.height) + ' m');
+  if (ok(u.load)) out.push(S.load_short + ' ' + numText(u.load) + ' kN/m²');
+  return out.join(' · ');
+}
+
+/** 租金 12 元/m²·月, or '' when unknown (the card then says 租金面议 / 已出租). */
+function rentText(v, S) {
+  return v === null || v === undefined || v !== v ? '' : S.rent_label + ' ' + numText(v) + ' ' + S.rent_unit;
 }

@@ -65,12 +65,13 @@ App.prototype._group = function (title, parent) {
   return g;
 };
 
-/* 面积 / 总价 / 单价 ranges; a bad range (text, negative, min > max) is flagged, not applied. */
-App.prototype._buildRanges = function () {
+/* 面积 / 总价 / 单价 ranges (or the 厂房 tab's specs); a bad range (text, negative, min > max) is flagged, not applied. */
+App.prototype._buildRanges = function (specs) {
   var self = this, S = this.S;
   this.rangeInputs = {};
-  [['a', S.area], ['p', S.price], ['u', S.unit_price]].forEach(function (pair) {
-    if (pair[0] !== 'a' && !self.cols.asking_price) return;
+  var shown = (specs || [['a', S.area], ['p', S.price], ['u', S.unit_price]])
+    .filter(function (pair) { return specs || pair[0] === 'a' || self.cols.asking_price; });
+  shown.forEach(function (pair) {
     var g = self._group(pair[1]), r = el('div', 'lk-range'), inputs = [];
     [S.min, S.max].forEach(function (ph, i) {
       var inp = el('input');
@@ -250,9 +251,12 @@ App.prototype.activeFilters = function () {
   each('cat', function (v) { return self.data.categories.labels[v] || v; });
   each('st', function (v) { return self.data.statuses[v] || v; });
   if (s.town) out.push([s.town, function () { s.town = ''; }]);
-  [['a', S.area], ['p', S.price], ['u', S.unit_price]].forEach(function (pair) {
-    var r = s[pair[0]];
-    if (r[0] !== '' || r[1] !== '') out.push([pair[1] + ' ' + r[0] + '–' + r[1], function () { s[pair[0]] = ['', '']; }]);
+  each('pk', function (v) { return v; });
+  // Every range key, also one without an input on this tab (from a link): it filters, so it must be removable.
+  var rangeLabel = { a: S.area, p: S.price, u: S.unit_price, m: S.area_m2, r: S.rent, h: S.height, ld: S.load };
+  RANGE_KEYS.forEach(function (key) {
+    var r = s[key];
+    if (r[0] !== '' || r[1] !== '') out.push([(rangeLabel[key] || key) + ' ' + r[0] + '–' + r[1], function () { s[key] = ['', '']; }]);
   });
   if (s.fav) out.push([S.only_favourites, function () { s.fav = false; }]);
   if (s.demand) out.push([(this.data.demandLabel || '') + s.demand, function () { s.demand = ''; }]);

@@ -12,6 +12,7 @@ App.prototype.writeHash = function () {
 };
 
 App.prototype.readHash = function () {
+  if (this._tabs || this.data.unitTab) this.useTab(this.hashTab(location.hash));  // units.js: the 厂房 tab
   var parsed = hashToState(location.hash, this._emptyState());
   var asked = '';
   try { asked = new URLSearchParams(location.search).get('demand') || ''; } catch (err) { asked = ''; }
