@@ -54,11 +54,12 @@ _CONSTRUCTION_BY_LABEL = {v: k for k, v in CONSTRUCTION_STATUSES.items()} | {
     "竣工": "completed",
 }
 _NUMBER_HINT = {
-    "unparseable_number": "write a plain number, e.g. 1234.5",
-    "ambiguous_number": "use a point for decimals (12.5) and commas only in groups of three (1,234)",
-    "number_range": "give one figure (a range cannot be used in a calculation)",
-    "unit_mismatch": "give the figure in the column's unit",
+    "unparseable_number": "请填一个数字，如 1234.5；在补正前该值按缺失处理",
+    "ambiguous_number": "小数点请用“.”（12.5），千分位逗号只能每三位一个（1,234）；在补正前该值按缺失处理",
+    "number_range": "请填一个数（区间无法参与计算）；在补正前该值按缺失处理",
+    "unit_mismatch": "请按该列的单位填写；在补正前该值按缺失处理",
 }
+_PRECISION_WORDS = {MONTH: "月份", YEAR: "年份"}
 
 
 def canonicalise(
@@ -121,8 +122,9 @@ def _map_headers(
             src,
             "duplicate_header",
             "warning",
-            f"column {src!r} also matches {dst!r}, which another column already fills; kept as {src!r}",
-            "pass field_map= to choose",
+            f"“{src}”列也对应标准字段“{FIELDS[dst].label}”（{dst}），但该字段已由另一列填写；"
+            f"本列按原名“{src}”保留",
+            "用 field_map= 指定哪一列对应该字段",
         )
     return hm
 
@@ -169,8 +171,8 @@ def _parse_date_field(gdf: gpd.GeoDataFrame, name: str, *, src: str, problems: l
         cell = raw.iloc[k]
         add_problem(
             problems, raw.index[k], name, "ambiguous_date" if amb[k] else "unparseable_date", "warning",
-            f"{src}={cell!r} " + ("could be more than one date" if amb[k] else "is not a date"),
-            "write dates as 2023-05-01 or 2023年5月1日" + ("; 2023.1 may be 2023.10" if amb[k] else ""),
+            f"{src}“{cell}”" + ("可能指不止一个日期，已留空" if amb[k] else "不是日期，已留空"),
+            "日期请写成 2023-05-01 或 2023年5月1日" + ("（2023.1 也可能是 2023.10）" if amb[k] else ""),
             value=cell,
         )  # fmt: skip
     imprecise = precision.isin([MONTH, YEAR]).to_numpy()
@@ -180,9 +182,9 @@ def _parse_date_field(gdf: gpd.GeoDataFrame, name: str, *, src: str, problems: l
             cell, prec = raw.iloc[k], precision.iloc[k]
             add_problem(
                 problems, raw.index[k], name, "imprecise_date", "warning",
-                f"{src}={cell!r} gives only the {prec}; kept as {dates.iloc[k].date()} "
-                f"with {precision_column(name)}={prec!r}",
-                "需要精确到日",
+                f"{src}“{cell}”只到{_PRECISION_WORDS[prec]}，已按不精确日期处理"
+                f"（记为 {dates.iloc[k].date()}，精度记在 {precision_column(name)} 列）",
+                "请补全到日；补全前，按该日期计算的期限（如动工、竣工期限）不作判断",
                 value=cell,
             )  # fmt: skip
     gdf[name] = dates
@@ -214,7 +216,8 @@ def _parse_number_field(
             name,
             "unknown_unit",
             "warning",
-            f"{src}: unit {unit!r} not understood; taken as m²",
+            f"{src}：单位“{unit}”无法识别，已按平方米处理",
+            "表头中请写明单位，如 面积(亩)、面积(平方米)、面积(公顷)",
         )
         unit = "m2"
     target = "m2" if name in AREA_FIELDS and unit is None else unit
@@ -243,9 +246,9 @@ def _report_numbers(
     codes = q["problem"].to_numpy()
     for k in np.flatnonzero(q["problem"].notna().to_numpy()):
         code, cell = str(codes[k]), raw.iloc[k]
-        where = f" ({unit})" if code == "unit_mismatch" and unit else ""
+        where = f"（该列单位：{unit}）" if code == "unit_mismatch" and unit else ""
         add_problem(
-            problems, raw.index[int(k)], name, code, "warning", f"{src}={cell!r} {PROBLEM_TEXT[code]}{where}",
+            problems, raw.index[int(k)], name, code, "warning", f"{src}“{cell}”{PROBLEM_TEXT[code]}{where}",
             _NUMBER_HINT[code], value=cell,
         )  # fmt: skip
 
@@ -263,17 +266,16 @@ def _infer_area_factor(
                     if factor != 1.0:
                         add_problem(
                             problems, None, name, "area_unit_inferred", "info",
-                            f"{src}: no unit stated; values match the geometry in {label}",
-                            "state the unit in the header, e.g. 面积(亩), or pass area_unit=",
+                            f"{src}：表头未写单位；数值与图形面积按{label}相符，已按{label}换算",
+                            "在表头写明单位，如 面积(亩)，或读取时传入 area_unit=",
                         )  # fmt: skip
                     return factor
     if values.notna().any():
-        why = "no polygon to compare with" if not (geo_area > 0).any() else "the figures match no unit"
+        why = "没有图形可供比对" if not (geo_area > 0).any() else "数值与图形面积按哪种单位都对不上"
         add_problem(
             problems, None, name, "area_unit_assumed", "warning",
-            f"{src}: no unit stated and {why}; ASSUMED 平方米 (m²) — if the figures are 亩 or 公顷 every "
-            "area in this column is wrong",
-            "state the unit in the header, e.g. 面积(亩), or pass area_unit='亩'",
+            f"{src}：表头未写单位，且{why}；已【假定】为平方米——如果实际是亩或公顷，本列所有面积都是错的",
+            "在表头写明单位，如 面积(亩)，或读取时传入 area_unit='亩'",
         )  # fmt: skip
     return 1.0
 
@@ -300,9 +302,8 @@ def _keep_source_areas(gdf: gpd.GeoDataFrame, *, geo_area: pd.Series, problems: 
         gdf[target] = m2
         add_problem(
             problems, None, target, "source_area_kept", "info",
-            f"source column {col} differs from the area computed from the geometry; kept as {target} "
-            "and compared by the area check",
-            "area_m2/area_mu/area_ha are always computed geodesically from the geometry",
+            f"源数据的 {col} 列与按图形计算的面积不同；已保留为 {target} 列，并参与面积核对",
+            "landkit 的 area_m2/area_mu/area_ha 总是按图形椭球面积重新计算；源数据面积另列保留",
         )  # fmt: skip
 
 

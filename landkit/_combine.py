@@ -117,9 +117,9 @@ def combine_parcels(*frames: gpd.GeoDataFrame, to_crs: Any = None) -> gpd.GeoDat
     for i in out.index[len(merged) : len(merged) + len(extra)]:
         add_problem(
             problems, i, "parcel_id", "duplicate_in_layer", "warning",
-            f"宗地代码 {out.at[i, 'parcel_id']!s} repeats within layer {int(str(out.at[i, _LAYER])) + 1} "
-            "(argument order); rows kept apart, not merged",
-            "keep one row per parcel in each layer", value=out.at[i, "parcel_id"],
+            f"宗地代码 {out.at[i, 'parcel_id']!s} 在第 {int(str(out.at[i, _LAYER])) + 1} 个图层"
+            "（按传入顺序）内重复；各行分开保留，未合并",
+            "每个图层中每宗地只保留一行", value=out.at[i, "parcel_id"],
         )  # fmt: skip
     combined = gpd.GeoDataFrame(out.drop(columns=[_LAYER, _ROW]), geometry="geometry", crs=target)
     combined.attrs["landkit"] = {"source": "combined"}

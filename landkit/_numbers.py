@@ -50,10 +50,10 @@ _RANGE = re.compile(r"^[-+]?[\d.,]+\s*\D{0,4}?\s*(?:~|-|—|–|至|到)\s*[-+]?
 
 #: problem code → what is wrong with the cell (English; validate adds the Chinese label)
 PROBLEM_TEXT = {
-    "unparseable_number": "is not a number",
-    "ambiguous_number": "is ambiguous (decimal comma or misplaced thousands separator)",
-    "number_range": "is a range, not one number",
-    "unit_mismatch": "carries a unit that does not convert to the column's unit",
+    "unparseable_number": "不是数字，已留空",
+    "ambiguous_number": "有歧义（可能是小数逗号，或千分位逗号位置不对），已留空",
+    "number_range": "是一个区间，不是一个数，已留空",
+    "unit_mismatch": "所带单位与该列单位不能换算，已留空",
 }
 
 

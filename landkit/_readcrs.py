@@ -7,6 +7,7 @@ the numbers look like (instead of a pyproj error later, or areas of 0.00 亩).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,7 @@ from ._problems import add_problem
 from .crs import CGCS2000, check_datum, infer_crs
 from .errors import CRSInferenceError, CRSMismatchError
 
-__all__ = ["WEB_DATUMS", "resolve_crs"]
+__all__ = ["WEB_DATUMS", "crs_label", "resolve_crs"]
 
 #: spellings of the web map datums accepted as ``crs=`` → shift name in :mod:`landkit.gcj02`
 WEB_DATUMS = {
@@ -32,9 +33,29 @@ WEB_DATUMS = {
     "百度坐标": "bd09",
 }
 _WEB_HINT = (
-    "web-sourced boundaries (DataV, 高德, 腾讯) are often GCJ-02 and 百度 BD-09 although labelled WGS 84, "
-    "about 600 m off; if so read with crs='GCJ-02' or crs='BD-09'"
+    "从网上取得的边界（DataV、高德、腾讯）虽标为 WGS 84，实际常是火星坐标 GCJ-02，百度则是 BD-09，"
+    "偏差约 600 米；如属这种情况，请用 crs='GCJ-02' 或 crs='BD-09' 读取"
 )
+_GK = re.compile(r"^(.*?) / (3|6)-degree Gauss-Kruger (zone (\d+)|CM (\d+)E)$")
+
+
+def crs_label(crs: pyproj.CRS, /) -> str:
+    """A short Chinese name of a CGCS2000/WGS 84 system for reports (pyproj's English name otherwise).
+
+    Examples
+    --------
+    >>> crs_label(pyproj.CRS(4525)), crs_label(pyproj.CRS(4546)), crs_label(pyproj.CRS(4490))
+    ('CGCS2000 3度分带 第37带', 'CGCS2000 3度分带 中央经线111°E', 'CGCS2000 经纬度')
+    """
+    name = crs.name
+    m = _GK.match(name)
+    if m is not None:
+        where = f"第{m.group(4)}带" if m.group(4) else f"中央经线{m.group(5)}°E"
+        return f"{m.group(1)} {m.group(2)}度分带 {where}"
+    if crs.is_geographic:
+        datum = "CGCS2000" if "2000" in name else name
+        return f"{datum} 经纬度"
+    return name
 
 
 def _bounds(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -103,8 +124,8 @@ def _from_web_datum(
     label = {"gcj02": "GCJ-02 (高德/腾讯)", "bd09": "BD-09 (百度)"}[datum]
     add_problem(
         meta["problems"], None, "geometry", "gcj02_converted", "info",
-        f"coordinates read as {label} and converted to CGCS2000 (EPSG:4490); do not shift them again",
-        "the browse page shifts to GCJ-02 for 高德 tiles itself",
+        f"坐标按 {label} 读取，已转换为 CGCS2000 经纬度（EPSG:4490）；请勿再次纠偏",
+        "选地页面叠加高德底图时会自行转回 GCJ-02，无需处理",
     )  # fmt: skip
     return shifted.set_crs(4490, allow_override=True)
 
@@ -116,9 +137,9 @@ def _infer(
     meta["crs_inferred"] = inferred.to_epsg()
     add_problem(
         meta["problems"], None, "geometry", "crs_inferred", "info",
-        f"no CRS in the file; inferred EPSG:{inferred.to_epsg()} ({inferred.name}) from coordinates"
-        + (f"; {_WEB_HINT}" if inferred.is_geographic else ""),
-        "pass crs='EPSG:xxxx' to override",
+        f"文件未注明坐标系；按坐标数值推断为 EPSG:{inferred.to_epsg()}（{crs_label(inferred)}）"
+        + (f"；{_WEB_HINT}" if inferred.is_geographic else ""),
+        "如推断不对，读取时传入 crs='EPSG:xxxx'；最好补上 .prj 文件",
     )  # fmt: skip
     return gdf.set_crs(inferred)
 
@@ -141,8 +162,8 @@ def resolve_crs(
         if gdf.crs.is_geographic and check_datum(gdf.crs, warn=False) == "wgs84":
             add_problem(
                 meta["problems"], None, "geometry", "lonlat_wgs84", "info",
-                f"{name} is lon/lat labelled WGS 84 (taken as CGCS2000); {_WEB_HINT}",
-                "compare with a known boundary if the source is a web map",
+                f"{name} 是标为 WGS 84 的经纬度（按 CGCS2000 处理）；{_WEB_HINT}",
+                "如数据来自网络地图，请与已知边界比对",
             )  # fmt: skip
         return gdf
     if crs is not None:

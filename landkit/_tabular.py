@@ -83,8 +83,8 @@ def _with_header(
                 "field": "",
                 "problem": "title_rows_skipped",
                 "severity": "info",
-                "detail": f"{what}: header found in row {h + 1}; rows above it skipped ({skipped})",
-                "suggestion": "pass header_row= if another row holds the headers",
+                "detail": f"{what}：表头在第 {h + 1} 行，其上方的标题行已跳过（{skipped}）",
+                "suggestion": "如表头实际在另一行，读取时传入 header_row=（行号从1数起）",
                 "value": None,
             }
         )
@@ -186,9 +186,9 @@ def _orient_xy(
                 "field": "geometry",
                 "problem": "xy_swapped",
                 "severity": "warning",
-                "detail": f"{xname} holds eastings and {yname} northings (mathematical order); "
-                "swapped to the survey convention X = northing",
-                "suggestion": "check the coordinate columns",
+                "detail": f"{xname} 列是东坐标、{yname} 列是北坐标（数学坐标系顺序）；"
+                "已按测量习惯对调为 X=北坐标、Y=东坐标",
+                "suggestion": "核对坐标列：测量坐标 X 应为北坐标（7位整数），Y 为东坐标",
                 "value": None,
             }
         )
@@ -268,7 +268,13 @@ def _geometry_from_wkt(table: pd.DataFrame, *, wkt: str, meta: dict[str, Any]) -
             geoms.append(shapely.from_wkt(t) if isinstance(t, str) and t.strip() else None)
         except shapely.errors.GEOSException:
             _problem(
-                meta, idx, "bad_wkt", "error", f"{wkt} is not valid WKT", "fix the WKT text", str(t)[:60]
+                meta,
+                idx,
+                "bad_wkt",
+                "error",
+                f"{wkt} 列的图形文字不是合法的 WKT，该宗无图形",
+                "修正该单元格的 WKT 文字（如 POLYGON ((x y, …)) ）",
+                str(t)[:60],
             )
             geoms.append(None)
     meta["geometry_source"] = f"WKT column {wkt}"
@@ -291,8 +297,9 @@ def _coordinates(
         for k in np.flatnonzero(bad):
             cells = f"{xname}={frame[xname].iloc[k]!r}, {yname}={frame[yname].iloc[k]!r}"
             _problem(
-                meta, frame.index[int(k)], "bad_coordinates", "error", f"{cells}: not a coordinate pair",
-                "fill both coordinates with plain numbers", cells,
+                meta, frame.index[int(k)], "bad_coordinates", "error",
+                f"{cells}：坐标为空或不是数字，该宗无图形",
+                "两个坐标都填纯数字（单位：米）", cells,
             )  # fmt: skip
     if bad.all():
         raise DataFormatError(f"coordinate columns {xname}/{yname} hold no usable numbers")
@@ -313,8 +320,8 @@ def _points_from_xy(
     meta["geometry_source"] = f"points from {x}/{y} (X = northing)"
     _problem(
         meta, None, "ledger_points", "info",
-        "the ledger gives one point per parcel; areas come from the declared area only",
-        "add a 界址点 sheet or pass geometry_from= for parcel polygons",
+        "台账每宗地只有一个点坐标，没有界址范围；面积只能用登记面积",
+        "增加“界址点”工作表，或读取时传入 geometry_from= 关联宗地图斑",
     )  # fmt: skip
     return gpd.GeoDataFrame(table, geometry=_points(e, n), crs=None)
 
@@ -349,8 +356,8 @@ def _polygons_from_points(
     geoms = keys.map(polys)
     for idx_, k in keys[geoms.isna()].items():
         _problem(
-            meta, idx_, "no_boundary_points", "error", f"宗地代码 {k} has fewer than 3 界址点",
-            "add the parcel's boundary points", k,
+            meta, idx_, "no_boundary_points", "error", f"宗地代码 {k} 的界址点少于3个，构不成面",
+            "在“界址点”工作表中补齐该宗地的界址点", k,
         )  # fmt: skip
     return gpd.GeoDataFrame(table, geometry=list(geoms.where(geoms.notna(), None)), crs=None)
 
@@ -399,8 +406,8 @@ def _join_geometry(
     geoms = keys.map(lookup.geometry)
     for idx_, k in keys[geoms.isna()].items():
         _problem(
-            meta, idx_, "no_geometry_match", "error", f"宗地代码 {k} not found in the geometry layer",
-            "check the code or the geometry layer", k,
+            meta, idx_, "no_geometry_match", "error", f"宗地代码 {k} 在图形图层中找不到，该宗无图形",
+            "核对宗地代码，或所关联的图形图层是否完整", k,
         )  # fmt: skip
     meta["geometry_source"] = f"joined on {code}"
     return gpd.GeoDataFrame(table, geometry=list(geoms.where(geoms.notna(), None)), crs=geo.crs)

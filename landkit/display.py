@@ -6,8 +6,8 @@ The data keeps its canonical English columns for code; these functions make a di
   capability's result columns), Chinese values (categories, statuses, idle basis/cause/track, problem codes,
   booleans as 是/否), 亩 rounded to 2 decimals, dates as ``YYYY-MM-DD``, no geometry, an optional 合计 row;
 * :func:`show` — display that copy in a notebook (or print it outside one);
-* :func:`warnings_table` — caught warnings summarised as a short Chinese table: what was inferred or
-  found, and what to check.
+* :func:`warnings_table` — caught warnings (and log records, see :func:`caught_logs`) summarised as a
+  short Chinese table: what was inferred or found, and what to check.
 
 Examples
 --------
@@ -25,11 +25,13 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from .schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, STATUSES, split_c
 __all__ = [
     "CJK_FONTS",
     "TOTAL",
+    "caught_logs",
     "cjk_font",
     "column_labels",
     "show",
@@ -67,6 +70,11 @@ _REPORT_LABELS = {
     "suggestion": "建议",
     "count": "数量",
     "raw": "原始值",
+    # ledger.history
+    "status_changed": "状态有变化",
+    "area_change_m2": "面积变化(平方米)",
+    "shape_changed": "图形有变化",
+    "cleared": "已清零",
 }
 #: Numeric columns whose names contain one of these do not add up (shares, rates, means, prices, ids …);
 #: ``total=True`` sums every other numeric column.
@@ -87,7 +95,7 @@ def column_labels() -> dict[str, str]:
     from .rules.procedure import PROCEDURE_COLUMNS
     from .zones.join import JOIN_LABELS, SUMMARY_LABELS
 
-    labels = {name: f.label for name, f in FIELDS.items()} | _REPORT_LABELS
+    labels = _capability_labels() | {name: f.label for name, f in FIELDS.items()} | _REPORT_LABELS
     for extra in (
         JOIN_LABELS,
         SUMMARY_LABELS,
@@ -101,6 +109,29 @@ def column_labels() -> dict[str, str]:
         labels |= extra
     if "landkit.raster" in sys.modules:  # terrain columns exist only once the (slow) raster package is in use
         labels |= sys.modules["landkit.raster"].TERRAIN_COLUMNS
+    return labels
+
+
+def _capability_labels() -> dict[str, str]:
+    """Result columns of cases, supply and indicators (the schema's and the rules' labels win on a clash)."""
+    from .cases.facts import FACT_COLUMNS
+    from .cases.options import OPTION_COLUMNS
+    from .cases.state import CASE_STATE_COLUMNS
+    from .indicators.disposal import DISPOSAL_LABELS, FLOW_LABELS
+    from .indicators.rates import RATE_LABELS
+    from .indicators.unsupplied import UNSUPPLIED_LABELS
+    from .indicators.watch import WATCH_LABELS
+    from .supply.exits import EXIT_COLUMNS
+    from .supply.match import MATCH_COLUMNS
+    from .supply.units import UNIT_COLUMNS
+    from .supply.vacancy import VACANCY_COLUMNS
+
+    labels: dict[str, str] = {}
+    for extra in (
+        UNIT_COLUMNS, VACANCY_COLUMNS, EXIT_COLUMNS, MATCH_COLUMNS, FACT_COLUMNS, OPTION_COLUMNS,
+        CASE_STATE_COLUMNS, UNSUPPLIED_LABELS, RATE_LABELS, WATCH_LABELS, DISPOSAL_LABELS, FLOW_LABELS,
+    ):  # fmt: skip
+        labels |= extra
     return labels
 
 
@@ -185,8 +216,8 @@ def _translate(col: str, s: pd.Series, maps: dict[str, Mapping[Any, str]], decim
         return s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), "")
     if pd.api.types.is_float_dtype(s):  # shares keep 4 decimals, so a small share never shows as 0
         return s.round(max(decimals, 4) if "share" in col or "占比" in col else decimals)
-    if s.dtype == object or pd.api.types.is_string_dtype(s):
-        return s.astype(object).where(s.notna(), "")  # an empty cell, not NaN/None
+    if s.dtype == object or pd.api.types.is_string_dtype(s):  # an empty cell, not NaN/None; True as 是
+        return s.astype(object).map(_yes_no).where(s.notna(), "")
     return s
 
 
@@ -279,14 +310,18 @@ def cjk_font() -> str:
 
 
 def show(df: pd.DataFrame, /, **options: Any) -> None:
-    """Display :func:`to_display` of ``df`` in Jupyter (printed outside a notebook); options as there."""
+    """Display :func:`to_display` of ``df`` in Jupyter (printed outside a notebook); options as there.
+
+    Missing numbers show as empty cells (not ``NaN``); long tables are cut as pandas cuts them.
+    """
     table = to_display(df, **options)
     try:
-        from IPython.display import display
+        from IPython.display import HTML, display
     except ImportError:  # plain Python: print
-        print(table.to_string())  # noqa: T201
+        print(table.to_string(na_rep=""))  # noqa: T201
         return
-    display(table)
+    rows = pd.get_option("display.max_rows")
+    display(HTML(table.to_html(na_rep="", max_rows=rows, show_dimensions=len(table) > rows)))
 
 
 #: (pattern on the warning text, what was inferred or found, what to check); the first match wins
@@ -317,11 +352,46 @@ _WARNING_RULES: tuple[tuple[str, str, str], ...] = (
         "录入的台账有校验警告：{0}",
         "用 landkit.validate 查看明细并核对这些宗地",
     ),
+    (
+        r"criterion (\S+) could not be judged for (\d+)",
+        "条件“{0}”有 {1} 宗地块缺数据，无法判断（计为未知，不算满足也不算不满足）",
+        "补充这些地块的该项数据，或在需求中去掉该条件",
+    ),
 )
 
 
+@contextmanager
+def caught_logs(name: str = "landkit", /) -> Iterator[list[logging.LogRecord]]:
+    """Collect the log records (warnings and above) of ``name`` instead of printing them to stderr.
+
+    For :func:`warnings_table`, which turns them into a short Chinese table.
+
+    Examples
+    --------
+    >>> with caught_logs() as logs:
+    ...     logging.getLogger("landkit.x").warning("criterion %s could not be judged for %d", "坡度", 3)
+    >>> warnings_table(logs)["推断或发现"].tolist()
+    ['条件“坡度”有 3 宗地块缺数据，无法判断（计为未知，不算满足也不算不满足）']
+    """
+    logger = logging.getLogger(name)
+    records: list[logging.LogRecord] = []
+
+    class _Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler, propagate = _Keep(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 def warnings_table(
-    caught: Iterable[warnings.WarningMessage | Warning], /, *, original: bool = False
+    caught: Iterable[warnings.WarningMessage | Warning | logging.LogRecord], /, *, original: bool = False
 ) -> pd.DataFrame:
     """Summarise caught warnings as a short Chinese table: 推断或发现, 请核对, 次数 (and the first 原文).
 
@@ -336,7 +406,7 @@ def warnings_table(
     """
     rows = []
     for w in caught:
-        text = str(getattr(w, "message", w))
+        text = w.getMessage() if isinstance(w, logging.LogRecord) else str(getattr(w, "message", w))
         found, check = "其他提示", "阅读原文"
         for pattern, what, todo in _WARNING_RULES:
             m = re.search(pattern, text, flags=re.IGNORECASE)

@@ -173,6 +173,19 @@ def _read_vector(
     return restore_field_names(p, gdf) if suffix == ".shp" else gdf
 
 
+#: how the DBF encoding was decided (:func:`landkit.encoding.detect_dbf_encoding`) → Chinese
+_HOW = {
+    "cpg": ".cpg 文件",
+    "cpg contradicted": "文件内容（.cpg 与之矛盾）",
+    "ldid": "DBF 文件头的语言标识",
+    "ascii": "全部为 ASCII 字符",
+    "utf-8": "内容是合法的 UTF-8",
+    "gb18030": "内容不是 UTF-8，按 GB18030",
+    "values": "逐个值判断",
+}
+_CODEC_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK"}
+
+
 def _dbf_encoding(p: Path, encoding: str | None, *, meta: dict[str, Any]) -> str:
     """The encoding to read a DBF with (given, or detected and reported)."""
     if encoding is not None:
@@ -183,9 +196,9 @@ def _dbf_encoding(p: Path, encoding: str | None, *, meta: dict[str, Any]) -> str
     contradicted = how == "cpg contradicted"
     add_problem(
         meta["problems"], None, "", "encoding_detected", "warning" if contradicted else "info",
-        f"DBF text decoded as {encoding} (decided by {how})"
-        + ("; the .cpg names another encoding, which the bytes rule out" if contradicted else ""),
-        "fix the .cpg file" if contradicted else "pass encoding='...' if the text looks wrong",
+        f"DBF 属性文字按 {encoding} 编码读取（判断依据：{_HOW.get(how, how)}）"
+        + ("；.cpg 文件写的是另一种编码，但文件内容排除了它" if contradicted else ""),
+        "请修正 .cpg 文件" if contradicted else "如文字显示不对，读取时传入 encoding='gbk' 或 'utf-8'",
     )  # fmt: skip
     return encoding
 
@@ -209,9 +222,9 @@ def _decode_per_value(gdf: gpd.GeoDataFrame, *, meta: dict[str, Any]) -> gpd.Geo
     named = sorted(set(rows[minority]))
     add_problem(
         meta["problems"], None, "", "mixed_encoding", "warning",
-        f"records disagree: {len(set(rows['utf-8']))} rows UTF-8, {len(set(rows['gb18030']))} rows GBK; "
-        f"each value decoded by itself ({minority} rows: {', '.join(map(str, named[:20]))})",
-        "re-save the table in one encoding (UTF-8)",
+        f"各行编码不一致：{len(set(rows['utf-8']))} 行为 UTF-8，{len(set(rows['gb18030']))} 行为 GBK；"
+        f"已逐个值分别解码（{_CODEC_NAMES[minority]} 的行：{'、'.join(map(str, named[:20]))}）",
+        "请把整张表另存为同一种编码（UTF-8）",
     )  # fmt: skip
     return gdf
 
@@ -272,7 +285,8 @@ def _read_feature_array(p: Path, meta: dict[str, Any]) -> gpd.GeoDataFrame:
         "",
         "bare_feature_array",
         "info",
-        f"{len(features)} features in a bare JSON array (not a FeatureCollection); read as GeoJSON",
+        f"文件是 {len(features)} 个要素组成的 JSON 数组（不是 FeatureCollection）；已按 GeoJSON 读取",
+        "无需处理；如需标准格式，请另存为 FeatureCollection",
     )
     gdf = gpd.GeoDataFrame.from_features(features, crs=4326)
     return gdf

@@ -116,19 +116,18 @@ class Profile:
 
         Examples
         --------
-        >>> read_profile("431281").elsewhere(120.38, 31.52, n=2033)  # doctest: +NORMALIZE_WHITESPACE
-        'this layer lies around 120.38°E 31.52°N (1,110 km away), not in 洪江市 (431281) — wrong profile?
-        (all 2033 parcels are outside)'
+        >>> read_profile("431281").elsewhere(120.38, 31.52, n=2033)
+        '整层位于东经120.38°、北纬31.52°附近（相距1,110公里），不在洪江市（431281）范围内——县域配置选错了？（全部2033宗都在外）'
         """
         other = next(
             (p for p in _known_profiles() if p.code != self.code and p.contains_lonlat(lon, lat)), None
         )
         if other is not None:
-            place = f"in {other.name} ({other.code})"
+            place = f"位于{other.name}（{other.code}）"
         else:
-            place = f"around {lon:.2f}°E {lat:.2f}°N ({self.distance_km(lon, lat):,.0f} km away)"
-        here = f"{self.name} ({self.code})"
-        return f"this layer lies {place}, not in {here} — wrong profile? (all {n} parcels are outside)"
+            place = f"位于东经{lon:.2f}°、北纬{lat:.2f}°附近（相距{self.distance_km(lon, lat):,.0f}公里）"
+        here = f"{self.name}（{self.code}）"
+        return f"整层{place}，不在{here}范围内——县域配置选错了？（全部{n}宗都在外）"
 
     def distance_km(self, lon: float, lat: float, /) -> float:
         """Great-circle distance (km) from the extent's centre to a lon/lat point."""

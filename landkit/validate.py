@@ -96,6 +96,37 @@ PROBLEMS: dict[str, str] = {
 }
 
 
+_GEOM_TYPES = {
+    "Point": "点",
+    "MultiPoint": "多点",
+    "LineString": "线",
+    "MultiLineString": "多线",
+    "LinearRing": "环线",
+    "GeometryCollection": "几何集合",
+}
+#: GEOS validity reasons → Chinese (the location in brackets is kept)
+_INVALID_REASONS = {
+    "Ring Self-intersection": "边界环自相交",
+    "Self-intersection": "边界自相交（如“8”字形）",
+    "Too few points in geometry component": "边界点数太少，构不成面",
+    "Hole lies outside shell": "内环（洞）在外边界之外",
+    "Nested shells": "外边界相互嵌套",
+    "Nested holes": "内环（洞）相互嵌套",
+    "Interior is disconnected": "面的内部被分割成不相连的几块",
+    "Invalid Coordinate": "坐标无效（空值或无穷大）",
+    "Ring is not closed": "边界环没有闭合",
+    "Duplicate Rings": "边界环重复",
+}
+
+
+def _invalid_reason(geom: shapely.Geometry) -> str:
+    """Why ``geom`` is invalid, in Chinese, with GEOS's location (``边界自相交（如“8”字形），位置 [5 5]``)."""
+    reason = str(shapely.is_valid_reason(geom))
+    name, _, where = reason.partition("[")
+    text = _INVALID_REASONS.get(name.strip(), f"图形无效（{name.strip()}）")
+    return f"{text}，位置 [{where}" if where else text
+
+
 def _masked(geoms: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``geoms`` with None where ``mask`` is False (shapely predicates then give False)."""
     out = np.empty(len(geoms), dtype=object)
@@ -144,8 +175,19 @@ def validate(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`REPORT_COLUMNS`, errors first.
+        Columns :data:`REPORT_COLUMNS`, errors first; ``detail`` (what was found) and
+        ``suggestion`` (what to do) are Chinese, ``problem`` and ``field`` English codes.
+
+    Raises
+    ------
+    ValidationError
+        If the table's index labels repeat (a problem could not say which row it is about).
     """
+    if not parcels.index.is_unique:
+        raise ValidationError(
+            "the table's row labels repeat (pd.concat without ignore_index=True?), so problems cannot "
+            "name their row; use pd.concat(..., ignore_index=True) or .reset_index(drop=True) first"
+        )
     meta = parcels.attrs.get("landkit", {})
     region = region or meta.get("region")  # None: the current county profile (landkit.profile)
     recs = _read_problem_rows(parcels, problems)
@@ -157,8 +199,8 @@ def validate(
         field="geometry",
         problem="null_geometry",
         severity="error",
-        detail="no geometry",
-        suggestion="supply the parcel boundary",
+        detail="该宗地没有图形（几何为空值）",
+        suggestion="补充宗地界址范围（界址点或图斑）",
     )
     present = ~null
     empty = present & shapely.is_empty(_masked(geoms, present))
@@ -168,8 +210,8 @@ def validate(
         field="geometry",
         problem="empty_geometry",
         severity="error",
-        detail="empty geometry",
-        suggestion="supply the parcel boundary",
+        detail="该宗地的图形为空（没有任何坐标）",
+        suggestion="补充宗地界址范围（界址点或图斑）",
     )
     types = shapely.get_type_id(geoms)
     usable = present & ~empty
@@ -180,8 +222,8 @@ def validate(
         field="geometry",
         problem="point_geometry",
         severity="warning",
-        detail="only a point: no boundary, area from the declared figure",
-        suggestion="add 界址点 or join polygons on 宗地代码",
+        detail="只有一个点位，没有界址范围；面积只能用登记面积",
+        suggestion="补充界址点，或按宗地代码关联图斑（geometry_from=）",
     )
     nonpoly = usable & ~np.isin(types, [0, 4, 3, 6])
     recs += _rows(
@@ -190,8 +232,10 @@ def validate(
         field="geometry",
         problem="not_polygon",
         severity="error",
-        detail=lambda i: f"geometry is {parcels.geometry[i].geom_type}",
-        suggestion="parcels must be polygons",
+        detail=lambda i: (
+            f"图形是{_GEOM_TYPES.get(parcels.geometry[i].geom_type, parcels.geometry[i].geom_type)}，不是面"
+        ),
+        suggestion="宗地图形须为面（Polygon/MultiPolygon）；请核对图层",
     )
     polys = usable & np.isin(types, [3, 6])
     invalid = polys & ~shapely.is_valid(_masked(geoms, polys))
@@ -201,8 +245,8 @@ def validate(
         field="geometry",
         problem="invalid_geometry",
         severity="error",
-        detail=lambda i: str(shapely.is_valid_reason(parcels.geometry[i])),
-        suggestion="repair with landkit.repair_geometries (reports the area change)",
+        detail=lambda i: _invalid_reason(parcels.geometry[i]),
+        suggestion="用 landkit.repair_geometries 修复（会报告修复前后面积），或在GIS软件中修正边界",
     )
     recs += _id_checks(parcels)
     recs += _extent_check(parcels, polys | points, region)
@@ -247,9 +291,9 @@ _LOST = {
     "value": None,
     "problem": "read_problems_lost",
     "severity": "info",
-    "detail": "the table carries no read problems: if it came from read_parcels through pd.concat or merge "
-    "(which drop them), problems met while reading (unparsed cells, imprecise dates …) are not reported",
-    "suggestion": "validate each table as read, or pass problems=landkit.read_problems(table) for each",
+    "detail": "表格没有携带读取时发现的问题：若由 read_parcels 读取后经 pd.concat 或 merge 合并"
+    "（二者会丢掉这些问题），读取时的问题（无法识别的单元格、不精确日期等）不会出现在本报告中",
+    "suggestion": "每张表读取后分别校验，或为每张表传入 problems=landkit.read_problems(表)",
 }
 
 
@@ -269,8 +313,8 @@ def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
                 "field": "parcel_id",
                 "problem": "missing_id",
                 "severity": "warning",
-                "detail": "no 宗地代码 column",
-                "suggestion": "map it with field_map=",
+                "detail": "表中没有宗地代码列",
+                "suggestion": "用 field_map= 指明哪一列是宗地代码",
             }
         ]
     recs: list[dict[str, Any]] = []
@@ -282,8 +326,8 @@ def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
         field="parcel_id",
         problem="missing_id",
         severity="warning",
-        detail="parcel has no 宗地代码",
-        suggestion="fill the code; joins and history need it",
+        detail="该宗地没有填宗地代码",
+        suggestion="补填宗地代码；关联图层和历史台账都要用它",
     )
     dup = ids.duplicated(keep=False) & ~missing
     recs += _rows(
@@ -292,8 +336,8 @@ def _id_checks(g: pd.DataFrame) -> list[dict[str, Any]]:
         field="parcel_id",
         problem="duplicate_id",
         severity="error",
-        detail=lambda i: f"宗地代码 {g['parcel_id'][i]} appears more than once",
-        suggestion="keep one row per parcel or merge with combine_parcels",
+        detail=lambda i: f"宗地代码 {g['parcel_id'][i]} 出现了不止一次",
+        suggestion="每宗地只保留一行，或用 combine_parcels 合并",
     )
     ok = ids.str.fullmatch(r"\d{12}[GJZ][ABSXCDEFHGWY]\d{5}").fillna(False).astype(bool)
     bad = ~ok & ~missing
@@ -336,14 +380,14 @@ def _extent_check(
         out = ~np.asarray(profile.contains_lonlat(x, y), dtype=bool)
         if out.all():
             detail = profile.elsewhere(float(np.median(x)), float(np.median(y)), n=len(x))
-            hint = "choose the layer's county profile (landkit.toml, LANDKIT_PROFILE, use_profile) or the CRS"
+            hint = "选择该图层所在县的配置（landkit.toml、LANDKIT_PROFILE 或 use_profile），或核对坐标系"
             rec = {"row": None, "parcel_id": None, "field": "geometry", "problem": "wrong_county"}
             return [rec | {"severity": "warning", "detail": detail, "suggestion": hint}]
         where = profile.name
     else:
         m = 0.05
         out = (x < region[0] - m) | (x > region[2] + m) | (y < region[1] - m) | (y > region[3] + m)
-        where = str(tuple(region))
+        where = f"所给范围 {tuple(region)} "
     full = np.zeros(len(g), dtype=bool)
     full[np.flatnonzero(mask)[out]] = True
     lonlat = dict(zip(g.index[np.flatnonzero(mask)], zip(x, y, strict=True), strict=True))
@@ -353,8 +397,8 @@ def _extent_check(
         field="geometry",
         problem="outside_extent",
         severity="warning",
-        detail=lambda i: f"at {lonlat[i][0]:.4f}E {lonlat[i][1]:.4f}N, outside {where}",
-        suggestion="check the CRS (zone, X/Y order) or the region",
+        detail=lambda i: f"位于东经{lonlat[i][0]:.4f}°、北纬{lonlat[i][1]:.4f}°，在{where}范围之外",
+        suggestion="核对坐标系（投影带号、X/Y 是否颠倒）或所给范围",
     )
 
 
@@ -376,10 +420,10 @@ def _area_check(g: gpd.GeoDataFrame, polys: np.ndarray, tol: float) -> list[dict
             problem="area_mismatch",
             severity="warning",
             detail=lambda i, d=declared: (
-                f"stated {d[i] / MU_M2:.2f} 亩 vs geometry {area[i] / MU_M2:.2f} 亩 "
-                f"({(d[i] - area[i]) / area[i]:+.1%})"
+                f"登记面积 {d[i] / MU_M2:.2f} 亩，图形面积 {area[i] / MU_M2:.2f} 亩"
+                f"（相差 {(d[i] - area[i]) / area[i]:+.1%}）"
             ),
-            suggestion="check the stated area's unit or the boundary",
+            suggestion="核对登记面积的单位（平方米/亩/公顷）或宗地边界",
         )
     return recs
 
@@ -396,8 +440,8 @@ def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
             field="landuse_system",
             problem="missing_landuse_system",
             severity="warning",
-            detail="地类编码 without its classification system",
-            suggestion="pass landuse_system='guide2023'|'gbt21010_2017'|'sandiao'|'gb50137'",
+            detail="有地类编码，但没有注明所用的分类体系",
+            suggestion="读取时传入 landuse_system=（'guide2023'、'gbt21010_2017'、'sandiao' 或 'gb50137'）",
         )
     systems = g["landuse_system"]
     recs = _rows(
@@ -406,8 +450,8 @@ def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
         field="landuse_system",
         problem="missing_landuse_system",
         severity="warning",
-        detail="地类编码 without its classification system",
-        suggestion="pass landuse_system= when reading",
+        detail="有地类编码，但该行没有注明分类体系",
+        suggestion="补填分类体系列，或读取时传入 landuse_system=",
     )
     unknown_sys = has & systems.notna() & ~systems.isin(list(SYSTEMS))
     recs += _rows(
@@ -416,8 +460,8 @@ def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
         field="landuse_system",
         problem="unknown_landuse_system",
         severity="warning",
-        detail=lambda i: f"system {systems[i]!r} is not known",
-        suggestion=f"use one of {', '.join(SYSTEMS)}",
+        detail=lambda i: f"分类体系“{systems[i]}”不认识",
+        suggestion=f"分类体系请用其中之一：{'、'.join(SYSTEMS)}",
     )
     check = has & systems.isin(list(SYSTEMS))
     keys = codes[check].astype(str) + "\t" + systems[check].astype(str)
@@ -431,8 +475,8 @@ def _landuse_check(g: pd.DataFrame) -> list[dict[str, Any]]:
         field="landuse_code",
         problem="unknown_landuse_code",
         severity="warning",
-        detail=lambda i: f"{codes[i]} is not a code of {systems[i]}",
-        suggestion="check the code or the stated system (1001 is 铁路 in 三调, 工业 in the 2023 guide)",
+        detail=lambda i: f"地类编码 {codes[i]} 不在分类体系 {systems[i]} 中",
+        suggestion="核对编码或所注分类体系（例如1001在三调中是铁路用地，在2023年指南中是工业用地）",
     )
     return recs
 
@@ -449,8 +493,8 @@ def _vocabulary_check(g: pd.DataFrame) -> list[dict[str, Any]]:
             field="categories",
             problem="unknown_category",
             severity="warning",
-            detail=lambda i: f"unknown tag(s) {', '.join(bad_cat[i])}",
-            suggestion=f"use {', '.join(CATEGORIES)} or 闲置/低效/烂尾/抵押/储备",
+            detail=lambda i: f"类别“{'、'.join(bad_cat[i])}”不认识",
+            suggestion="类别请用 闲置/低效/烂尾/抵押/储备（或对应英文代码）",
         )
     if "status" in g:
         st = g["status"]
@@ -461,8 +505,8 @@ def _vocabulary_check(g: pd.DataFrame) -> list[dict[str, Any]]:
             field="status",
             problem="unknown_status",
             severity="warning",
-            detail=lambda i: f"status {st[i]!r} is not in the vocabulary",
-            suggestion=f"use {', '.join(STATUSES)} or their Chinese labels",
+            detail=lambda i: f"状态“{st[i]}”不在状态词表中",
+            suggestion=f"状态请用：{'、'.join(STATUSES.values())}",
         )
     return recs
 
@@ -496,8 +540,8 @@ def _improbable_text(g: pd.DataFrame, c: str, values: pd.Series, uniq: list[Any]
         value=lambda i: str(g[c][i]),
         problem="improbable_text",
         severity="warning",
-        detail=lambda i: f"{c}={str(g[c][i])[:30]!r} is mostly rare characters; reads as {better[g[c][i]]!r}",
-        suggestion="re-read with the other encoding (encoding='utf-8' or 'gbk') or fix the .cpg",
+        detail=lambda i: f"{c}列“{str(g[c][i])[:30]}”大多是生僻字，换一种编码读作“{better[g[c][i]]}”",
+        suggestion="换一种编码重新读取（encoding='utf-8' 或 'gbk'），或修正 .cpg 文件",
     )
 
 
@@ -523,8 +567,8 @@ def _mojibake_check(g: pd.DataFrame) -> list[dict[str, Any]]:
                 field=c,
                 problem="mojibake",
                 severity="warning",
-                detail=lambda i, c=c: f"{c}={str(g[c][i])[:30]!r} looks wrongly decoded",
-                suggestion="re-read with encoding='gbk' or fix the source text",
+                detail=lambda i, c=c: f"{c}列“{str(g[c][i])[:30]}”像是乱码（编码读错）",
+                suggestion="用 encoding='gbk' 重新读取，或修正源数据中的文字",
             )
     return recs
 
@@ -589,8 +633,8 @@ def repair_geometries(parcels: gpd.GeoDataFrame, /) -> tuple[gpd.GeoDataFrame, p
     b, a = before.to_numpy(), after.to_numpy()
     rows = _rows(out, bad, field="geometry", problem="repaired_geometry", severity="info")
     for k, rec in enumerate(rows):
-        rec["detail"] = f"made valid: area {b[k] / MU_M2:.4f} → {a[k] / MU_M2:.4f} 亩"
-        rec["suggestion"] = "check the boundary against the survey"
+        rec["detail"] = f"图形已修复，面积 {b[k] / MU_M2:.4f} 亩 → {a[k] / MU_M2:.4f} 亩"
+        rec["suggestion"] = "对照勘测定界成果核对修复后的边界"
     return out, pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 

@@ -106,7 +106,7 @@ def test_real_invalid_county_polygon(realdata: Path) -> None:
     invalid = report[report["problem"] == "invalid_geometry"]
     names = g.loc[invalid["row"], "name"].tolist()
     assert names == ["会同县"]
-    assert "Self-intersection" in invalid["detail"].iloc[0]
+    assert "边界自相交" in invalid["detail"].iloc[0]
     fixed, rep = landkit.repair_geometries(g)
     assert fixed.is_valid.all()
     assert rep["row"].tolist() == invalid["row"].tolist()

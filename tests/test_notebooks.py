@@ -19,6 +19,7 @@ import pandas as pd
 import pyproj
 import pytest
 from nbclient import NotebookClient
+from zh_support import cjk_count, english_phrases, english_words
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
@@ -92,6 +93,38 @@ def check_06() -> None:
     assert (OUT / "06_陡坡地块.png").stat().st_size > 10_000
 
 
+def check_07() -> None:
+    book = OUT / "07_案件报告" / "case_report.xlsx"
+    cases = pd.read_csv(SAMPLE / "cases" / "cases_2024.csv")
+    summary = pd.read_excel(book, sheet_name="汇总")
+    assert summary["案件数"].sum() == len(cases)
+    every = pd.read_excel(book, sheet_name="全部案件")
+    assert sorted(every["宗地代码"]) == sorted(cases["parcel_id"])
+    parcels = gpd.read_file(SAMPLE / "cases" / "parcels_cases.gpkg").set_index("parcel_id")
+    assert every["面积(亩)"].to_numpy() == pytest.approx(_geod_mu(parcels.loc[every["宗地代码"]]), abs=0.006)
+
+
+def check_08() -> None:
+    push = pd.read_excel(OUT / "08_推荐清单.xlsx", sheet_name=None)
+    assert list(push) == ["为您推荐", "意向需求", "无法判断的条件"]
+    demands = {p.stem for p in (SAMPLE / "supply" / "demands").glob("*.toml")}
+    assert set(push["为您推荐"]["需求编号"]) <= demands
+    assert push["为您推荐"]["推荐排名"].between(1, 10).all()
+    assert len(push["意向需求"]) == len(push["为您推荐"])  # the same pairs, seen from the offer side
+    funnel = pd.read_excel(OUT / "08_二次招商报告.xlsx", sheet_name="漏斗")
+    events = pd.read_csv(SAMPLE / "supply" / "events.csv", dtype=str)
+    assert funnel["到达供给数"].iloc[0] == events.loc[events["stage"] != "放弃", "offer_id"].nunique()
+
+
+def check_09() -> None:
+    sheet = pd.read_excel(OUT / "09_批供用补查指标" / "批供用指标.xlsx", sheet_name="批而未供")
+    batches = gpd.read_file(SAMPLE / "indicators" / "batches.gpkg")
+    assert len(sheet) == len(batches)
+    assert sheet["批准面积(亩)"].sum() == pytest.approx(_geod_mu(batches).sum(), abs=0.005 * len(sheet))
+    parts = sheet["已供面积(亩)"] + sheet["批而未供面积(亩)"]
+    assert (parts - sheet["批准面积(亩)"]).abs().max() <= 0.011  # 批准 = 已供 + 批而未供, each rounded
+
+
 def delivered_something(stem: str, started: float) -> None:
     """The default for a notebook not in EXPECT yet: at least one fresh file ``out/NN_*``."""
     fresh = [p for p in OUT.glob(f"{stem[:2]}_*") if p.stat().st_mtime >= started - 1]
@@ -108,7 +141,51 @@ EXPECT: dict[str, tuple[int, int, tuple[str, ...], Callable[[], None]]] = {
     "04_clear_down": (1, 6, ("04_清零进度.html", "04_清零进度.xlsx"), check_04),
     "05_rules": (1, 8, ("05_闲置低效与推地.xlsx",), check_05),
     "06_terrain": (1, 5, ("06_陡坡地块.xlsx", "06_陡坡地块.png"), check_06),
+    "07_cases": (2, 8, ("07_案件报告/case_report.xlsx", "07_案件报告/case_report.html"), check_07),
+    "08_supply_demand": (
+        3,
+        8,
+        ("08_推荐清单.xlsx", "08_二次招商报告.xlsx", "08_二次招商报告.html"),
+        check_08,
+    ),
+    "09_indicators": (
+        2,
+        7,
+        ("09_批供用补查指标/批供用指标.xlsx", "09_批供用补查指标/批供用指标.html"),
+        check_09,
+    ),
 }
+
+
+def _read_texts(nb: nbformat.NotebookNode) -> list[str]:
+    """What a person reads in the outputs: printed text and HTML tables as text (pages in iframes aside)."""
+    texts = []
+    for c in nb.cells:
+        for o in c.get("outputs", []) if c.cell_type == "code" else []:
+            if o.output_type == "stream":
+                texts.append(o.text)
+                continue
+            data = o.get("data", {})
+            page = data.get("text/html", "")
+            if "<iframe" in page:  # the browse map and embedded reports: tested by their own tests
+                continue
+            if page:
+                page = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
+                texts.append(re.sub(r"<[^>]+>", " ", page).replace("&nbsp;", " "))
+            elif "text/plain" in data and not ({"image/png", "image/svg+xml"} & set(data)):
+                texts.append(data["text/plain"])
+    return texts
+
+
+def assert_reads_in_chinese(nb: nbformat.NotebookNode) -> None:
+    """Prose Chinese first (a short English gloss allowed); outputs with no English sentences at all."""
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert len(english_words(prose)) * 10 <= cjk_count(prose), english_words(prose)
+    texts = _read_texts(nb)
+    phrases = [p for t in texts for p in english_phrases(t)]
+    assert not phrases, phrases[:10]
+    words = [w for t in texts for w in english_words(t)]
+    assert len(words) <= max(10, sum(map(cjk_count, texts)) // 30), words[:30]
 
 
 def _outputs(nb: nbformat.NotebookNode, mime: str) -> list[str]:
@@ -143,6 +220,7 @@ def test_notebook_runs_shows_and_delivers(path: Path) -> None:
         assert (OUT / name).stat().st_mtime >= started - 1, f"{name} was not written by {path.name}"
     delivered_something(path.stem, started)
     check()
+    assert_reads_in_chinese(nb)
 
 
 def test_there_are_notebooks() -> None:

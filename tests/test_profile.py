@@ -160,7 +160,7 @@ def test_extent_check_follows_the_boundary_not_a_rectangle(tmp_path):
     report = landkit.validate(gpd.GeoDataFrame({"parcel_id": ids}, geometry=squares, crs=4490))
     flagged = set(report.loc[report["problem"] == "outside_extent", "row"])
     assert flagged == set(np.flatnonzero(expected))
-    assert "outside 洪江市" in report.loc[report["problem"] == "outside_extent", "detail"].iloc[0]
+    assert "在洪江市范围之外" in report.loc[report["problem"] == "outside_extent", "detail"].iloc[0]
 
 
 @pytest.mark.skipif(not XINWU.exists(), reason="needs ../shared/realdata")
@@ -181,9 +181,9 @@ def test_xinwu_under_the_hongjiang_profile_is_one_clear_line(tmp_path, monkeypat
     line = extent.iloc[0]
     assert line["problem"] == "wrong_county"
     assert line["row"] is None
-    assert "not in 洪江市 (431281) — wrong profile?" in line["detail"]
-    assert "2033 parcels" in line["detail"]
-    lon, lat = (float(v) for v in re.search(r"around ([\d.]+)°E ([\d.]+)°N", line["detail"]).groups())
+    assert "不在洪江市（431281）范围内——县域配置选错了？" in line["detail"]
+    assert "全部2033宗" in line["detail"]
+    lon, lat = (float(v) for v in re.search(r"东经([\d.]+)°、北纬([\d.]+)°", line["detail"]).groups())
     assert 120.30 < lon < 120.52  # where it lies instead: inside the layer's own bounds
     assert 31.44 < lat < 31.59
     # with the project's own profile known (landkit.toml), the line names its county
@@ -191,7 +191,7 @@ def test_xinwu_under_the_hongjiang_profile_is_one_clear_line(tmp_path, monkeypat
     use_profile("431281")
     report = landkit.validate(landkit.read_parcels(XINWU))
     line = report.loc[report["problem"] == "wrong_county", "detail"].iloc[0]
-    assert line.startswith("this layer lies in 新吴区 (320214), not in 洪江市 (431281) — wrong profile?")
+    assert line.startswith("整层位于新吴区（320214），不在洪江市（431281）范围内——县域配置选错了？")
 
 
 def test_explicit_region_still_wins(tmp_path):

@@ -100,7 +100,7 @@ def test_ledger_dates_precision_column_and_report(tmp_path: Path) -> None:
     assert imprecise.loc[0, "value"] == "2023.10"
     assert imprecise.loc[0, "field"] == "agreed_start_date"
     assert imprecise.loc[0, "severity"] == "warning"
-    assert (imprecise["suggestion"] == "需要精确到日").all()
+    assert imprecise["suggestion"].str.startswith("请补全到日").all()
     bad = report[report["problem"] == "unparseable_date"]
     assert bad["row"].tolist() == [4]
     assert bad["value"].tolist() == ["45047"]
@@ -490,7 +490,7 @@ def test_mixed_utf8_and_gbk_rows_decoded_per_value(tmp_path: Path) -> None:
     report = landkit.validate(gdf)
     mixed = report[report["problem"] == "mixed_encoding"]
     assert len(mixed) == 1
-    assert "2 rows UTF-8, 2 rows GBK" in mixed["detail"].iloc[0]
+    assert "2 行为 UTF-8，2 行为 GBK" in mixed["detail"].iloc[0]
 
 
 @pytest.mark.parametrize("cpg", ["936", "GBK", "CP936"])

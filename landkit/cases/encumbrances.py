@@ -83,6 +83,12 @@ def _pairs(values: pd.Series) -> list[tuple[Any, Any]]:
     return list(zip(values.index.tolist(), values.tolist(), strict=True))
 
 
+def _label(field: str) -> str:
+    """The Chinese label of an encumbrance field (the name itself when it has none)."""
+    f = ENCUMBRANCE_FIELDS.get(field)
+    return f.label if f is not None else field
+
+
 def _problem(meta: dict[str, Any], row: Any, field: str, code: str, severity: str, detail: str) -> None:
     meta["problems"].append(
         {"row": row, "field": field, "problem": code, "severity": severity, "detail": detail}
@@ -216,7 +222,7 @@ def _title_rows(
                 "",
                 "title_rows",
                 "info",
-                f"{sheet}: headers found on row {int(rows.iloc[k])}; the rows above are a title",
+                f"{sheet}：表头在第 {int(rows.iloc[k])} 行，其上方是标题行，已跳过",
             )
             body = raw.iloc[k + 1 :].set_axis(cells, axis=1)
             return body, rows.iloc[k + 1 :]
@@ -239,7 +245,8 @@ def _canonical(
             src,
             "duplicate_header",
             "warning",
-            f"{sheet}: {src!r} also matches {dst!r}; kept as is",
+            f"{sheet}：“{src}”列也对应字段{_label(dst)}（已由另一列填写），本列按原样保留；"
+            "请用 field_map= 指定",
         )
     out = pd.DataFrame(index=raw.index)
     out["source"] = sheet
@@ -299,7 +306,10 @@ def _dates(
             parsed[idx] = pd.Timestamp(int(y.group(1)), 1, 1)
             prec[idx] = "year"
         else:
-            _problem(meta, idx, field, "unparseable_date", "warning", f"{sheet}: {src}={v!r} is not a date")
+            _problem(
+                meta, idx, field, "unparseable_date", "warning",
+                f"{sheet}：{src}“{v}”不是日期，已留空；请写成 2023-05-01 或 2023年5月1日",
+            )  # fmt: skip
             continue
         _problem(
             meta,
@@ -307,7 +317,8 @@ def _dates(
             field,
             "imprecise_date",
             "info",
-            f"{sheet}: {src}={v!r} is known to the {prec[idx]} only",
+            f"{sheet}：{src}“{v}”只到{'月份' if prec[idx] == 'month' else '年份'}，已按不精确日期处理；"
+            "请补全到日，补全前按该日期算的期限不作判断",
         )
     return parsed, prec
 
@@ -320,7 +331,12 @@ def _numbers(
         bad = col[col.notna() & parsed.isna() & (col.astype(str).str.strip() != "")]
         for idx, v in _pairs(bad):
             _problem(
-                meta, idx, field, "unparseable_number", "warning", f"{sheet}: {src}={v!r} is not a number"
+                meta,
+                idx,
+                field,
+                "unparseable_number",
+                "warning",
+                f"{sheet}：{src}“{v}”不是数字，已留空；请填一个数字",
             )
     if unit is None:
         return parsed
@@ -328,7 +344,12 @@ def _numbers(
         key = UNIT_ALIASES.get(unit.strip().lower())
         if key is None:
             _problem(
-                meta, None, field, "unknown_unit", "error", f"{sheet}: {src}: unit {unit!r} not understood"
+                meta,
+                None,
+                field,
+                "unknown_unit",
+                "error",
+                f"{sheet}：{src} 的单位“{unit}”无法识别，本列已留空；请用 平方米、亩 或 公顷",
             )
             return parsed * np.nan
         return parsed * {"m2": 1.0, "mu": MU_M2, "ha": HA_M2}[key]
@@ -341,7 +362,7 @@ def _numbers(
             field,
             "unknown_unit",
             "error",
-            f"{sheet}: {src}: unit {unit!r} not understood (use 万元 or 元)",
+            f"{sheet}：{src} 的单位“{unit}”无法识别，本列已留空；请用 万元 或 元",
         )
         return parsed * np.nan
     return parsed
@@ -387,7 +408,14 @@ def _flag(col: pd.Series, *, meta: dict[str, Any], field: str) -> pd.Series:
         elif text in _NO:
             out[idx] = False
         elif text:
-            _problem(meta, idx, field, "unparseable_flag", "warning", f"{field}={v!r}: write 是 or 否")
+            _problem(
+                meta,
+                idx,
+                field,
+                "unparseable_flag",
+                "warning",
+                f"{_label(field)}“{v}”无法判断，已留空；请填 是 或 否",
+            )
     return out
 
 
@@ -425,7 +453,7 @@ def _terms(out: pd.DataFrame, meta: dict[str, Any]) -> None:
                 field,
                 "unparseable_term",
                 "warning",
-                f"{field}={v!r}: write 3年 or 2023-01-01至2026-01-01",
+                f"{_label(field)}“{v}”无法识别，已留空；请写成 3年 或 2023-01-01至2026-01-01",
             )
         if field == "seizure_term":
             out["seizure_term_months"] = months
@@ -439,21 +467,31 @@ def _check_keys(out: pd.DataFrame, meta: dict[str, Any]) -> pd.Series:
         p, u = (None if pd.isna(v) else v for v in (pid[idx], uid[idx]))
         if p is None and u is None:
             _problem(
-                meta, idx, "parcel_id", "missing_key", "error", "neither 宗地代码 nor 不动产单元号 given"
+                meta,
+                idx,
+                "parcel_id",
+                "missing_key",
+                "error",
+                "宗地代码和不动产单元号都没有填，无法对应到宗地；请至少填一个",
             )
             ok[idx] = False
             continue
         bad_u = check_unit_id(u) if u is not None else None
         if bad_u:
-            _problem(meta, idx, "unit_id", "malformed_unit_id", "error", f"{u}: {bad_u}")
+            _problem(meta, idx, "unit_id", "malformed_unit_id", "error", f"{u}：{bad_u}")
         bad_p = check_parcel_id(p) if p is not None else None
         if bad_p:
-            _problem(meta, idx, "parcel_id", "malformed_parcel_id", "error", f"{p}: {bad_p}")
+            _problem(meta, idx, "parcel_id", "malformed_parcel_id", "error", f"{p}：{bad_p}")
         if p is None and u is not None and not bad_u:
             pid[idx] = str(u)[:19]
         elif p is not None and u is not None and not bad_u and str(u)[:19] != p:
             _problem(
-                meta, idx, "unit_id", "key_mismatch", "error", f"不动产单元号 {u} does not belong to 宗地 {p}"
+                meta,
+                idx,
+                "unit_id",
+                "key_mismatch",
+                "error",
+                f"不动产单元号 {u} 不属于宗地 {p}（单元号前19位应为宗地代码）；请核对两者",
             )
             ok[idx] = False
         ok[idx] = ok[idx] and not (bad_p or (p is None and bad_u))
@@ -479,14 +517,21 @@ def _check_order(out: pd.DataFrame, meta: dict[str, Any]) -> pd.Series:
                     b,
                     "dates_out_of_order",
                     "error",
-                    f"{text}: {out.loc[idx, a].date()} → {out.loc[idx, b].date()}",
+                    f"{text}：{out.loc[idx, a].date()} → {out.loc[idx, b].date()}；请核对两个日期",
                 )
             ok &= ~bad
     for c in ("mortgage_amount", "appraised_value", "mortgage_area_m2"):
         if c in out:
             neg = out[c] < 0
             for idx in out.index[neg.to_numpy()]:
-                _problem(meta, idx, c, "negative_value", "error", f"{c}={out.loc[idx, c]} is negative")
+                _problem(
+                    meta,
+                    idx,
+                    c,
+                    "negative_value",
+                    "error",
+                    f"{_label(c)}为负数（{out.loc[idx, c]}）；请核对该单元格",
+                )
             ok &= ~neg
     return ok
 
@@ -495,9 +540,7 @@ def _check_rows(out: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
     ok = _check_keys(out, meta)
     unknown = out["kind"].isna()
     for idx in out.index[unknown.to_numpy()]:
-        _problem(
-            meta, idx, "kind", "unknown_kind", "error", "cannot tell mortgage, seizure or lease; add 权利类型"
-        )
+        _problem(meta, idx, "kind", "unknown_kind", "error", "看不出是抵押、查封还是租赁；请补填权利类型")
     _terms(out, meta)
     ok &= _check_order(out, meta) & ~unknown
     for c in ("queued", "consent", "transfer_banned"):
@@ -507,20 +550,20 @@ def _check_rows(out: pd.DataFrame, meta: dict[str, Any]) -> pd.DataFrame:
         out["queued"] = pd.Series(pd.NA, index=out.index, dtype="boolean")
     out["queued"] = out["queued"].fillna(False).astype(bool) & (out["kind"] == "seizure")
     checks = (
-        ("mortgage", "mortgagee", "missing_mortgagee", "warning", "抵押 without 抵押权人"),
+        ("mortgage", "mortgagee", "missing_mortgagee", "warning", "抵押没有填抵押权人；请补填"),
         (
             "mortgage",
             "registered_date",
             "missing_registered_date",
             "warning",
-            "抵押 without 登记日期: whether it is active is unknown",
+            "抵押没有填登记日期，无法判断是否仍有效；请补填",
         ),
         (
             "seizure",
             "seized_date",
             "missing_seized_date",
             "warning",
-            "查封 without 查封日期: whether it is active is unknown",
+            "查封没有填查封日期，无法判断是否仍有效；请补填",
         ),
     )
     for kind, field, code, sev, text in checks:
@@ -576,7 +619,7 @@ def match_encumbrances(encumbrances: pd.DataFrame, parcels: pd.DataFrame, /) -> 
             "parcel_id",
             "unmatched_parcel",
             "error",
-            f"宗地代码 {out.loc[idx, 'parcel_id']} is not in the parcels",
+            f"宗地代码 {out.loc[idx, 'parcel_id']} 不在宗地图层中；请核对宗地代码",
         )
     out.attrs["landkit"] = meta
     return out

@@ -27,6 +27,6 @@ def to_chinese(table: pd.DataFrame, labels: Mapping[str, str], /) -> pd.DataFram
             out[c] = out[c].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
         elif pd.api.types.is_datetime64_any_dtype(out[c]):
             out[c] = out[c].dt.strftime("%Y-%m-%d").fillna("")
-        elif out[c].dtype == bool:
+        elif out[c].dtype == bool or out[c].map(lambda v: isinstance(v, bool)).all():
             out[c] = out[c].map({True: "是", False: "否"})
     return out.rename(columns=dict(labels))

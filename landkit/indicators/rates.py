@@ -64,7 +64,9 @@ class SupplyRate:
             f"<p>近{len(self.window)}年（{self.window[0]}–{self.window[-1]}年批准）平均供地率 "
             f"<b>{self.rate:.1%}</b>，{verdict}{self.threshold:.0%}（{self.threshold_basis}）</p>"
         )
-        return head + to_chinese(self.table, RATE_LABELS).to_html(index=False, na_rep="合计")
+        table = self.table.astype({"approval_year": object})
+        table["approval_year"] = table["approval_year"].where(table["approval_year"].notna(), "考核期合计")
+        return head + to_chinese(table, RATE_LABELS).to_html(index=False, na_rep="")
 
 
 def supply_rate(

@@ -151,7 +151,7 @@ def write_pipeline_report(
             raise OutputExistsError(f"{f} exists; pass overwrite=True to replace it")
     write_workbook(xlsx, report, overwrite=overwrite)
     tables = "".join(
-        f"<h2>{html.escape(k)}</h2>{v.to_html(index=False, na_rep='', escape=True)}"
+        f"<h2>{html.escape(k)}</h2>{v.astype(object).where(v.notna(), '').to_html(index=False, escape=True)}"
         for k, v in report.items()
     )
     doc = (

@@ -76,6 +76,10 @@ _RENT_FACTORS = {
 _UNIT_FACTORS = {"floor_area_m2": _AREA_FACTORS, "rent_yuan_m2_month": _RENT_FACTORS}
 
 
+_WHAT = {"date": "日期", "number": "数字"}
+_WHAT_HINT = {"date": "日期请写成 2023-05-01 或 2023年5月1日", "number": "请填一个数字，如 1234.5"}
+
+
 def _report_unparsed(
     problems: list[dict[str, Any]], raw: pd.Series, parsed: pd.Series, *, name: str, src: str, what: str
 ) -> None:
@@ -85,8 +89,9 @@ def _report_unparsed(
     failed = raw[raw.notna() & parsed.isna()]
     for idx, v in failed[failed.astype(str).str.strip() != ""].items():
         _problem(
-            problems, idx, name, f"unparseable_{what}", "warning", f"{src}={v!r} is not a {what}", value=v
-        )
+            problems, idx, name, f"unparseable_{what}", "warning", f"{src}“{v}”不是{_WHAT[what]}，已留空",
+            _WHAT_HINT[what], value=v,
+        )  # fmt: skip
 
 
 def _raw_table(p: Path, *, layer: str | int | None) -> tuple[pd.DataFrame, Any, Any]:
@@ -126,8 +131,8 @@ def _split_lease(table: pd.DataFrame, problems: list[dict[str, Any]]) -> pd.Data
             "lease_start",
             "unparseable_date",
             "warning",
-            f"{col}={table.at[idx, col]!r} is not a range",
-            "write 2023-01-01至2025-12-31",
+            f"{col}“{table.at[idx, col]!s}”不是起止日期，租期已留空",
+            "请写成 2023-01-01至2025-12-31",
         )
     ok = parts.where(~bad)
     out = table.drop(columns=[col])
@@ -155,8 +160,8 @@ def _parse(frame: pd.DataFrame, hm: Any, problems: list[dict[str, Any]]) -> pd.D
                     name,
                     "unknown_unit",
                     "error",
-                    f"{src}: unit {unit!r} is not understood; values left missing",
-                    f"use one of {', '.join(str(k) for k in factors if k)}",
+                    f"{src}：单位“{unit}”无法识别，本列已留空",
+                    f"表头单位请用其中之一：{'、'.join(str(k) for k in factors if k)}",
                 )
                 parsed = pd.Series(np.nan, index=frame.index)
             elif factors is not None:
@@ -174,7 +179,7 @@ def _check_units(units: pd.DataFrame, problems: list[dict[str, Any]]) -> None:
     if "parcel_id" in units:
         for idx, code in units["parcel_id"].dropna().items():
             if (why := check_parcel_id(code)) is not None:
-                _problem(problems, idx, "parcel_id", "bad_parcel_id", "warning", why, "check the 宗地代码")
+                _problem(problems, idx, "parcel_id", "bad_parcel_id", "warning", why, "请核对宗地代码")
     dup = units["unit_id"].duplicated(keep=False) & units["unit_id"].notna()
     for idx in units.index[dup]:
         _problem(
@@ -183,8 +188,8 @@ def _check_units(units: pd.DataFrame, problems: list[dict[str, Any]]) -> None:
             "unit_id",
             "duplicate_id",
             "error",
-            f"unit {units.at[idx, 'unit_id']} appears more than once",  # type: ignore
-            "give each unit its own 单元号",
+            f"单元号 {units.at[idx, 'unit_id']} 出现了不止一次",  # type: ignore
+            "每个单元使用自己的单元号",
         )
     both = units["tenant"].notna() & units["vacant_since"].notna()
     for idx in units.index[both]:
@@ -194,12 +199,15 @@ def _check_units(units: pd.DataFrame, problems: list[dict[str, Any]]) -> None:
             "vacant_since",
             "tenant_and_vacant",
             "warning",
-            f"unit {units.at[idx, 'unit_id']} has a tenant and a 空置起始日期; 承租企业 decides",  # type: ignore
-            "clear one of the two cells",
+            f"单元 {units.at[idx, 'unit_id']} 既有承租企业又有空置起始日期；按有承租企业处理",  # type: ignore
+            "两格只保留一格：已出租就清空空置起始日期，已空置就清空承租企业",
         )
     for name in ("floor_area_m2", "rent_yuan_m2_month", "storey_height_m", "floor_load_kn_m2"):
         for idx in units.index[units[name] < 0]:
-            _problem(problems, idx, name, "negative_value", "error", f"{name} is negative", "check the cell")
+            _problem(
+                problems, idx, name, "negative_value", "error", f"{FIELDS[name].label}为负数，已留空",
+                "请核对该单元格",
+            )  # fmt: skip
             units.at[idx, name] = np.nan
 
 
