@@ -38,12 +38,12 @@ demo: $(VENV)/.installed $(VENDOR)
 		-o $(OUT)/parcels_terrain.gpkg --overwrite
 	$(BIN)/landkit raster slope sample_data/dem/hongjiang_dem_4546.tif -o $(OUT)/slope.tif --overwrite
 	$(BIN)/landkit map browse $(OUT)/parcels_terrain.gpkg -o $(OUT)/land_public.html --basemap none \
-		--photo-root sample_data --zones sample_data/zones/hongjiang.toml --overwrite \
+		--photo-root sample_data --zones sample_data/zones/hongjiang.toml --base sample_data/hongjiang_base.gpkg --overwrite \
 		--panoramas --thumbnails sample_data/dem/hongjiang_dem_4546.tif \
 		--units sample_data/supply/units.xlsx --units-as-of 2024-12-31
 	$(BIN)/landkit map browse $(OUT)/parcels_terrain.gpkg -o $(OUT)/land_internal.html --profile internal \
 		--photo-root sample_data \
-		--basemap none --zones sample_data/zones/hongjiang.toml --overwrite
+		--basemap none --zones sample_data/zones/hongjiang.toml --base sample_data/hongjiang_base.gpkg --overwrite
 	$(BIN)/landkit rules idle sample_data/parcels.gpkg --as-of 2024-12-31 \
 		--holidays sample_data/holidays/china_2024.toml -o $(OUT)/idle.csv --overwrite
 	$(BIN)/landkit rules deadlines sample_data/procedure/events_2024.csv \

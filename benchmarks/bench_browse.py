@@ -16,6 +16,12 @@ listed date, contact, area):
 
 The landkit page is the public offer page: the synthetic parcels also carry the offer terms
 (规划用途, 容积率, 绿地率, 出让年限, 交易方式, 保证金, 投资强度, 基础设施, 四至) and zones.
+``landkit+base`` is the same page with ``base_layers=sample_data/hongjiang_base.gpkg`` (roads,
+rivers, township borders, names under the parcels, and per parcel the distances to the nearest
+expressway exit, railway station and town centre): its marginal bytes/parcel are counted against an
+empty page *with* the base layers, whose own bytes are reported separately (``base_layers_bytes``).
+The distances are checked against a brute-force ``pyproj.Geod`` search over every feature (peer
+``pyproj``), which is also timed beside the vectorised search.
 
 Figures: bytes per parcel (whole file / n, and marginal = (file − empty page) / n), write time
 for ``--write-n`` parcels, and for ``--browser-n`` and ``--big-n`` parcels time to interactive in
@@ -28,7 +34,7 @@ holds one feature per parcel; the script exits non-zero otherwise. JSON goes to
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_browse.py            # 10k write, 50k and 300k browser
+    .venv/bin/python benchmarks/bench_browse.py            # 10k write, 50k and 300k browser (± base)
     .venv/bin/python benchmarks/bench_browse.py --browser-n 20000 --big-n 0 --no-folium-browser
 """
 
@@ -54,6 +60,7 @@ from shapely.geometry import box
 
 from landkit.maps import write_browse_map
 from landkit.maps._assets import leaflet_css, leaflet_js
+from landkit.maps.baselayers import distance_columns, read_base_layers
 from landkit.sample import SYNTHETIC_COLUMNS, synthetic_parcels
 
 #: Agreement checks collected during the run (written with the figures).
@@ -70,6 +77,7 @@ ARGS = [
     "--disable-gpu",
 ]
 FIELDS = list(SYNTHETIC_COLUMNS)  # folium's popup shows the generator's fields
+BASE = Path(__file__).resolve().parents[1] / "sample_data" / "hongjiang_base.gpkg"
 
 
 def parcels(n: int, seed: int = 0, vertices: int = 19) -> gpd.GeoDataFrame:
@@ -104,10 +112,42 @@ def zones() -> gpd.GeoDataFrame:
     )
 
 
-def write_landkit(gdf: gpd.GeoDataFrame, path: Path) -> float:
+def write_landkit(gdf: gpd.GeoDataFrame, path: Path, *, base: bool = False) -> float:
     t = time.perf_counter()
-    write_browse_map(gdf, path, basemap="none", zones=zones(), overwrite=True)
+    write_browse_map(
+        gdf, path, basemap="none", zones=zones(), overwrite=True, base_layers=BASE if base else None
+    )
     return time.perf_counter() - t
+
+
+def distance_figures(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Vectorised nearest search (distance_columns) beside a brute-force geodesic search, same parcels."""
+    import pyproj
+
+    layers = read_base_layers(BASE)
+    t = time.perf_counter()
+    ours = distance_columns(gdf, layers)
+    ours_s = time.perf_counter() - t
+    t = time.perf_counter()
+    centres = gdf.geometry.to_crs(4490).representative_point()
+    geod, brute = pyproj.Geod(ellps="GRS80"), {}
+    for role, km in (("exits", "dist_exit_km"), ("stations", "dist_station_km"), ("towns", "dist_town_km")):
+        f = layers[role]
+        lon = np.repeat(centres.x.to_numpy()[:, None], len(f), axis=1)
+        lat = np.repeat(centres.y.to_numpy()[:, None], len(f), axis=1)
+        flon, flat = (
+            np.broadcast_to(f.geometry.x.to_numpy(), lon.shape),
+            np.broadcast_to(f.geometry.y.to_numpy(), lon.shape),
+        )
+        _, _, d = geod.inv(lon.ravel(), lat.ravel(), np.ravel(flon), np.ravel(flat))
+        brute[km] = np.round(d.reshape(lon.shape).min(axis=1) / 1000, 1)
+    brute_s = time.perf_counter() - t
+    for km, want in brute.items():
+        CHECKS.append(
+            agree("pyproj", ours[km].to_numpy(), want, atol=1e-9, what=f"{km}, {len(gdf):,} parcels")
+        )
+    assert_agree(CHECKS)
+    return {"n": len(gdf), "nearest_s": round(ours_s, 3), "brute_force_geod_s": round(brute_s, 3)}
 
 
 def write_before(gdf: gpd.GeoDataFrame, path: Path, src: Path) -> float:
@@ -261,18 +301,24 @@ def _write_figures(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> 
     empty = tmp / "empty.html"
     write_browse_map(parcels(1), empty, basemap="none", zones=zones(), overwrite=True)
     fixed = empty.stat().st_size
+    write_landkit(parcels(1), tmp / "empty_base.html", base=True)
+    fixed_base = (tmp / "empty_base.html").stat().st_size
     gdf = parcels(args.write_n)
     log.info("write %d parcels (19 vertices, card + offer fields, 3 zones); best of 3", args.write_n)
-    log.info("%-8s %10s %12s %14s %12s", "peer", "write_s", "file_MB", "bytes/parcel", "marginal")
+    log.info("%-12s %10s %12s %14s %12s", "peer", "write_s", "file_MB", "bytes/parcel", "marginal")
     before_src = export_before(args.before_rev, tmp / "before_src") if args.before_rev else None
-    peers: list[tuple[str, Any]] = [("landkit", write_landkit), ("folium", write_folium)]
+    peers: list[tuple[str, Any]] = [
+        ("landkit", write_landkit),
+        ("landkit+base", lambda g, p: write_landkit(g, p, base=True)),
+        ("folium", write_folium),
+    ]
     if before_src is not None:
         peers.append(("before", lambda g, p: write_before(g, p, before_src)))
     for peer, fn in peers:
         path = tmp / f"{peer}_{args.write_n}.html"
         secs = min(fn(gdf, path) for _ in range(3))
         size = path.stat().st_size
-        base = fixed if peer == "landkit" else 0
+        base = {"landkit": fixed, "landkit+base": fixed_base}.get(peer, 0)
         if peer == "before":
             write_before(parcels(1), tmp / "before_empty.html", before_src)
             base = (tmp / "before_empty.html").stat().st_size
@@ -286,11 +332,13 @@ def _write_figures(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> 
             "bytes_per_parcel": round(size / args.write_n),
         }
         fig["marginal_bytes_per_parcel"] = round((size - base) / args.write_n)
+        if peer == "landkit+base":  # the base layers' own bytes, apart from the per-parcel figure
+            fig["base_layers_bytes"] = fixed_base - fixed
         if peer == "before":  # a fresh process per write: imports and first render included
             fig["write_s_cold_process"] = fig.pop("write_s")
         out[f"write_{args.write_n}"][peer] = fig
         log.info(
-            "%-8s %10.2f %12.2f %14.0f %12.0f",
+            "%-12s %10.2f %12.2f %14.0f %12.0f",
             peer,
             secs,
             size / 1e6,
@@ -299,31 +347,45 @@ def _write_figures(args: argparse.Namespace, tmp: Path, out: dict[str, Any]) -> 
         )
 
 
-def _browser_run(args: argparse.Namespace, tmp: Path, n: int, *, folium_too: bool) -> dict[str, Any]:
-    big = parcels(n, seed=1)
-    res: dict[str, Any] = {}
-    lk = tmp / f"landkit_{n}.html"
-    write_landkit(big, lk)
-    fig = browser_figures(lk, landkit=True, timeout_s=args.timeout, group="use")
-    fig["file_mb"] = round(lk.stat().st_size / 1e6, 2)
+def _landkit_browser(
+    args: argparse.Namespace, page: Path, big: gpd.GeoDataFrame, *, loads: int
+) -> dict[str, Any]:
+    """TTI and filter redraw at 1440×900, TTI and errors at 390×844; the count checked against pandas."""
+    fig = browser_figures(page, landkit=True, timeout_s=args.timeout, group="use", loads=loads)
+    fig["file_mb"] = round(page.stat().st_size / 1e6, 2)
     want = _use_count(big, offered_only=True)
     CHECKS.append(
-        agree("pandas", [fig["count_after"]], [want], what=f"parcels shown after the use filter ({n})")
+        agree(
+            "pandas", [fig["count_after"]], [want], what=f"parcels shown after the use filter ({page.name})"
+        )
     )
     assert_agree(CHECKS)
-    phone = browser_figures(lk, landkit=True, timeout_s=args.timeout, loads=1, phone=True)
+    phone = browser_figures(page, landkit=True, timeout_s=args.timeout, loads=1, phone=True)
     fig["phone_tti_s"], fig["phone_console_errors"] = phone["tti_s"], phone["console_errors"]
     fig["phone_requests_blocked"] = phone["requests_blocked"]
-    res["landkit"] = fig
-    log.info("landkit %d: %s", n, fig)
-    if args.before_rev:
+    return fig
+
+
+def _browser_run(args: argparse.Namespace, tmp: Path, n: int, *, peers_too: bool) -> dict[str, Any]:
+    """The page with base layers and the offer profile, beside the page without them (and, with
+    ``peers_too``, the page before this work and folium)."""
+    big = parcels(n, seed=1)
+    res: dict[str, Any] = {}
+    loads = 3 if peers_too else 2  # keep the province-scale run short
+    for peer, base in (("landkit+base", True), ("landkit", False)):
+        page = tmp / f"{peer.replace('+', '_')}_{n}.html"
+        fig = {"write_s": round(write_landkit(big, page, base=base), 2)}
+        fig.update(_landkit_browser(args, page, big, loads=loads))
+        res[peer] = fig
+        log.info("%s %d: %s", peer, n, fig)
+    if peers_too and args.before_rev:
         before = tmp / f"before_{n}.html"
         write_before(big, before, tmp / "before_src")
         bf = browser_figures(before, landkit=True, timeout_s=args.timeout)
         bf["file_mb"] = round(before.stat().st_size / 1e6, 2)
         res["before"] = bf
         log.info("before  %d: %s", n, bf)
-    if folium_too:
+    if peers_too and not args.no_folium_browser:
         fo = tmp / f"folium_{n}.html"
         write_folium(big, fo)
         try:
@@ -334,6 +396,9 @@ def _browser_run(args: argparse.Namespace, tmp: Path, n: int, *, folium_too: boo
         except Exception as exc:  # noqa: BLE001 - report a peer that times out, keep the figures
             res["folium"] = {"error": f"not interactive within {args.timeout:.0f} s: {type(exc).__name__}"}
             log.info("folium  %d: %s", n, res["folium"]["error"])
+    if peers_too:
+        res["distances"] = distance_figures(big)
+        log.info("distances %d: %s", n, res["distances"])
     return res
 
 
@@ -351,40 +416,58 @@ def main() -> None:
     figures: dict[str, Any] = {f"write_{args.write_n}": {}}
     _write_figures(args, tmp, figures)
     if args.browser_n:
-        figures[f"browser_{args.browser_n}"] = _browser_run(
-            args, tmp, args.browser_n, folium_too=not args.no_folium_browser
-        )
+        figures[f"browser_{args.browser_n}"] = _browser_run(args, tmp, args.browser_n, peers_too=True)
     if args.big_n:
-        figures[f"browser_{args.big_n}"] = _browser_run(args, tmp, args.big_n, folium_too=False)
+        figures[f"browser_{args.big_n}"] = _browser_run(args, tmp, args.big_n, peers_too=False)
     write_results(
         "bench_browse", figures=figures, checks=CHECKS, params=vars(args), table=table_rows(args, figures)
     )
 
 
 def table_rows(args: argparse.Namespace, figures: dict[str, Any]) -> list[dict[str, str]]:
-    """README rows: write size/time beside folium, and time to interactive in Chromium."""
+    """README rows: write size/time beside folium, and time to interactive in Chromium (± base layers)."""
     w = figures[f"write_{args.write_n}"]
     lk, fo = w["landkit"], w["folium"]
+    lb = w.get("landkit+base", {})
     rows = [
         row(
             f"write {args.write_n:,} parcels with offer fields and zones (best of 3)",
             landkit=f"{lk['write_s']:.2f} s, {lk['bytes_per_parcel']} B/parcel "
-            f"(marginal {lk['marginal_bytes_per_parcel']})",
+            f"(marginal {lk['marginal_bytes_per_parcel']}); with base layers {lb.get('write_s', 0):.2f} s, "
+            f"marginal {lb.get('marginal_bytes_per_parcel', '-')} B/parcel "
+            f"+ {lb.get('base_layers_bytes', 0):,} B of base layers",
             peers=f"folium.GeoJson {fo['write_s']:.2f} s, {fo['bytes_per_parcel']} B/parcel",
         )
     ]
     for key, fig in figures.items():
-        if key.startswith("browser_"):
-            n = int(key.split("_")[1])
-            b = fig["landkit"]
+        if not key.startswith("browser_"):
+            continue
+        n = int(key.split("_")[1])
+        for peer in ("landkit+base", "landkit"):
+            b = fig.get(peer)
+            if not b:
+                continue
             redraw = f", filter redraw {b['filter_frame_ms']:.0f} ms" if "filter_frame_ms" in b else ""
-            peer = fig.get("folium", {}).get("tti_s")
+            other = fig.get("folium", {}).get("tti_s") if peer == "landkit+base" else None
+            before = fig.get("before", {}).get("tti_s") if peer == "landkit" else None
             rows.append(
                 row(
-                    f"{n:,} parcels in headless Chromium, all requests blocked",
+                    f"{n:,} parcels{' with base layers' if peer == 'landkit+base' else ''} "
+                    "in headless Chromium, all requests blocked",
                     landkit=f"interactive in {b['tti_s']:.2f} s{redraw}; {b['requests_blocked']} requests, "
                     f"{b['console_errors']} console errors (phone {b.get('phone_console_errors', '-')})",
-                    peers=f"folium {peer:.2f} s" if peer else "-",
+                    peers=(f"folium {other:.2f} s" if other else "")
+                    + (f"main's page {before:.2f} s" if before else "")
+                    or "-",
+                )
+            )
+        if "distances" in fig:
+            d = fig["distances"]
+            rows.append(
+                row(
+                    f"distances to nearest exit/station/town centre, {d['n']:,} parcels",
+                    landkit=f"{d['nearest_s']:.2f} s (STRtree + geodesic check)",
+                    peers=f"brute-force pyproj.Geod {d['brute_force_geod_s']:.2f} s",
                 )
             )
     return rows

@@ -24,7 +24,12 @@ def main() -> None:
     parcels = read_parcels(ROOT / "sample_data" / "parcels.gpkg")
     zones = read_zones(ROOT / "sample_data" / "zones" / "hongjiang.toml")
     page = write_browse_map(
-        parcels, tmp / "land.html", zones=zones, basemap="none", title="洪江市 · 淘宝式选地"
+        parcels,
+        tmp / "land.html",
+        zones=zones,
+        basemap="none",
+        base_layers=ROOT / "sample_data" / "hongjiang_base.gpkg",
+        title="洪江市 · 淘宝式选地",
     )
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:

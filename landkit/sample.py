@@ -8,7 +8,7 @@ so ``build_sample(path)`` always writes the same files.
 Files written (see ``sample_data/README.md``):
 
 - ``hongjiang_base.gpkg`` — layers county, townships, yuan_river, xuefeng_ridge, roads, park,
-  agri_park (EPSG:4490).
+  agri_park, and the points expressway_exits, railway_stations, town_centres (EPSG:4490).
 - ``parcels.gpkg`` — layer parcels, every parcel in canonical fields (EPSG:4546).
 - ``delivered/idle_xianzhi.shp`` — idle land as a bureau hands it over: GBK DBF, no .cpg,
   no .prj, pinyin-initial headers, zone-prefixed Gauss-Krüger coordinates.
@@ -218,6 +218,42 @@ def _base_layers(rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
         "agri_park": gpd.GeoDataFrame(
             {"name": ["怀化国家农科园安江核心区"]},
             geometry=[Polygon([(110.115, 27.315), (110.150, 27.312), (110.158, 27.338), (110.125, 27.342)])],
+            crs=4490,
+        ),
+    }
+
+
+# ---- points of interest for the browse page's context and distances (issue 14) ----------------
+#: Synthetic expressway exits: (name, the longitude near which the exit sits on 沪昆高速).
+_EXITS = (("托口出口", 109.62), ("洪江出口", 109.84), ("安江出口", 110.12), ("雪峰出口", 110.34))
+#: Synthetic railway stations: (name, kind, lon, lat) — invented names and positions.
+_STATIONS = (("洪江南站", "高铁站", 109.875, 27.245), ("安江站", "火车站", 110.125, 27.35))
+
+
+def _poi_layers(base: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """Expressway exits, railway stations and one town centre per township (no random draws)."""
+    expressway = base["roads"].set_index("name").geometry["沪昆高速"]
+    exits = [
+        expressway.interpolate(expressway.project(Point(lon, expressway.centroid.y))) for _, lon in _EXITS
+    ]
+    towns = base["townships"]
+    centres = [Point(TOWNSHIPS[code][1], TOWNSHIPS[code][2]) for code in towns["code"]]
+    return {
+        "expressway_exits": gpd.GeoDataFrame(
+            {"name": [n for n, _ in _EXITS], "kind": "高速出口"}, geometry=exits, crs=4490
+        ),
+        "railway_stations": gpd.GeoDataFrame(
+            {"name": [s[0] for s in _STATIONS], "kind": [s[1] for s in _STATIONS]},
+            geometry=[Point(s[2], s[3]) for s in _STATIONS],
+            crs=4490,
+        ),
+        "town_centres": gpd.GeoDataFrame(
+            {
+                "code": towns["code"].to_numpy(),
+                "name": [n + ("镇区" if n.endswith("镇") else "政府驻地") for n in towns["name"]],
+                "kind": ["镇区" if n.endswith("镇") else "乡政府驻地" for n in towns["name"]],
+            },
+            geometry=centres,
             crs=4490,
         ),
     }
@@ -946,6 +982,7 @@ def _install(stage: Path, root: Path, *, overwrite: bool) -> None:
 
 def _write_base(path: Path, rng: np.random.Generator) -> dict[str, gpd.GeoDataFrame]:
     base = _base_layers(rng)
+    base.update(_poi_layers(base))  # no random draws: the parcels stay as they were
     for name, layer in base.items():
         layer.to_file(path, layer=name, driver="GPKG")
     log.info("base layers written")

@@ -32,6 +32,7 @@ __all__ = [
     "CATEGORIES",
     "CLEARED_STATUSES",
     "CONSTRUCTION_STATUSES",
+    "CONTEXT_FIELDS",
     "ENCUMBRANCE_FIELDS",
     "ENCUMBRANCE_KINDS",
     "FIELDS",
@@ -386,6 +387,29 @@ FIELDS.update(
     if f.name not in FIELDS
 )
 
+# ---- context per parcel (issue 14 point 3): distances computed at write time from base layers -----
+FIELDS.update(
+    (f.name, f)
+    for f in [
+        _F("dist_exit_km", "距高速出口(km)", kind="float", unit="km", aliases=("距高速出口", "JGSCK")),
+        _F("nearest_exit", "最近高速出口", aliases=("最近高速出口", "ZJGSCK")),
+        _F("dist_station_km", "距火车站(km)", kind="float", unit="km", aliases=("距火车站", "JHCZ")),
+        _F("nearest_station", "最近火车站", aliases=("最近火车站", "ZJHCZ")),
+        _F("dist_town_km", "距镇区(km)", kind="float", unit="km", aliases=("距镇区", "JZQ")),
+        _F("nearest_town", "最近镇区", aliases=("最近镇区", "ZJZQ")),
+    ]
+    if f.name not in FIELDS
+)
+#: Context fields an investor may see (added to :data:`PUBLIC_FIELDS`).
+CONTEXT_FIELDS: tuple[str, ...] = (
+    "dist_exit_km",
+    "nearest_exit",
+    "dist_station_km",
+    "nearest_station",
+    "dist_town_km",
+    "nearest_town",
+)
+
 #: Offer states (供应状态) a public page shows: key → Chinese label.
 OFFER_STATES: dict[str, str] = {"for_sale": "招商中", "listed": "挂牌中", "not_listed": "未挂牌"}
 
@@ -462,6 +486,7 @@ PUBLIC_FIELDS: tuple[str, ...] = (
     "area_m2",
     "area_mu",
     "area_ha",
+    *CONTEXT_FIELDS,
     "geometry",
 )
 

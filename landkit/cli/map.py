@@ -5,7 +5,7 @@ Examples
 ::
 
     landkit map browse sample_data/parcels.gpkg -o land.html --basemap none \\
-        --zones sample_data/zones/hongjiang.toml
+        --zones sample_data/zones/hongjiang.toml --base sample_data/hongjiang_base.gpkg
     landkit map browse sample_data/parcels.gpkg -o land.html --basemap none --panoramas \\
         --thumbnails sample_data/dem/hongjiang_dem_4546.tif
     landkit map browse sample_data/parcels.gpkg -o land_internal.html --profile internal \\
@@ -92,6 +92,14 @@ def command() -> None:
     default=None,
     help="Zone config (.toml) or vector file with name, kind.",
 )
+@click.option(
+    "--base",
+    "base_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Base GeoPackage (roads, rivers, townships, exits, stations, town centres) drawn under the "
+    "parcels; also gives each parcel its distances to the nearest exit, station and town centre.",
+)
 @click.option("--title", default=None, help="Page title.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option(
@@ -130,6 +138,7 @@ def browse(
     basemap: str,
     tianditu_token: str | None,
     zones_path: Path | None,
+    base_path: Path | None,
     title: str | None,
     lang: str,
     photo_root: Path | None,
@@ -155,6 +164,7 @@ def browse(
         frame,
         output,
         zones=zones,
+        base_layers=base_path,
         profile=chosen,
         basemap=basemap,
         tianditu_token=tianditu_token,

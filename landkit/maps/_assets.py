@@ -31,10 +31,12 @@ JS_MODULES: tuple[str, ...] = (
     "list.js",
     "card.js",
     "panorama.js",  # 全景式看地: thumbnail and 360° viewer in the card
+    "baselayers.js",  # the county's base layers under the parcels; distances in the card
     "compare.js",
     "export.js",
     "print.js",
     "sidebar.js",
+    "skiplink.js",  # keyboard: skip link to the list, map controls after the list
     "mapctl.js",
     "units.js",  # the 厂房 tab (standard-factory units)
     "main.js",

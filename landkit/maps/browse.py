@@ -40,6 +40,7 @@ from ._media import page_media
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
 from ._units import unit_payload
+from .baselayers import context_payload, distance_columns, read_base_layers
 from .offer import OFFERED, USE_CLASSES, offer_states, use_classes
 from .profiles import profile_fields
 
@@ -336,6 +337,7 @@ def browse_map(
     panoramas: bool = False,
     thumbnails: str | os.PathLike[str] | None = None,
     media_budget: Mapping[str, int] | None = None,
+    base_layers: str | os.PathLike[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
     units: pd.DataFrame | None = None,
     units_as_of: str | datetime.date | None = None,
 ) -> folium.Map:
@@ -385,6 +387,13 @@ def browse_map(
     media_budget : mapping, optional
         Override the budgets of ``panorama.toml``: ``panorama_bytes`` (all panoramas together) and
         ``per_parcel_bytes`` (thumbnail bytes per parcel); a warning names the budget exceeded.
+    base_layers : path or mapping, optional
+        The county's own base layers (a GeoPackage such as ``sample_data/hongjiang_base.gpkg``, or a
+        dict of layer → GeoDataFrame; see :mod:`landkit.maps.baselayers`): roads, rivers, township
+        borders, parks and their Chinese names, plus zone names, drawn under the parcels (never
+        taking a tap), simplified to the page's scale and budget, switchable in the layer control.
+        Point layers of expressway exits, railway stations and town centres give each parcel its
+        distance to the nearest one (km, geodesic, from the parcel's centre) and that one's name.
     units : DataFrame, optional
         Standard-factory units from :func:`landkit.supply.read_units`: the page gets a 厂房 tab (floor
         area m², 层高, 荷载, 租金, 园区/楼栋/楼层) beside the land. A public page carries only
@@ -441,6 +450,9 @@ def browse_map(
             contact=parcels["contact"].fillna(contact) if "contact" in parcels else contact
         )
     parcels = _with_offer_facts(parcels)
+    layers = read_base_layers(base_layers) if base_layers is not None else None
+    if layers:  # distances to the nearest exit, station, town centre (public context fields)
+        parcels = parcels.assign(**distance_columns(parcels, layers))
     fields = profile_fields(parcels.columns, profile)
     public = set(PUBLIC_FIELDS) | set(settings()["profile"]["public_extra"])
     internal = any(f not in public for f in fields)
@@ -453,6 +465,16 @@ def browse_map(
         zone_frame,
         datum=spec["datum"],
         photo_root=Path(photo_root) if photo_root is not None else None,
+    )
+    data.update(
+        context_payload(
+            layers,
+            parcels,
+            origin=tuple(data["origin"]),
+            precision=data["prec"],
+            zones=zone_frame,
+            datum=spec["datum"],
+        )
     )
     page_title = title or ((county.page_title or "淘宝式选地") if lang == "zh" else "Land browser")
     conf = settings()

@@ -22,6 +22,7 @@ import pandas as pd
 from .._atomic import write_bytes_atomic
 from ..errors import ConfigError, CRSError, DependencyError, OutputExistsError
 from ..schema import CONSTRUCTION_STATUSES, FIELDS, OFFER_STATES, label
+from .baselayers import distance_facts
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -101,6 +102,7 @@ def _facts(row: pd.Series, area_m2: float) -> list[tuple[str, str]]:
     for name in _SHEET_FIELDS[1:]:
         if name in row.index:
             rows.append((label(name), _text(name, row[name])))
+    rows.extend(distance_facts(row))  # 距高速出口 3.2 km（洪江出口）… when the parcels carry them
     return [(k, v) for k, v in rows if v]
 
 

@@ -160,6 +160,7 @@ App.prototype.factRows = function (k) {
   if (this.useField && !used[this.useField]) row(this.label(this.useField), this.valueText(this.useField, k));
   var c = this.centre(k);
   if (c) row(S.centre_cgcs, c.lon.toFixed(5) + ', ' + c.lat.toFixed(5));
+  this.distanceRows(k).forEach(function (r) { row(r[0], r[1]); }); // baselayers.js
   row(S.contact, this.valueText('contact', k) || this.data.contact || '');
   return rows;
 };

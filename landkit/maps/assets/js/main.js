@@ -1,6 +1,7 @@
 App.prototype.start = function () {
   var self = this, t0 = performance.now();
   this.buildSidebar();
+  this.buildSkipLink(); // skiplink.js
   var sel = this.readHash();
   this.syncControls();
   this.map.invalidateSize();

@@ -27,6 +27,7 @@ App.prototype.buildMap = function () {
   Object.keys(zoneGroups).forEach(function (kind) { overlays[escapeHtml(S.zone + '：' + kind)] = zoneGroups[kind].addTo(map); });
   this.layer = new ParcelLayer(this).addTo(map);
   overlays[escapeHtml(S.parcels_layer)] = this.layer;
+  Object.assign(overlays, this.buildBaseLayers()); // baselayers.js: roads, rivers, borders, names
   var layers = L.control.layers(bases, overlays, { collapsed: true }).addTo(map);
   var toggle = layers.getContainer().querySelector('.leaflet-control-layers-toggle');
   if (toggle) { toggle.title = S.layers; toggle.setAttribute('aria-label', S.layers); }
