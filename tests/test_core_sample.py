@@ -106,3 +106,10 @@ def test_sample_dem(sample_dir: Path) -> None:
         data = ds.read(1, masked=True)
     assert 150 < data.min() < 300
     assert 1500 < data.max() < 2000
+
+
+def test_sample_lenders_are_fictional(sample_dir: Path) -> None:
+    real = ("农业银行", "建设银行", "工商银行", "中国银行", "交通银行", "农村商业银行", "华融湘江")
+    lenders = gpd.read_file(sample_dir / "parcels.gpkg")["mortgagee"].dropna().unique()
+    assert len(lenders) >= 3
+    assert not [name for name in lenders if any(r in name for r in real)]
