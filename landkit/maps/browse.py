@@ -477,35 +477,47 @@ def browse_map(
         )
     )
     page_title = title or ((county.page_title or "淘宝式选地") if lang == "zh" else "Land browser")
-    conf = settings()
+    data.update(title=page_title, lang=lang, strings=strings, basemap=spec, contact=contact or "")
+    data.update(media.payload)
+    data.update(_vocabularies(fields, lang, cat_labels, status_labels))
     data.update(
-        title=page_title,
-        lang=lang,
-        strings=strings,
-        # Enforcement and encumbrance vocabularies travel only with the columns that need them.
-        categories={
-            "keys": list(CATEGORIES) if "categories" in fields else [],
-            "labels": cat_labels if "categories" in fields else {},
-        },
-        statuses=status_labels if "status" in fields else {},
-        construction=CONSTRUCTION_STATUSES if lang == "zh" and "construction_status" in fields else {},
-        colors={k: v for k, v in conf["colors"].items() if "categories" in fields or k not in CATEGORIES},
-        zoneColors=conf["zone_colors"],
-        zoneKinds=list(ZONE_KINDS),
-        basemap=spec,
-        legend=_legend(fields, lang, cat_labels),
-        offerStates={k: conf["labels_en"].get(k, v) if lang == "en" else v for k, v in OFFER_STATES.items()},
         openStates=_open_states(data, internal=internal),
-        useClasses=list(USE_CLASSES),
         internal=internal,
-        contact=contact or "",
         demands=push_lists(demands),
         demandLabel="为您推荐：需求 " if lang == "zh" else "For you: demand ",
-        **media.payload,
     )
     if units is not None:  # the 厂房 tab (landkit.maps._units)
         tab: dict[str, Any] = {"datum": spec["datum"], "internal": internal, "lang": lang, "contact": contact}
         data["unitTab"] = unit_payload(units, parcels, land=data, as_of=units_as_of, **tab)
+    return _folium_page(data, title=page_title, media=media)
+
+
+def _vocabularies(
+    fields: list[str], lang: str, cat_labels: dict[str, str], status_labels: dict[str, str]
+) -> dict[str, Any]:
+    """Labels, colours and legend of the page; enforcement and encumbrance vocabularies travel only with
+    the columns that need them."""
+    conf = settings()
+    return {
+        "categories": {
+            "keys": list(CATEGORIES) if "categories" in fields else [],
+            "labels": cat_labels if "categories" in fields else {},
+        },
+        "statuses": status_labels if "status" in fields else {},
+        "construction": CONSTRUCTION_STATUSES if lang == "zh" and "construction_status" in fields else {},
+        "colors": {k: v for k, v in conf["colors"].items() if "categories" in fields or k not in CATEGORIES},
+        "zoneColors": conf["zone_colors"],
+        "zoneKinds": list(ZONE_KINDS),
+        "legend": _legend(fields, lang, cat_labels),
+        "offerStates": {
+            k: conf["labels_en"].get(k, v) if lang == "en" else v for k, v in OFFER_STATES.items()
+        },
+        "useClasses": list(USE_CLASSES),
+    }
+
+
+def _folium_page(data: dict[str, Any], *, title: str, media: Any) -> folium.Map:
+    """The folium map holding the page: the payload (with its content id), no CDN, media elements."""
     payload = json_for_script(data)
     data_id = hashlib.sha1(payload.encode("utf-8")).hexdigest()[:10]
     payload = payload[:-1] + f',"pageId":"{data_id}"}}'
@@ -516,7 +528,7 @@ def browse_map(
     m.default_css = []
     root = m.get_root()
     if isinstance(root, folium.Figure):
-        root.title = html.escape(page_title)
+        root.title = html.escape(title)
     _page_class()(payload).add_to(m)
     media.add_to(m)
     return m
