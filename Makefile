@@ -39,7 +39,8 @@ demo: $(VENV)/.installed $(VENDOR)
 	$(BIN)/landkit raster slope sample_data/dem/hongjiang_dem_4546.tif -o $(OUT)/slope.tif --overwrite
 	$(BIN)/landkit map browse $(OUT)/parcels_terrain.gpkg -o $(OUT)/land_public.html --basemap none \
 		--photo-root sample_data --zones sample_data/zones/hongjiang.toml --base sample_data/hongjiang_base.gpkg --overwrite \
-		--panoramas --thumbnails sample_data/dem/hongjiang_dem_4546.tif \
+		--panoramas --thumbnails sample_data/ortho/hongjiang_park_ortho_4546.tif \
+		--thumbnails sample_data/dem/hongjiang_dem_4546.tif \
 		--units sample_data/supply/units.xlsx --units-as-of 2024-12-31
 	$(BIN)/landkit map browse $(OUT)/parcels_terrain.gpkg -o $(OUT)/land_internal.html --profile internal \
 		--photo-root sample_data \

@@ -17,6 +17,7 @@ Files written (see ``sample_data/README.md``):
   headers; geometry in a 界址点 sheet (X = northing, Y = easting).
 - ``snapshots/register_YYYY-MM-DD.gpkg`` — quarterly registers 2023-12-31 … 2024-12-31.
 - ``dem/hongjiang_dem_4546.tif`` — synthetic 100 m DEM.
+- ``ortho/hongjiang_park_ortho_4546.tif`` — synthetic 4 m RGB orthophoto of the 高新区.
 - ``photos/*.jpg`` — a few small generated photos.
 - ``panoramas/pano_N.jpg`` — 360° panoramas of four parcels for sale (``landkit.sample_panorama``).
 """
@@ -893,6 +894,7 @@ GENERATED = (
     "panoramas",
     "indicators",
     "cases",
+    "ortho",
 )
 
 
@@ -959,6 +961,9 @@ def _generate(root: Path, *, n_parcels: int, seed: int) -> None:
     _write_snapshots(snaps, root / "snapshots")
     _dem(base, root / "dem" / "hongjiang_dem_4546.tif", rng)
     _write_indicators(root, seed=seed)
+    from .sample_ortho import ORTHO_NAME, write_sample_ortho
+
+    write_sample_ortho(public, base, root / ORTHO_NAME, seed=seed + 14)  # ortho/ (issue 14 thumbnails)
 
 
 def _install(stage: Path, root: Path, *, overwrite: bool) -> None:

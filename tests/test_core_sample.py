@@ -6,8 +6,10 @@ import itertools
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 import landkit
 from landkit.sample import TOWNSHIPS, build_sample
@@ -29,6 +31,13 @@ def test_committed_sample_is_the_generator_output(sample_dir: Path, tmp_path: Pa
     a = gpd.read_file(fresh / "parcels.gpkg")
     b = gpd.read_file(sample_dir / "parcels.gpkg")
     pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
+    import rasterio
+
+    from landkit.sample_ortho import ORTHO_NAME
+
+    with rasterio.open(fresh / ORTHO_NAME) as new, rasterio.open(sample_dir / ORTHO_NAME) as old:
+        assert new.transform == old.transform
+        assert np.array_equal(new.read(), old.read())
 
 
 def test_sample_layout_and_size(sample_dir: Path) -> None:
@@ -106,6 +115,27 @@ def test_sample_dem(sample_dir: Path) -> None:
         data = ds.read(1, masked=True)
     assert 150 < data.min() < 300
     assert 1500 < data.max() < 2000
+
+
+def test_sample_orthophoto_shows_the_parcels(sample_dir: Path) -> None:
+    """The 高新区's orthophoto: 4 m RGB over the park; land for sale is bare soil on it."""
+    import rasterio
+    import rasterio.features
+
+    from landkit.sample_ortho import ORTHO_NAME
+
+    park = gpd.read_file(sample_dir / "hongjiang_base.gpkg", layer="park").to_crs(4546).geometry.iloc[0]
+    parcels = gpd.read_file(sample_dir / "parcels.gpkg")
+    with rasterio.open(sample_dir / ORTHO_NAME) as ds:
+        assert (ds.count, ds.dtypes[0], ds.res, ds.crs.to_epsg()) == (3, "uint8", (4.0, 4.0), 4546)
+        assert shapely.box(*ds.bounds).contains(park)
+        img = ds.read().astype(float)
+        transform = ds.transform
+    sale = parcels[(parcels["status"] == "for_sale") & parcels.within(shapely.box(*ds.bounds))]
+    inside = rasterio.features.geometry_mask(sale.geometry.buffer(-8), img.shape[1:], transform, invert=True)
+    soil = img[:, inside].mean(axis=1)
+    assert np.abs(soil - [186, 150, 112]).max() < 6  # bare soil, red over green over blue
+    assert img[1, ~inside].mean() > img[2, ~inside].mean() + 20  # fields and woods: green
 
 
 def test_sample_lenders_are_fictional(sample_dir: Path) -> None:

@@ -117,8 +117,16 @@ def command() -> None:
 @click.option(
     "--thumbnails",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="DEM GeoTIFF: a hillshade thumbnail of each parcel's surroundings in its card.",
+    multiple=True,
+    help="DEM GeoTIFF (hillshade) or 8-bit RGB orthophoto GeoTIFF (clip): a thumbnail of each parcel's "
+    "surroundings in its card. Repeat it: each parcel gets the first raster's thumbnail that covers it.",
+)
+@click.option(
+    "--thumbnail-kind",
+    type=click.Choice(["auto", "hillshade", "ortho"]),
+    default="auto",
+    show_default=True,
+    help="Read the --thumbnails rasters by their bands (auto), as DEMs or as orthophotos.",
 )
 @click.option(
     "--units",
@@ -143,7 +151,8 @@ def browse(
     lang: str,
     photo_root: Path | None,
     panoramas: bool,
-    thumbnails: Path | None,
+    thumbnails: tuple[Path, ...],
+    thumbnail_kind: str,
     units_path: Path | None,
     units_as_of: str | None,
     overwrite: bool,
@@ -172,7 +181,8 @@ def browse(
         lang=lang,
         photo_root=photo_root if photo_root is not None else parcels.parent,
         panoramas=panoramas,
-        thumbnails=thumbnails,
+        thumbnails=list(thumbnails) or None,
+        thumbnail_kind=thumbnail_kind,
         units=units,
         units_as_of=units_as_of,
         overwrite=overwrite,

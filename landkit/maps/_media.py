@@ -22,8 +22,9 @@ import geopandas as gpd
 from .._toml import load_config
 from ..errors import ConfigError, LandkitWarning
 from ._assets import own_asset, raw_element
+from ._ortho import OrthoSpec
 from ._panorama import PanoramaSet, add_viewer, read_panoramas
-from ._thumbs import ThumbSpec, thumbnail_uris
+from ._thumbs import ThumbSpec, raster_thumbnails
 from ._vendor import Pannellum, pannellum_assets
 
 __all__ = ["BUDGET_KEYS", "PageMedia", "media_settings", "page_media"]
@@ -39,6 +40,7 @@ _SCHEMA = {
         "altitude_deg": float,
         "vert_exag": float,
     },
+    "orthophoto": {"px": int, "jpeg_quality": int, "min_window_m": float, "margin": float, "dim": float},
     "budget": {"panorama_bytes": int, "per_parcel_bytes": int},
     "strings": {"*": {"*": str}},
 }
@@ -118,37 +120,62 @@ def _warn_budget(media: PageMedia, n: int, budget: dict[str, int]) -> None:
         warnings.warn(
             f"the thumbnails add {per:,.0f} B per parcel, over the per-parcel budget of "
             f"{budget['per_parcel_bytes']:,} B (media_budget['per_parcel_bytes']): lower "
-            "[thumbnails] px or jpeg_quality in panorama.toml",
+            "px or jpeg_quality under [thumbnails] (DEM) or [orthophoto] in panorama.toml",
             LandkitWarning,
             stacklevel=5,
         )
 
 
-def _thumb_spec() -> ThumbSpec:
-    t = media_settings()["thumbnails"]
-    return ThumbSpec(
-        px=t["px"],
-        quality=t["jpeg_quality"],
-        min_window_m=t["min_window_m"],
-        margin=t["margin"],
-        azimuth_deg=t["azimuth_deg"],
-        altitude_deg=t["altitude_deg"],
-        vert_exag=t["vert_exag"],
-    )
+def _specs() -> tuple[ThumbSpec, OrthoSpec]:
+    """The ``[thumbnails]`` (DEM) and ``[orthophoto]`` settings of ``panorama.toml`` (absent: defaults)."""
+
+    def named(section: str) -> dict[str, Any]:
+        return {("quality" if k == "jpeg_quality" else k): v for k, v in media_settings()[section].items()}
+
+    return ThumbSpec(**named("thumbnails")), OrthoSpec(**named("orthophoto"))
+
+
+#: What ``thumbnails=`` takes: one raster or several (the first that covers a parcel wins).
+Rasters = str | os.PathLike[str] | list[str | os.PathLike[str]] | tuple[str | os.PathLike[str], ...]
+
+
+def _thumbnails(parcels: gpd.GeoDataFrame, rasters: Rasters, kind: str) -> tuple[dict[str, Any], int]:
+    """The ``thumbs`` payload entry and its bytes: per parcel the first raster's thumbnail that exists.
+
+    ``{"k": rows, "src": data URIs, "s": raster number per row, "kinds": kind per raster}``.
+    """
+    paths = [rasters] if isinstance(rasters, str | os.PathLike) else list(rasters)
+    uris: list[str | None] = [None] * len(parcels)
+    source = [0] * len(parcels)
+    kinds: list[str] = []
+    spec, ortho = _specs()
+    for n, path in enumerate(paths):
+        todo = [k for k, u in enumerate(uris) if u is None]
+        used, found = raster_thumbnails(parcels.geometry.iloc[todo], path, kind=kind, spec=spec, ortho=ortho)
+        kinds.append(used)
+        for k, u in zip(todo, found, strict=True):
+            uris[k], source[k] = u, n
+    rows = [k for k, u in enumerate(uris) if u is not None]
+    entry = {"k": rows, "src": [uris[k] for k in rows], "s": [source[k] for k in rows], "kinds": kinds}
+    return entry, sum(len(uris[k] or "") + 2 for k in rows)
 
 
 def page_media(
     parcels: gpd.GeoDataFrame,
     published: list[str],
     panoramas: bool,
-    thumbnails: str | os.PathLike[str] | None,
+    thumbnails: Rasters | None,
     budget: Mapping[str, int] | None,
     /,
     *,
     photo_root: str | os.PathLike[str] | None,
     lang: str,
+    thumbnail_kind: str = "auto",
 ) -> PageMedia:
-    """Gather the page's panoramas (``panorama`` column) and thumbnails (from the DEM ``thumbnails``).
+    """Gather the page's panoramas (``panorama`` column) and thumbnails (from the rasters ``thumbnails``).
+
+    Each raster of ``thumbnails`` (a DEM: hillshade; an 8-bit RGB image: orthophoto clip; or as
+    ``thumbnail_kind`` says) gives the parcels it covers and that no earlier raster did a thumbnail.
 
     ``published`` are the fields the profile lets through (it must include ``panorama`` for
     panoramas); ``budget`` overrides ``panorama.toml``'s (:data:`BUDGET_KEYS`). The viewer is verified
@@ -185,10 +212,7 @@ def page_media(
         _warn_skipped(media.panoramas)
         media.payload["panos"] = media.panoramas.payload()
     if thumbnails is not None:
-        uris = thumbnail_uris(parcels.geometry, thumbnails, spec=_thumb_spec())
-        rows = [k for k, u in enumerate(uris) if u is not None]
-        media.payload["thumbs"] = {"k": rows, "src": [uris[k] for k in rows]}
-        media.thumb_bytes = sum(len(uris[k] or "") for k in rows)
+        media.payload["thumbs"], media.thumb_bytes = _thumbnails(parcels, thumbnails, thumbnail_kind)
     media.payload["mediaStrings"] = media_settings()["strings"][lang]
     _warn_budget(media, len(parcels), limits)
     return media

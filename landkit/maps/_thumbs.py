@@ -1,4 +1,7 @@
-"""Per-parcel terrain thumbnails: a hillshade of the DEM window around the parcel, outline drawn.
+"""Per-parcel thumbnails: a hillshade of the DEM, or the orthophoto, around the parcel, outline drawn.
+
+A one-band raster gives a terrain hillshade, an 8-bit RGB(A) image an orthophoto clip
+(:mod:`landkit.maps._ortho`); ``kind=`` chooses explicitly. For the hillshade:
 
 Computed at write time with rasterio: the window is a square centred on the parcel (at least
 ``min_window_m`` wide, else ``margin`` × the parcel's larger side) read in
@@ -17,9 +20,21 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from ..errors import CRSError, DataFormatError
+from ..errors import ConfigError, CRSError, DataFormatError
+from ._ortho import OrthoSpec, check_ortho, ortho_window
 
-__all__ = ["ThumbSpec", "hillshade_window", "thumbnail_uris", "window_bounds"]
+__all__ = [
+    "THUMB_KINDS",
+    "ThumbSpec",
+    "hillshade_window",
+    "raster_thumbnails",
+    "thumbnail_kind",
+    "thumbnail_uris",
+    "window_bounds",
+]
+
+#: Values of ``kind=``: by the raster's bands, a DEM hillshade, an orthophoto clip.
+THUMB_KINDS = ("auto", "hillshade", "ortho")
 
 
 @dataclass(frozen=True)
@@ -35,7 +50,9 @@ class ThumbSpec:
     vert_exag: float = 3.0
 
 
-def window_bounds(bounds: tuple[float, float, float, float], spec: ThumbSpec, /) -> tuple[float, ...]:
+def window_bounds(
+    bounds: tuple[float, float, float, float], spec: ThumbSpec | OrthoSpec, /
+) -> tuple[float, ...]:
     """The square window (minx, miny, maxx, maxy) around a parcel's ``bounds`` (raster CRS units).
 
     Examples
@@ -107,17 +124,107 @@ def _outline_pixels(geom: Any, bounds: tuple[float, ...], px: int) -> list[list[
     ]
 
 
-def _jpeg_uri(shade: np.ndarray, rings: list[list[tuple[float, float]]], quality: int) -> str:
+def _grey(shade: np.ndarray) -> np.ndarray:
+    grey = np.clip(np.rint(shade * 255), 0, 255).astype("uint8")
+    return np.dstack([grey] * 3)
+
+
+def _jpeg_uri(rgb: np.ndarray, rings: list[list[tuple[float, float]]], quality: int) -> str:
     from PIL import Image, ImageDraw
 
-    grey = np.clip(np.rint(shade * 255), 0, 255).astype("uint8")
-    img = Image.fromarray(np.dstack([grey] * 3))
+    img = Image.fromarray(rgb)
     draw = ImageDraw.Draw(img)
     for ring in rings:
         draw.line(ring, fill=(215, 38, 61), width=2, joint="curve")
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=quality, optimize=True)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def thumbnail_kind(src: Any, kind: str, name: object, /) -> str:
+    """The thumbnail kind of the open raster ``src``: ``kind``, or by its bands when ``"auto"``.
+
+    One band is a DEM (hillshade); 3 or 4 8-bit bands an orthophoto. Anything else, or a
+    ``kind`` that does not fit the bands, is refused (:class:`~landkit.errors.DataFormatError`).
+
+    Examples
+    --------
+    >>> import rasterio
+    >>> with rasterio.open("sample_data/ortho/hongjiang_park_ortho_4546.tif") as src:
+    ...     thumbnail_kind(src, "auto", "ortho.tif")
+    'ortho'
+    """
+    if kind not in THUMB_KINDS:
+        raise ConfigError(f"thumbnail kind {kind!r} is not one of {', '.join(THUMB_KINDS)}")
+    if kind == "auto":
+        kind = "hillshade" if src.count == 1 else "ortho"
+    if kind == "ortho":
+        check_ortho(src, name)
+    elif src.count != 1:
+        raise DataFormatError(
+            f"{name} has {src.count} bands: a hillshade thumbnail needs a one-band DEM "
+            "(pass kind='ortho' / --thumbnail-kind ortho for an image)"
+        )
+    return kind
+
+
+def _one(src: Any, geom: Any, kind: str, spec: ThumbSpec, ortho: OrthoSpec) -> str | None:
+    """The thumbnail URI of one parcel (raster CRS), or None."""
+    if geom is None or geom.is_empty:
+        return None
+    if kind == "ortho":
+        bounds = window_bounds(geom.bounds, ortho)
+        rgb = ortho_window(src, geom, bounds, ortho)
+        px, quality = ortho.px, ortho.quality
+    else:
+        bounds = window_bounds(geom.bounds, spec)
+        shade = hillshade_window(src, bounds, spec)
+        rgb = None if shade is None else _grey(shade)
+        px, quality = spec.px, spec.quality
+    return None if rgb is None else _jpeg_uri(rgb, _outline_pixels(geom, bounds, px), quality)
+
+
+def raster_thumbnails(
+    geometry: gpd.GeoSeries,
+    raster: str | os.PathLike[str],
+    /,
+    *,
+    kind: str = "auto",
+    spec: ThumbSpec | None = None,
+    ortho: OrthoSpec | None = None,
+) -> tuple[str, list[str | None]]:
+    """The kind used and one thumbnail (JPEG ``data:`` URI or None) per parcel from one raster.
+
+    A DEM gives a hillshade of the window (``spec``), an orthophoto the clipped image (``ortho``);
+    see :func:`thumbnail_kind`. None for parcels off the raster or without geometry.
+
+    Raises
+    ------
+    DataFormatError
+        The raster cannot be opened or its bands do not fit ``kind``.
+    CRSError
+        The raster or the parcels have no CRS.
+
+    Examples
+    --------
+    >>> import landkit
+    >>> p = landkit.read_parcels("sample_data/parcels.gpkg").iloc[[2, 7]]
+    >>> kind, uris = raster_thumbnails(p.geometry, "sample_data/ortho/hongjiang_park_ortho_4546.tif")
+    >>> kind, [u[:23] for u in uris]
+    ('ortho', ['data:image/jpeg;base64,', 'data:image/jpeg;base64,'])
+    """
+    import rasterio
+
+    try:
+        src = rasterio.open(raster)
+    except (OSError, rasterio.errors.RasterioIOError) as exc:
+        raise DataFormatError(f"cannot open the raster {raster} for thumbnails: {exc}") from exc
+    with src:
+        if src.crs is None or geometry.crs is None:
+            raise CRSError(f"thumbnails need a CRS on both the raster ({raster}) and the parcels")
+        used = thumbnail_kind(src, kind, raster)
+        spec, ortho = spec or ThumbSpec(), ortho or OrthoSpec()
+        return used, [_one(src, g, used, spec, ortho) for g in geometry.to_crs(src.crs)]
 
 
 def thumbnail_uris(
@@ -128,7 +235,7 @@ def thumbnail_uris(
     Raises
     ------
     DataFormatError
-        The DEM cannot be opened.
+        The DEM cannot be opened or has more than one band.
     CRSError
         The DEM or the parcels have no CRS.
 
@@ -140,26 +247,4 @@ def thumbnail_uris(
     >>> [u[:23] for u in uris], all(len(u) < 8000 for u in uris)
     (['data:image/jpeg;base64,', 'data:image/jpeg;base64,'], True)
     """
-    import rasterio
-
-    spec = spec or ThumbSpec()
-    try:
-        src = rasterio.open(dem)
-    except (OSError, rasterio.errors.RasterioIOError) as exc:
-        raise DataFormatError(f"cannot open the DEM {dem} for thumbnails: {exc}") from exc
-    with src:
-        if src.crs is None or geometry.crs is None:
-            raise CRSError(f"thumbnails need a CRS on both the DEM ({dem}) and the parcels")
-        out: list[str | None] = []
-        for geom in geometry.to_crs(src.crs):
-            if geom is None or geom.is_empty:
-                out.append(None)
-                continue
-            bounds = window_bounds(geom.bounds, spec)
-            shade = hillshade_window(src, bounds, spec)
-            out.append(
-                None
-                if shade is None
-                else _jpeg_uri(shade, _outline_pixels(geom, bounds, spec.px), spec.quality)
-            )
-    return out
+    return raster_thumbnails(geometry, dem, kind="hillshade", spec=spec)[1]

@@ -36,7 +36,7 @@ from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, OFFER_STATES, PU
 from ._assets import leaflet_css, leaflet_js, own_asset, page_script, raw_element
 from ._config import basemap_presets, settings
 from ._encode import json_for_script
-from ._media import page_media
+from ._media import Rasters, page_media
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
 from ._units import unit_payload
@@ -335,7 +335,8 @@ def browse_map(
     contact: str | None = None,
     demands: pd.DataFrame | None = None,
     panoramas: bool = False,
-    thumbnails: str | os.PathLike[str] | None = None,
+    thumbnails: Rasters | None = None,
+    thumbnail_kind: str = "auto",
     media_budget: Mapping[str, int] | None = None,
     base_layers: str | os.PathLike[str] | Mapping[str, gpd.GeoDataFrame] | None = None,
     units: pd.DataFrame | None = None,
@@ -381,9 +382,15 @@ def browse_map(
         全景式看地: embed the 360° panorama (equirectangular JPEG) in each parcel's ``panorama`` column
         (a path relative to ``photo_root``, as photos are) and show it in the card with the bundled
         pannellum viewer (``make vendor``), opened from a Blob URL only when tapped.
-    thumbnails : path, optional
+    thumbnails : path or list of paths, optional
         A DEM (e.g. ``sample_data/dem/hongjiang_dem_4546.tif``): each card shows a small hillshade of
-        the terrain around the parcel with its outline, clipped with rasterio at write time.
+        the terrain around the parcel with its outline, clipped with rasterio at write time. An 8-bit
+        RGB orthophoto (e.g. ``sample_data/ortho/hongjiang_park_ortho_4546.tif``): the image around the
+        parcel, outside it lightened, outline in red. Several rasters: each parcel gets the first
+        one's thumbnail that covers it (e.g. orthophoto first, DEM for the rest).
+    thumbnail_kind : {"auto", "hillshade", "ortho"}, default "auto"
+        How to read the rasters: by their bands (1 band: DEM; 3 or 4 8-bit bands: orthophoto), or
+        as said (``"ortho"`` also takes a one-band grey image).
     media_budget : mapping, optional
         Override the budgets of ``panorama.toml``: ``panorama_bytes`` (all panoramas together) and
         ``per_parcel_bytes`` (thumbnail bytes per parcel); a warning names the budget exceeded.
@@ -457,7 +464,16 @@ def browse_map(
     public = set(PUBLIC_FIELDS) | set(settings()["profile"]["public_extra"])
     internal = any(f not in public for f in fields)
     zone_frame = _zones_frame(zones) if zones is not None else None
-    media = page_media(parcels, fields, panoramas, thumbnails, media_budget, photo_root=photo_root, lang=lang)
+    media = page_media(
+        parcels,
+        fields,
+        panoramas,
+        thumbnails,
+        media_budget,
+        photo_root=photo_root,
+        lang=lang,
+        thumbnail_kind=thumbnail_kind,
+    )
     fields = [f for f in fields if f != "panorama"]  # embedded by page_media, never as a path
     data = _payload(
         parcels,

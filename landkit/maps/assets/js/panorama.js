@@ -1,7 +1,8 @@
 // ---- 全景式看地: a terrain thumbnail and a 360° panorama (pannellum) in the parcel card -------------
 /* data.panos = {k: parcel rows, i: panorama numbers}; each panorama's JPEG is base64 text in
  * <script type="text/plain" id="lk-pano-N">, turned into a Blob URL only when its viewer opens.
- * data.thumbs = {k: parcel rows, src: JPEG data: URIs}. Both are absent on pages without them. */
+ * data.thumbs = {k: parcel rows, src: JPEG data: URIs, s: raster number per row, kinds: 'hillshade' or
+ * 'ortho' per raster}. Both are absent on pages without them. */
 
 /* Row → value lookup of a sparse {k: [...], <name>: [...]} payload entry (built once). */
 App.prototype._sparse = function (entry, name) {
@@ -25,8 +26,10 @@ App.prototype.cardMedia = function (k) {
   if (!M || (src === undefined && i < 0)) return null;
   var box = el('div', 'lk-media');
   if (src !== undefined) {
-    var img = el('img', 'lk-terrain');
-    img.src = src; img.alt = M.thumbnail; img.title = M.thumbnail;
+    var kinds = this.data.thumbs.kinds || [], kind = kinds[this._sparse(this.data.thumbs, 's')[k] || 0];
+    var label = kind === 'ortho' ? M.thumbnail_ortho : M.thumbnail;
+    var img = el('img', kind === 'ortho' ? 'lk-terrain lk-ortho' : 'lk-terrain');
+    img.src = src; img.alt = label; img.title = label;
     img.width = img.height = 96;
     box.appendChild(img);
   }
