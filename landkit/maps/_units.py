@@ -39,6 +39,7 @@ __all__ = [
     "unit_geometries",
     "unit_offer_states",
     "unit_payload",
+    "unit_push_lists",
     "unit_settings",
     "with_unit_legend",
 ]
@@ -298,3 +299,23 @@ def unit_payload(
         "unlocated": int((kind == "none").sum()),
     }
     return out
+
+
+def unit_push_lists(matches: pd.DataFrame | None, unit_ids: Any, /) -> dict[str, list[str]]:
+    """Demand id → the ids (among ``unit_ids``, the units on the 厂房 tab) of the units that
+    :func:`landkit.supply.match` found for it, not excluded, best first; demands with none left out.
+
+    Only ids travel: no demand name, need or score.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"demand_id": ["D1", "D1", "D2"], "offer_id": ["U1", "U9", "P1"],
+    ...                   "offer_kind": ["unit", "unit", "parcel"], "score": [0.9, 0.8, 0.5]})
+    >>> unit_push_lists(m, ["U1", "U2"])
+    {'D1': ['U1']}
+    """
+    from .browse import push_lists
+
+    ids = {str(u) for u in unit_ids}
+    kept = {d: [u for u in keys if u in ids] for d, keys in push_lists(matches, kind="unit").items()}
+    return {d: keys for d, keys in kept.items() if keys}

@@ -39,7 +39,7 @@ from ._encode import json_for_script
 from ._media import Rasters, page_media
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
-from ._units import unit_payload
+from ._units import unit_payload, unit_push_lists
 from .baselayers import context_payload, distance_columns, read_base_layers
 from .offer import OFFERED, USE_CLASSES, offer_states, use_classes
 from .profiles import profile_fields
@@ -376,8 +376,9 @@ def browse_map(
     demands : DataFrame, optional
         Push lists from :func:`landkit.supply.match` (``demand_id``, ``offer_id``, ``offer_kind``, and
         ``excluded`` where present): ``page.html?demand=ID`` (or ``#demand=ID``) then shows that
-        investor's passing parcels (为您推荐). Only demand ids and parcel keys are embedded — no investor
-        names or needs.
+        investor's passing parcels (为您推荐); with ``units=`` also its passing units, in the 厂房 tab
+        (which the link opens on when the demand has units and no parcels). Only demand ids and parcel
+        and unit keys are embedded — no investor names or needs.
     panoramas : bool, default False
         全景式看地: embed the 360° panorama (equirectangular JPEG) in each parcel's ``panorama`` column
         (a path relative to ``photo_root``, as photos are) and show it in the card with the bundled
@@ -505,6 +506,7 @@ def browse_map(
     if units is not None:  # the 厂房 tab (landkit.maps._units)
         tab: dict[str, Any] = {"datum": spec["datum"], "internal": internal, "lang": lang, "contact": contact}
         data["unitTab"] = unit_payload(units, parcels, land=data, as_of=units_as_of, **tab)
+        data["unitTab"]["demands"] = unit_push_lists(demands, units["unit_id"])  # ?demand=ID: its units too
     return _folium_page(data, title=page_title, media=media)
 
 
@@ -550,21 +552,23 @@ def _folium_page(data: dict[str, Any], *, title: str, media: Any) -> folium.Map:
     return m
 
 
-def push_lists(matches: pd.DataFrame | None, /) -> dict[str, list[str]]:
-    """Demand id → parcel keys that pass its hard filters, best first (for ``?demand=``).
+def push_lists(matches: pd.DataFrame | None, /, *, kind: str = "parcel") -> dict[str, list[str]]:
+    """Demand id → parcel (``kind="unit"``: unit) keys that pass its hard filters, best first (``?demand=``).
 
     Examples
     --------
     >>> m = pd.DataFrame({"demand_id": ["D1", "D1", "D2"], "offer_id": ["P2", "U9", "P1"],
     ...                   "offer_kind": ["parcel", "unit", "parcel"], "score": [0.9, 0.8, 0.5]})
-    >>> push_lists(m)
-    {'D1': ['P2'], 'D2': ['P1']}
+    >>> push_lists(m), push_lists(m, kind="unit")
+    ({'D1': ['P2'], 'D2': ['P1']}, {'D1': ['U9']})
     """
     if matches is None or len(matches) == 0:
         return {}
     rows = matches
     if "offer_kind" in rows:
-        rows = rows[rows["offer_kind"].eq("parcel")]
+        rows = rows[rows["offer_kind"].eq(kind)]
+    elif kind != "parcel":
+        return {}
     if "excluded" in rows:
         rows = rows[~rows["excluded"].astype(bool)]
     if "score" in rows:

@@ -183,6 +183,15 @@ function hashTab(h, hasUnit) {
   return keys.length && keys.every(hasUnit) ? 'units' : '';
 }
 
+/* The tab a page opens on: hashTab's choice; but ?demand=ID (``asked``) with no tab=, sel= or favourites in
+ * the hash opens the 厂房 tab when that demand's push list has units and no parcels (lists: id → keys). */
+function openingTab(h, asked, hasUnit, landLists, unitLists) {
+  var tab = hashTab(h, hasUnit), parsed = hashToState(h, emptyState());
+  if (tab || !asked || parsed.state.tab || parsed.sel !== null || parsed.state.favKeys.length) return tab;
+  var land = (landLists || {})[asked] || [], units = (unitLists || {})[asked] || [];
+  return !land.length && units.length ? 'units' : '';
+}
+
 function numText(v) {
   return Number(v).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
 }

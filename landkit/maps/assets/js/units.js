@@ -5,7 +5,7 @@
  * units' ids, checked at write time never to equal a parcel's key. */
 var TAB_FIELDS = ['data', 'S', 'n', 'cols', 'store', 'keys', 'index', 'areaMu', 'unit', 'useField', 'zoneList', 'zonesOf',
   'palette', 'palette32', 'colorIndex', 'searchText', 'cmp', 'state', 'extraRanges', 'extraSets', 'sortArrays', 'factOrder',
-  '_filterSig', 'result', 'visible', 'pos'];
+  '_filterSig', 'result', 'visible', 'pos', '_demands'];
 
 /* The unit facts a card lists first (after 所在宗地代码 and 招租状态), in this order. */
 var UNIT_ORDER = ['park', 'building', 'floor', 'unit_no', 'floor_area_m2', 'storey_height_m', 'floor_load_kn_m2',
@@ -24,6 +24,12 @@ App.prototype.hashTab = function (h) {
   }
   var keys = this._unitKeys;
   return hashTab(h, function (key) { return keys[key] === true; });
+};
+
+/* The tab to show for a URL: as hashTab, but ?demand=ID of a demand pushed only units opens the 厂房 tab. */
+App.prototype.openingTab = function (h, asked) {
+  var tab = this.hashTab(h), keys = this._unitKeys, land = this._tabs && this._tabs.land ? this._tabs.land.data : this.data;
+  return openingTab(h, asked, function (key) { return keys[key] === true; }, land.demands, this.unitsPayload().demands) || tab;
 };
 
 /* Switch the page's dataset to tab ('units' or anything else for the land); true when it changed. */
@@ -80,7 +86,7 @@ App.prototype._floatCol = function (name) {
 /* The units' dataset: the page payload with data.units laid over it (strings too); zones via their parcel. */
 App.prototype._initUnits = function () {
   var land = this._tabs.land.data, u = this.unitsPayload();
-  var data = Object.assign({}, land, u, { strings: Object.assign({}, land.strings, u.strings), demands: {} });
+  var data = Object.assign({}, land, u, { strings: Object.assign({}, land.strings, u.strings), demands: u.demands || {} });
   data.zones = land.zones && u.zoneIndex ? { list: land.zones.list, combos: land.zones.combos, i: u.zoneIndex } : null;
   this.data = data;
   this.S = data.strings;
@@ -94,6 +100,11 @@ App.prototype._initUnits = function () {
   this._initStyle();
   this._initSearch();
   this.state = this._emptyState();
+  this._demands = undefined;  // the units' push lists (?demand=ID), built on first filter
+  if (this._askedDemand && (data.demands[this._askedDemand] || []).length) {
+    this.state.demand = this._askedDemand;  // ?demand=ID pushed units too: the 厂房 tab shows them
+    this.state.os = [];
+  }
   var area = this._floatCol('floor_area_m2'), rent = this._floatCol('rent_yuan_m2_month');
   this.extraRanges = [{ key: 'm', v: area }, { key: 'r', v: rent }, { key: 'h', v: this._floatCol('storey_height_m') },
     { key: 'ld', v: this._floatCol('floor_load_kn_m2') }];

@@ -12,10 +12,11 @@ App.prototype.writeHash = function () {
 };
 
 App.prototype.readHash = function () {
-  if (this._tabs || this.data.unitTab) this.useTab(this.hashTab(location.hash));  // units.js: the 厂房 tab
-  var parsed = hashToState(location.hash, this._emptyState());
   var asked = '';
   try { asked = new URLSearchParams(location.search).get('demand') || ''; } catch (err) { asked = ''; }
+  this._askedDemand = asked;
+  if (this._tabs || this.data.unitTab) this.useTab(this.openingTab(location.hash, asked));  // units.js: 厂房 tab
+  var parsed = hashToState(location.hash, this._emptyState());
   if (asked && !parsed.state.demand) {
     parsed.state.demand = asked;  // ?demand=ID: an investor's push list, whatever its offer state
     parsed.state.os = [];
