@@ -110,6 +110,8 @@ def one_quantity(v: object, target: tuple[str, float] | None) -> tuple[float, bo
     if isinstance(suffix, str):  # "1.234,5": a European decimal comma after the number
         return np.nan, False, "ambiguous_number" if re.match(r"^[,.]\d", text[len(head) :]) else suffix
     mult, unit = suffix
+    if unit is None and mult != 1.0 and target is not None and target[0] == "money":
+        unit = "元"  # 120万 in a 万元 column is 120 万元 (1,200,000 元), not the bare number 1,200,000
     if unit is None:
         return number * mult, False, None
     quantity, factor = _UNITS[unit.lower().replace(" ", "")]

@@ -325,6 +325,22 @@ FIELDS.update(
                 aliases=("租金", "月租金单价", "租金单价", "ZJ"),
             ),
             _F("move_in_date", "入驻日期", kind="date", aliases=("入驻日期", "入驻时间", "RZRQ")),
+            # 售价 of units offered for sale (issue 14): 招商方式 出租 / 出售 / 租售均可
+            _F("sale_mode", "招商方式", aliases=("招商方式", "租售方式", "供应方式", "ZSFS")),
+            _F(
+                "sale_price_yuan_m2",
+                "售价(元/m²)",
+                kind="float",
+                unit="元/m2",
+                aliases=("售价", "销售单价", "出售单价", "售价单价", "SJ"),
+            ),
+            _F(
+                "sale_price_wan",
+                "售价总价(万元)",
+                kind="float",
+                unit="万元",
+                aliases=("售价总价", "出售总价", "销售总价", "总售价", "SJZJ"),
+            ),
             _F(
                 "vacant_since",
                 "空置起始日期",

@@ -96,8 +96,8 @@ def parse_numbers(values: Iterable[object], /, *, unit: str | None = None) -> pd
     --------
     >>> parse_numbers(["1,234.5", "３２", "1.2万", "1 234", None, "n/a", "50~60"]).tolist()
     [1234.5, 32.0, 12000.0, 1234.0, nan, nan, nan]
-    >>> parse_numbers(["12.5万元", "3000元"], unit="万元").tolist()
-    [12.5, 0.3]
+    >>> parse_numbers(["12.5万元", "3000元", "120万"], unit="万元").tolist()
+    [12.5, 0.3, 120.0]
     """
     if isinstance(values, pd.Series) and pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype("float64")

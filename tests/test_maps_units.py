@@ -64,14 +64,15 @@ def public_page(parcels: gpd.GeoDataFrame, units: gpd.GeoDataFrame) -> str:
 
 
 def _expected_states(units: pd.DataFrame, as_of: str) -> list[str]:
-    """招租状态 worked out independently from the register: no tenant (or one moving in later) → 招租中."""
+    """招租状态 worked out independently from the register: no tenant (or one moving in later) → 招租中,
+    or 出售中 when its 招商方式 is 出售 alone."""
     day = pd.Timestamp(as_of)
     out = []
     for r in units.itertuples():
         has_tenant = isinstance(r.tenant, str) and r.tenant.strip() != ""
         moving_in_later = has_tenant and pd.notna(r.move_in_date) and r.move_in_date > day
         if not has_tenant or moving_in_later:
-            out.append("for_rent")
+            out.append("on_sale" if getattr(r, "sale_mode", None) == "出售" else "for_rent")
         elif pd.notna(r.lease_end) and r.lease_end < day:
             out.append("not_offered")
         else:
@@ -112,8 +113,13 @@ def test_a_let_units_rent_is_withheld_and_an_offered_units_rent_shown(
             assert rent == (None if pd.isna(source) else pytest.approx(source))
         else:
             assert rent is None
-    assert data["openStates"] == ["for_rent"]
-    assert data["offerStates"] == {"for_rent": "招租中", "let": "已出租", "not_offered": "未招租"}
+    assert data["openStates"] == ["for_rent", "on_sale"]
+    assert data["offerStates"] == {
+        "for_rent": "招租中",
+        "on_sale": "出售中",
+        "let": "已出租",
+        "not_offered": "未招租",
+    }
 
 
 def test_unit_fields_and_labels_are_chinese(
@@ -141,7 +147,7 @@ def test_unit_fields_and_labels_are_chinese(
     assert _column(data["cols"]["name"])[0] == f"{first.park} · {first.building} · {first.unit_no}"
     # one legend for both tabs: the parcels' items then the unit states present
     keys = [it["key"] for it in page["legend"]["items"]]
-    assert keys[-3:] == ["for_rent", "let", "not_offered"]
+    assert keys[-4:] == ["for_rent", "on_sale", "let", "not_offered"]
     assert data["legend"]["field"] == "offer_state"
     assert data["legend"]["items"] == page["legend"]["items"]
     en = _payload(_page(gpd.read_file(SAMPLE / "parcels.gpkg"), units=units, lang="en"))["unitTab"]

@@ -3,7 +3,8 @@
 Units come from :func:`landkit.supply.read_units` (one row per 楼栋/楼层/单元). A public page carries
 only :data:`UNIT_PUBLIC_FIELDS` — never the tenant, lease dates, arrears or vacancy history — plus the
 investor-facing 招租状态 derived on ``as_of`` (:func:`unit_offer_states`). A let unit's rent is the
-tenant's contract and is withheld on a public page.
+tenant's contract and is withheld on a public page; a 售价 is published only for a unit on offer whose
+招商方式 is 出售 or 租售均可.
 
 Units are placed on the map by their building footprint (a register read from a GeoPackage), else by
 the parcel their 宗地代码 names (the building stands on it), else not at all: such units are listed
@@ -57,15 +58,20 @@ UNIT_PUBLIC_FIELDS: tuple[str, ...] = (
     "storey_height_m",
     "floor_load_kn_m2",
     "rent_yuan_m2_month",
+    "sale_mode",
+    "sale_price_yuan_m2",
+    "sale_price_wan",
     "utilities",
     "township",
     "parcel_id",
     "map_location",
     "contact",
 )
-#: Unit states the public 厂房 tab opens on.
-UNIT_OFFERED: tuple[str, ...] = ("for_rent",)
+#: Unit states the public 厂房 tab opens on: 招租中 (vacant, offered for rent or either) and 出售中
+#: (vacant, offered for sale only).
+UNIT_OFFERED: tuple[str, ...] = ("for_rent", "on_sale")
 _STATE_OF = {"vacant": "for_rent", "occupied": "let", "lease_expired": "not_offered"}
+_STATES = ("for_rent", "on_sale", "let", "not_offered")  # legend order
 _SCHEMA = {
     "colors": {"*": str},
     "states": {"*": {"*": str}},
@@ -86,7 +92,8 @@ def unit_settings() -> dict[str, Any]:
 
 
 def unit_offer_states(units: pd.DataFrame, /, *, as_of: str | dt.date) -> pd.Series:
-    """招租状态 of each unit on ``as_of``: ``for_rent`` (vacant), ``let`` or ``not_offered``.
+    """招租状态 of each unit on ``as_of``: ``for_rent`` (vacant), ``on_sale`` (vacant, 招商方式 出售), ``let``
+    or ``not_offered``.
 
     A unit whose tenant's lease has ended is ``not_offered`` (未招租): the register may lack a renewal,
     so it is neither offered nor called let (see :func:`landkit.supply.vacancy.unit_state`).
@@ -98,6 +105,8 @@ def unit_offer_states(units: pd.DataFrame, /, *, as_of: str | dt.date) -> pd.Ser
         if name not in frame:
             frame[name] = None if name == "tenant" else pd.NaT
     state = unit_state(frame, as_of=as_of)["state"].map(_STATE_OF)
+    if "sale_mode" in frame:  # a vacant unit offered only for sale is 出售中, not 招租中
+        state = state.where(~(state.eq("for_rent") & frame["sale_mode"].eq("出售")), "on_sale")
     return state.rename("offer_state")
 
 
@@ -189,7 +198,22 @@ def _unit_table(
         return table
     if "rent_yuan_m2_month" in table:  # a let unit's rent is its tenant's contract: not public
         table["rent_yuan_m2_month"] = table["rent_yuan_m2_month"].where(table["offer_state"] == "for_rent")
+    _public_sale_terms(table)
     return table[[c for c in UNIT_PUBLIC_FIELDS if c in table]]
+
+
+def _public_sale_terms(table: pd.DataFrame) -> None:
+    """售价 and 招商方式 only of units on offer whose mode sells them (出售 / 租售均可); else withheld."""
+    from ..supply._sale import SOLD_MODES
+
+    if "sale_mode" not in table:
+        return
+    offered = table["offer_state"].isin(UNIT_OFFERED)
+    sold = offered & table["sale_mode"].isin(SOLD_MODES)
+    table["sale_mode"] = table["sale_mode"].where(offered)
+    for name in ("sale_price_yuan_m2", "sale_price_wan"):
+        if name in table:
+            table[name] = table[name].where(sold)
 
 
 def with_unit_legend(land: dict[str, Any], states: set[str], /, *, lang: str) -> dict[str, Any]:
@@ -210,7 +234,7 @@ def with_unit_legend(land: dict[str, Any], states: set[str], /, *, lang: str) ->
     strings = conf["strings"][lang]
     land["items"] = list(land["items"]) + [
         {"key": key, "label": strings[f"legend_{key}"], "color": conf["colors"][key]}
-        for key in _STATE_OF.values()
+        for key in _STATES
         if key in states
     ]
     return {"field": "offer_state", "items": land["items"], "other": land["other"]}

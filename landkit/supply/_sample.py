@@ -82,6 +82,23 @@ def _units(
     return units, firms
 
 
+def _sale_terms(units: pd.DataFrame) -> pd.DataFrame:
+    """招商方式 and 售价 (no random draws): 8# is for sale (per m², some cells written 0.32万), 7# for
+    rent or sale (a total in 万元, some cells written 153.6万), the rest for rent only."""
+    out = units.copy()
+    b7, b8 = out["楼栋"].eq("7#"), out["楼栋"].eq("8#")
+    out["招商方式"] = np.where(b8, "出售", np.where(b7, "租售均可", "出租"))
+    per_m2 = np.where(out["楼层"].eq(1), 3200.0, 2600.0)
+    written = [
+        f"{v / 1e4:g}万" if str(u).endswith("01") else v for v, u in zip(per_m2, out["单元号"], strict=True)
+    ]
+    out["售价（元/㎡）"] = pd.Series(written, index=out.index, dtype=object).where(b8)
+    total = np.round(per_m2 * 1.05 * out["建筑面积（平方米）"] / 1e4, 1)
+    as_text = [f"{t:g}万" if str(u).endswith("02") else t for t, u in zip(total, out["单元号"], strict=True)]
+    out["售价总价（万元）"] = pd.Series(as_text, index=out.index, dtype=object).where(b7)
+    return out
+
+
 def _demand_toml(i: int, rng: np.random.Generator, *, floor: bool) -> str:
     trade = str(rng.choice(_TRADE))
     lines = [
@@ -175,6 +192,7 @@ def write_supply_sample(root: Path, parcels: pd.DataFrame, /, *, seed: int = 431
     ids: list[str | None] = [*industrial["parcel_id"].astype(str).tolist()[:4]] or [None]
     ids = [ids[k % len(ids)] for k in range(4)]
     units, firms = _units(rng, ids, as_of)
+    units = _sale_terms(units)
     from .._sheets import write_workbook
 
     write_workbook(out / "units.xlsx", {"厂房单元": units}, overwrite=True)

@@ -22,6 +22,7 @@ from ..errors import DataFormatError
 from ..headers import map_headers, normalise_header
 from ..schema import FIELDS
 from ..values import check_parcel_id, parse_dates, parse_numbers
+from ._sale import sale_terms
 
 __all__ = ["UNIT_COLUMNS", "read_units"]
 
@@ -44,6 +45,9 @@ UNIT_COLUMNS: dict[str, str] = {
         "move_in_date",
         "vacant_since",
         "parcel_id",
+        "sale_mode",
+        "sale_price_yuan_m2",
+        "sale_price_wan",
     )
 }
 _LEASE_RANGE = {"租期起止", "租期", "租赁期限", "租赁期"}
@@ -73,7 +77,33 @@ _RENT_FACTORS = {
     "元/m2/年": 1 / 12,
     "元/㎡/年": 1 / 12,
 }
-_UNIT_FACTORS = {"floor_area_m2": _AREA_FACTORS, "rent_yuan_m2_month": _RENT_FACTORS}
+_SALE_FACTORS = {
+    None: 1.0,
+    "元/m2": 1.0,
+    "元/㎡": 1.0,
+    "元/m²": 1.0,
+    "元/平方米": 1.0,
+    "元/平米": 1.0,
+    "万元/m2": 1e4,
+    "万元/㎡": 1e4,
+    "万元/m²": 1e4,
+    "万元/平方米": 1e4,
+}
+_TOTAL_FACTORS = {None: 1.0, "万元": 1.0, "元": 1e-4}
+_UNIT_FACTORS = {
+    "floor_area_m2": _AREA_FACTORS,
+    "rent_yuan_m2_month": _RENT_FACTORS,
+    "sale_price_yuan_m2": _SALE_FACTORS,
+    "sale_price_wan": _TOTAL_FACTORS,
+}
+
+
+def _cell_unit(name: str, header_unit: str | None) -> str | None:
+    """The unit a money cell is read in: the header's (``360万`` in a 元 column is 3,600,000 元, in a
+    万元 column 360 万元; a cell saying 元 or 万元 is converted); None for other columns."""
+    if name != "sale_price_wan":
+        return None
+    return "元" if header_unit == "元" else "万元"
 
 
 _WHAT = {"date": "日期", "number": "数字"}
@@ -149,7 +179,7 @@ def _parse(frame: pd.DataFrame, hm: Any, problems: list[dict[str, Any]]) -> pd.D
             out[name] = parse_dates(col)
             _report_unparsed(problems, col, out[name], name=name, src=src, what="date")
         elif kind == "float":
-            parsed = parse_numbers(col)
+            parsed = parse_numbers(col, unit=_cell_unit(name, hm.units.get(src)))
             _report_unparsed(problems, col, parsed, name=name, src=src, what="number")
             factors = _UNIT_FACTORS.get(name)
             unit = hm.units.get(src)
@@ -202,7 +232,8 @@ def _check_units(units: pd.DataFrame, problems: list[dict[str, Any]]) -> None:
             f"单元 {units.at[idx, 'unit_id']} 既有承租企业又有空置起始日期；按有承租企业处理",  # type: ignore
             "两格只保留一格：已出租就清空空置起始日期，已空置就清空承租企业",
         )
-    for name in ("floor_area_m2", "rent_yuan_m2_month", "storey_height_m", "floor_load_kn_m2"):
+    prices = ("sale_price_yuan_m2", "sale_price_wan")
+    for name in ("floor_area_m2", "rent_yuan_m2_month", "storey_height_m", "floor_load_kn_m2", *prices):
         for idx in units.index[units[name] < 0]:
             _problem(
                 problems, idx, name, "negative_value", "error", f"{FIELDS[name].label}为负数，已留空",
@@ -273,6 +304,7 @@ def read_units(
     )
     units["unit_id"] = units["unit_id"].where(units["unit_id"].notna(), made)
     _check_units(units, problems)
+    sale_terms(units, problems)
     extra = [c for c in table.columns if c not in hm.mapping]
     frame = pd.concat(
         [units[list(UNIT_COLUMNS) + [c for c in units if c not in UNIT_COLUMNS]], table[extra]], axis=1

@@ -69,12 +69,12 @@ function csvText(rows) {
   return '\ufeff' + rows.map(function (r) { return r.map(csvCell).join(','); }).join('\r\n') + '\r\n';
 }
 
-/* Range filters by URL key: 面积/总价/单价 of parcels; m² 面积, 租金, 层高, 荷载 of the 厂房 tab's units. */
-var RANGE_KEYS = ['a', 'p', 'u', 'm', 'r', 'h', 'ld'];
+/* Range filters by URL key: 面积/总价/单价 of parcels; m² 面积, 租金, 层高, 荷载, 售价 of the 厂房 tab's units. */
+var RANGE_KEYS = ['a', 'p', 'u', 'm', 'r', 'h', 'ld', 'sp'];
 
 function emptyState() {
   return { tab: '', q: '', cat: [], st: [], os: [], z: [], use: [], pk: [], town: '', a: ['', ''], p: ['', ''], u: ['', ''],
-    m: ['', ''], r: ['', ''], h: ['', ''], ld: ['', ''], sort: '', fav: false, favKeys: [], demand: '' };
+    m: ['', ''], r: ['', ''], h: ['', ''], ld: ['', ''], sp: ['', ''], sort: '', fav: false, favKeys: [], demand: '' };
 }
 
 function sameList(a, b) {
@@ -210,4 +210,13 @@ function unitSummary(u, S) {
 /** 租金 12 元/m²·月, or '' when unknown (the card then says 租金面议 / 已出租). */
 function rentText(v, S) {
   return v === null || v === undefined || v !== v ? '' : S.rent_label + ' ' + numText(v) + ' ' + S.rent_unit;
+}
+
+/** 售价 3,200 元/m² · 总价 153.6 万元 (either part left out when unknown), or '' when both are. */
+function saleText(perM2, totalWan, S) {
+  function ok(v) { return v !== null && v !== undefined && v === v; }
+  var out = [];
+  if (ok(perM2)) out.push(S.sale_label + ' ' + numText(Math.round(perM2)) + ' ' + S.sale_unit);
+  if (ok(totalWan)) out.push(S.sale_total + ' ' + numText(totalWan) + ' ' + S.sale_total_unit);
+  return out.join(' · ');
 }

@@ -253,7 +253,7 @@ App.prototype.activeFilters = function () {
   if (s.town) out.push([s.town, function () { s.town = ''; }]);
   each('pk', function (v) { return v; });
   // Every range key, also one without an input on this tab (from a link): it filters, so it must be removable.
-  var rangeLabel = { a: S.area, p: S.price, u: S.unit_price, m: S.area_m2, r: S.rent, h: S.height, ld: S.load };
+  var rangeLabel = { a: S.area, p: S.price, u: S.unit_price, m: S.area_m2, r: S.rent, h: S.height, ld: S.load, sp: S.sale };
   RANGE_KEYS.forEach(function (key) {
     var r = s[key];
     if (r[0] !== '' || r[1] !== '') out.push([(rangeLabel[key] || key) + ' ' + r[0] + '–' + r[1], function () { s[key] = ['', '']; }]);

@@ -9,7 +9,7 @@ var TAB_FIELDS = ['data', 'S', 'n', 'cols', 'store', 'keys', 'index', 'areaMu', 
 
 /* The unit facts a card lists first (after 所在宗地代码 and 招租状态), in this order. */
 var UNIT_ORDER = ['park', 'building', 'floor', 'unit_no', 'floor_area_m2', 'storey_height_m', 'floor_load_kn_m2',
-  'rent_yuan_m2_month', 'utilities', 'township', 'map_location'];
+  'rent_yuan_m2_month', 'sale_mode', 'sale_price_yuan_m2', 'sale_price_wan', 'utilities', 'township', 'map_location'];
 
 /* The page payload's 厂房 part (data.unitTab, written by landkit.maps._units.unit_payload). */
 App.prototype.unitsPayload = function () {
@@ -107,7 +107,7 @@ App.prototype._initUnits = function () {
   }
   var area = this._floatCol('floor_area_m2'), rent = this._floatCol('rent_yuan_m2_month');
   this.extraRanges = [{ key: 'm', v: area }, { key: 'r', v: rent }, { key: 'h', v: this._floatCol('storey_height_m') },
-    { key: 'ld', v: this._floatCol('floor_load_kn_m2') }];
+    { key: 'ld', v: this._floatCol('floor_load_kn_m2') }, { key: 'sp', v: this._floatCol('sale_price_yuan_m2') }];
   this.extraSets = this.col('park') ? [{ key: 'pk', v: this.col('park') }] : [];
   this.sortArrays = { area: area, price: rent };
   this._filterSig = undefined;
@@ -123,7 +123,9 @@ App.prototype._rebuildFilters = function () {
   this.chips = {};
   this._activeSig = undefined;
   if (units) {
-    this._buildRanges([['m', S.area_m2], ['r', S.rent], ['h', S.height], ['ld', S.load]]);
+    var ranges = [['m', S.area_m2], ['r', S.rent], ['h', S.height], ['ld', S.load]];
+    if (this.col('sale_price_yuan_m2')) ranges.push(['sp', S.sale]);  // only when some unit on offer is for sale
+    this._buildRanges(ranges);
     this._buildTown();
     this._chipGroup(S.park, 'pk', distinct(this.col('park')).map(function (v) { return [v, v]; }));
   } else {
@@ -180,6 +182,10 @@ App.prototype.unitSummary = function (k) {
 App.prototype.unitPriceLine = function (k, cls) {
   var os = this.col('offer_state'), state = os ? os[k] : null, rent = this.col('rent_yuan_m2_month');
   var text = rentText(rent ? rent[k] : null, this.S);
+  var sp = this.col('sale_price_yuan_m2'), sw = this.col('sale_price_wan');
+  var sale = saleText(sp ? sp[k] : null, sw ? sw[k] : null, this.S);  // withheld at write time unless offered for sale
+  if (state === 'on_sale') return el('div', cls + (sale ? '' : ' lk-muted'), sale || this.S.sale_none);
+  if (sale && (state === 'for_rent' || state === null)) text = text ? text + ' · ' + sale : sale;
   if (state === 'for_rent' || state === null) return el('div', cls + (text ? '' : ' lk-muted'), text || this.S.price_none);
   return el('div', cls + ' lk-muted', this.data.offerStates[state] || this.S.not_listed);
 };
