@@ -105,7 +105,7 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 # pannellum's built files and licence copied into the package (git-ignored) with a sha256 manifest.
-$(VENDOR): node_modules/.installed landkit/maps/_vendor.py | $(VENV)/.installed
+$(VENDOR): node_modules/.installed landkit/maps/_vendor.py landkit/maps/_vendor_build.py | $(VENV)/.installed
 	$(BIN)/python -c "import sys, landkit.maps._vendor as v; sys.exit(v.main(sys.argv[1:]))" .
 
 vendor: $(VENDOR)
@@ -114,8 +114,8 @@ test: $(VENV)/.installed-test node_modules/.installed $(VENDOR) lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q --doctest-modules landkit tests
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check landkit tests benchmarks
-	$(BIN)/ruff format --check landkit tests benchmarks
+	$(BIN)/ruff check landkit tests benchmarks setup.py
+	$(BIN)/ruff format --check landkit tests benchmarks setup.py
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed-test

@@ -5,7 +5,9 @@ copies ``pannellum.js``, ``pannellum.css`` and pannellum's licence from
 ``node_modules/pannellum`` (whose tarball ``npm ci`` checked against the integrity hash in
 ``package-lock.json``) into the git-ignored ``landkit/maps/assets/vendor/`` and writes
 ``manifest.json`` with the npm version, the lock's integrity and each file's sha256. The files are
-package data, so a wheel built after ``make vendor`` ships them with the licence.
+package data; a wheel or sdist built with ``setup.py``'s hook (``pip wheel .``, ``python -m build``)
+runs the same copy itself (:mod:`landkit.maps._vendor_build`, standard library only), so it always
+ships them with the licence.
 
 When a page asks for panoramas, :func:`pannellum_assets` re-hashes the files against the manifest
 before they are inlined and refuses (:class:`~landkit.errors.VendorAssetError`) if they are missing
@@ -14,16 +16,13 @@ or differ. Pages without panoramas never read them.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
 import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .._atomic import write_text_atomic
 from ..errors import VendorAssetError
+from ._vendor_build import PANNELLUM_VERSION, VENDOR_FILES, check_manifest, copy_pannellum
 
 __all__ = [
     "PANNELLUM_VERSION",
@@ -35,14 +34,6 @@ __all__ = [
     "vendor_dir",
 ]
 
-#: The pannellum release the page's panorama.js is written against (package-lock.json pins the same).
-PANNELLUM_VERSION = "2.5.7"
-#: Copied file → its source inside ``node_modules/pannellum``.
-VENDOR_FILES: dict[str, str] = {
-    "pannellum.js": "build/pannellum.js",
-    "pannellum.css": "build/pannellum.css",
-    "LICENSE": "COPYING",
-}
 _HOW = "run `make vendor` in the landkit checkout (needs Node.js/npm: `npm ci` then copies it)"
 
 
@@ -55,10 +46,6 @@ class Pannellum:
     license: str
     version: str
     integrity: str
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def build_vendor(node_modules: Path, lock: Path, dest: Path, /) -> dict[str, object]:
@@ -79,35 +66,7 @@ def build_vendor(node_modules: Path, lock: Path, dest: Path, /) -> dict[str, obj
     >>> build_vendor(tmp / "node_modules", tmp / "package-lock.json", tmp / "vendor")["integrity"]
     'sha512-abc'
     """
-    try:
-        entry = json.loads(lock.read_text("utf-8")).get("packages", {}).get("node_modules/pannellum")
-    except (OSError, ValueError) as exc:
-        raise VendorAssetError(f"cannot read {lock}: run `make vendor` in the landkit checkout") from exc
-    if not entry or "integrity" not in entry:
-        raise VendorAssetError(f"{lock} does not pin pannellum; add it to package.json and run `npm install`")
-    pkg = node_modules / "pannellum"
-    try:
-        installed = json.loads((pkg / "package.json").read_text("utf-8"))["version"]
-    except (OSError, KeyError, ValueError) as exc:
-        raise VendorAssetError(f"pannellum is not installed in {node_modules}; run `npm ci`") from exc
-    if installed != entry["version"] or installed != PANNELLUM_VERSION:
-        raise VendorAssetError(
-            f"node_modules has pannellum {installed}, the lock pins {entry['version']} and landkit expects "
-            f"{PANNELLUM_VERSION}; run `npm ci`"
-        )
-    dest.mkdir(parents=True, exist_ok=True)
-    hashes = {}
-    for name, rel in VENDOR_FILES.items():
-        shutil.copyfile(pkg / rel, dest / name)
-        hashes[name] = _sha256((dest / name).read_bytes())
-    manifest = {
-        "package": "pannellum",
-        "version": installed,
-        "integrity": entry["integrity"],
-        "sha256": hashes,
-    }
-    write_text_atomic(dest / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    return manifest
+    return copy_pannellum(node_modules, lock, dest, error=VendorAssetError)
 
 
 def vendor_dir() -> Path:
@@ -131,24 +90,13 @@ def pannellum_assets(folder: Path | None = None, /) -> Pannellum:
     ('2.5.7', True)
     """
     folder = folder if folder is not None else vendor_dir()
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-        data = {name: (folder / name).read_bytes() for name in VENDOR_FILES}
-    except (OSError, ValueError) as exc:
-        raise VendorAssetError(f"the panorama viewer (pannellum) is not built into {folder}; {_HOW}") from exc
-    if manifest.get("version") != PANNELLUM_VERSION:
-        raise VendorAssetError(
-            f"{folder} holds pannellum {manifest.get('version')}, landkit needs {PANNELLUM_VERSION}; {_HOW}"
-        )
-    for name, blob in data.items():
-        if _sha256(blob) != manifest.get("sha256", {}).get(name):
-            raise VendorAssetError(f"{folder / name} does not match its sha256 in manifest.json; {_HOW}")
+    manifest, data = check_manifest(folder, how=_HOW, error=VendorAssetError)
     return Pannellum(
         js=data["pannellum.js"].decode("utf-8"),
         css=data["pannellum.css"].decode("utf-8"),
         license=data["LICENSE"].decode("utf-8"),
-        version=manifest["version"],
-        integrity=manifest["integrity"],
+        version=str(manifest["version"]),
+        integrity=str(manifest["integrity"]),
     )
 
 
