@@ -74,13 +74,39 @@ App.prototype.openPanorama = function (k) {
   this._pano = window.pannellum.viewer(view, {
     type: 'equirectangular', panorama: this._panoUrl, autoLoad: true, compass: true, northOffset: 0,
     showFullscreenCtrl: false, hfov: 100,
-    strings: { loadButtonLabel: M.load, loadingLabel: M.loading, genericWebGLError: M.webgl, unknownError: M.error }
+    strings: {
+      loadButtonLabel: M.load, loadingLabel: M.loading, genericWebGLError: M.webgl, unknownError: M.error,
+      noPanoramaError: M.no_panorama, fileAccessError: M.file_access, malformedURLError: M.malformed_url,
+      iOS8WebGLError: M.ios8_webgl, textureSizeError: M.texture_size, bylineLabel: M.byline
+    }
   });
+  labelPannellumControls(view, M);
   this._pano.on('load', function () { box.setAttribute('data-loaded', '1'); });
   this._pano.on('error', function (msg) { box.setAttribute('data-error', String(msg)); });
   this._panoBack = document.activeElement;
   close.focus();
 };
+
+/* pannellum 2.5.7's controls are bare <div>s without a tooltip or a name (its `strings` cover only messages):
+ * give each a Chinese title and aria-label, and make the clickable ones buttons a keyboard can reach. */
+var PANNELLUM_CONTROLS = [['.pnlm-zoom-in', 'zoom_in', true], ['.pnlm-zoom-out', 'zoom_out', true],
+  ['.pnlm-fullscreen-toggle-button', 'fullscreen', true], ['.pnlm-orientation-button', 'orientation', true],
+  ['.pnlm-compass', 'compass', false]];
+
+function labelPannellumControls(view, M) {
+  PANNELLUM_CONTROLS.forEach(function (c) {
+    var node = view.querySelector(c[0]);
+    if (!node || !M[c[1]]) return;
+    node.title = M[c[1]];
+    node.setAttribute('aria-label', M[c[1]]);
+    node.setAttribute('role', c[2] ? 'button' : 'img');
+    if (!c[2]) return;
+    node.tabIndex = 0;
+    node.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); node.click(); }
+    });
+  });
+}
 
 App.prototype.closePanorama = function () {
   if (this._pano) { this._pano.destroy(); this._pano = null; }
