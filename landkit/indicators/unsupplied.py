@@ -193,17 +193,16 @@ def unsupplied(
     supplied = np.minimum(np.bincount(pairs.zone_pos, weights=pairs.area_m2, minlength=len(kept)), approved)
     n_pieces = np.bincount(pairs.zone_pos, minlength=len(kept))
     rest = approved - supplied
-    out = pd.DataFrame(index=kept.index)
-    for c in ("batch_name", "approval_no", "approval_date", "township", "park"):
-        if c in kept:
-            out[c] = kept[c]
-    out["approval_year"] = pd.to_datetime(kept["approval_date"]).dt.year.astype("Int64")
-    out["approved_m2"], out["supplied_m2"], out["unsupplied_m2"] = approved, supplied, rest
-    for col in ("approved", "supplied", "unsupplied"):
-        out[f"{col}_mu"] = out[f"{col}_m2"] / MU_M2
-        out[f"{col}_ha"] = out[f"{col}_m2"] / HA_M2
-    out["supply_share"] = np.where(approved > 0, supplied / np.where(approved > 0, approved, 1), np.nan)
-    out["n_supplies"] = n_pieces
+    names = ("batch_name", "approval_no", "approval_date", "township", "park")
+    cols: dict[str, object] = {c: kept[c].array for c in names if c in kept}  # .array: positions, not labels
+    cols["approval_year"] = pd.to_datetime(kept["approval_date"]).dt.year.astype("Int64").array
+    m2 = {"approved": approved, "supplied": supplied, "unsupplied": rest}
+    cols |= {f"{k}_m2": v for k, v in m2.items()}
+    for k, v in m2.items():
+        cols[f"{k}_mu"], cols[f"{k}_ha"] = v / MU_M2, v / HA_M2
+    cols["supply_share"] = np.where(approved > 0, supplied / np.where(approved > 0, approved, 1), np.nan)
+    cols["n_supplies"] = n_pieces
+    out = pd.DataFrame(cols, index=kept.index)
     if not geometry:
         return out
     rest_geoms = remainders(
