@@ -150,3 +150,18 @@ def test_sample_has_units_for_sale() -> None:
         sold["sale_price_wan"] - sold["sale_price_yuan_m2"] * sold["floor_area_m2"] / 1e4
     ).abs().max() < 0.06
     assert u.loc[u["sale_mode"].eq("出租"), "sale_price_yuan_m2"].isna().all()
+
+
+def test_a_unit_only_for_sale_is_not_pushed_to_a_renter(register: Path) -> None:
+    """Floor-space demands rent: of two units alike but for 招商方式, only the one that can be let passes."""
+    from landkit.supply import Demand, match
+
+    u = read_units(register)
+    demand = Demand(id="R1", floor_m2_min=400, floor_m2_max=1000, max_rent_m2_month=12)
+    m = match(demand, units=u, as_of=AS_OF, keep_excluded=True).set_index("offer_id")
+    # By hand: 101 (1,000 m², 12 元, 出售) and 103 (800 m², 10 元, 出售) sell only; 102 (租售均可, 500 m²,
+    # 11 元), 105 (出租, 600 m², 9 元), 106/107 (no valid mode: not refused here) rent; 104 is let and 1,200 m².
+    passing = sorted(m.index[~m["excluded"]])
+    assert passing == ["乙园-1#-102", "乙园-1#-105", "乙园-1#-106", "乙园-1#-107", "乙园-1#-108"]
+    assert m.loc["乙园-1#-101", "excluded_reasons"] == "只出售, 不出租"
+    assert "只出售, 不出租" in m.loc["乙园-1#-103", "excluded_reasons"]

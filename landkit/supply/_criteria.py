@@ -146,6 +146,15 @@ def _available(demands: Sequence[Demand], o: Offers, rows: np.ndarray, ub: slice
     return Crit("可入驻日期", idx, ub, av[None, :] > wanted[idx][:, None], np.isnat(av))
 
 
+def _for_rent(o: Offers, rows: np.ndarray, ub: slice) -> Crit:
+    """Floor-space demands rent: a unit offered only for sale (招商方式 出售, read_units) fails."""
+    idx = np.flatnonzero(rows)
+    sale_only = o.sale_only[ub] if o.sale_only is not None else np.zeros(ub.stop - ub.start, dtype=bool)
+    return Crit(
+        "招商方式", idx, ub, np.broadcast_to(sale_only, (len(idx), len(sale_only))), np.zeros_like(sale_only)
+    )
+
+
 def criteria(demands: Sequence[Demand], o: Offers) -> list[Crit]:
     """Every hard criterion of every demand (see the module docstring)."""
     lb, ub = _blocks(o)
@@ -166,6 +175,7 @@ def criteria(demands: Sequence[Demand], o: Offers) -> list[Crit]:
         _limit("荷载", o.load, v("min_floor_load_kn_m2"), floor, ub, at_least=True),
         _utilities(demands, o, slice(0, len(o))),
         _available(demands, o, floor, ub),
+        _for_rent(o, floor, ub),
     ]
     return crits
 

@@ -245,6 +245,7 @@ def _excluded_text(
             )
         ),
         "可入驻日期": lambda d, j: f"{day[j]:%Y-%m-%d} 才可入驻, 晚于需求日期 {d.wanted_by:%Y-%m-%d}",
+        "招商方式": lambda d, j: "只出售, 不出租",
     }
     out = []
     for p, (k, j) in enumerate(zip(di, oi, strict=True)):

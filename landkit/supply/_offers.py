@@ -56,6 +56,7 @@ class Offers:
     util_known: np.ndarray
     available: np.ndarray
     dist: dict[str, np.ndarray] = field(default_factory=dict)
+    sale_only: np.ndarray | None = None  # units offered only for sale (招商方式 出售): not for a renter
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -233,6 +234,7 @@ def build_offers(parcels: pd.DataFrame | None, units: pd.DataFrame | None, *, as
         util_known=util_known,
         available=avail,
         dist={k: _col(both, f"dist_{k}_m", n) for k in ("road", "river") if f"dist_{k}_m" in both},
+        sale_only=is_unit & (both["sale_mode"].to_numpy() == "出售") if "sale_mode" in both else None,
     )
 
 
