@@ -160,7 +160,8 @@ def test_a_unit_only_for_sale_is_not_pushed_to_a_renter(register: Path) -> None:
     demand = Demand(id="R1", floor_m2_min=400, floor_m2_max=1000, max_rent_m2_month=12)
     m = match(demand, units=u, as_of=AS_OF, keep_excluded=True).set_index("offer_id")
     # By hand: 101 (1,000 m², 12 元, 出售) and 103 (800 m², 10 元, 出售) sell only; 102 (租售均可, 500 m²,
-    # 11 元), 105 (出租, 600 m², 9 元), 106/107 (no valid mode: not refused here) rent; 104 is let and 1,200 m².
+    # 11 元), 105 (出租, 600 m², 9 元), 106/107 (no valid mode: not refused here), 108 rent;
+    # 104 is let and 1,200 m².
     passing = sorted(m.index[~m["excluded"]])
     assert passing == ["乙园-1#-102", "乙园-1#-105", "乙园-1#-106", "乙园-1#-107", "乙园-1#-108"]
     assert m.loc["乙园-1#-101", "excluded_reasons"] == "只出售, 不出租"
