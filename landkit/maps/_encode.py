@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from ..errors import DataFormatError
 
-__all__ = ["decode_geometry", "encode_geometries", "json_for_script"]
+__all__ = ["decode_geometry", "encode_geometries", "geometry_size", "json_for_script"]
 
 _MAX_CHUNKS = 7  # 35 bits: enough for any zig-zagged quantised delta on Earth at 1e-7 deg
 
@@ -107,6 +107,25 @@ def encode_geometries(geoms: gpd.GeoSeries, /, *, origin: tuple[float, float], p
     for k, (a, b) in enumerate(zip(geom_off[:-1].tolist(), geom_off[1:].tolist(), strict=True)):
         out[int(idx[k])] = ";".join(poly_strings[a:b])
     return out
+
+
+def geometry_size(encoded: list[str], /) -> list[int]:
+    """``[vertices, rings]`` of strings from :func:`encode_geometries` (the page sizes its arrays by it).
+
+    Every value ends on a character below ``_`` (ASCII 95) and a vertex is two values; ``,`` and
+    ``;`` separate rings.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> enc = encode_geometries(gpd.GeoSeries([box(0, 0, 1e-3, 1e-3), None]), origin=(0.0, 0.0), precision=1e-5)
+    >>> geometry_size(enc)
+    [4, 1]
+    """
+    chars = np.frombuffer("".join(encoded).encode("ascii"), dtype=np.uint8)
+    separators = int(np.count_nonzero((chars == ord(",")) | (chars == ord(";"))))
+    ends = int(np.count_nonzero(chars < 95)) - separators
+    return [ends // 2, separators + sum(1 for s in encoded if s)]
 
 
 def decode_geometry(

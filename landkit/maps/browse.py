@@ -35,7 +35,7 @@ from ..profile import current as current_profile
 from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, OFFER_STATES, PUBLIC_FIELDS, STATUSES, label
 from ._assets import leaflet_css, leaflet_js, own_asset, page_script, raw_element
 from ._config import basemap_presets, settings
-from ._encode import json_for_script
+from ._encode import geometry_size, json_for_script
 from ._media import page_media
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
@@ -258,6 +258,7 @@ def _payload(
         "keyField": "parcel_id" if use_ids else None,
         "photos": photos,
     }
+    data["geomSize"] = geometry_size(data["geom"])  # sizes the page's typed arrays at once
     data["centres"] = _centres(parcels.geometry, origin=origin)
     if zones is not None and len(zones):
         data["zones"] = zone_payload(

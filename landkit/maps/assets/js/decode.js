@@ -13,14 +13,6 @@ function decodeInts(s, out) {
   return out;
 }
 
-function mercX(lon) { return (lon + 180) / 360; }
-function mercY(lat) {
-  var max = 85.0511287798;
-  lat = Math.max(Math.min(lat, max), -max);
-  var s = Math.sin(lat * Math.PI / 180);
-  return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
-}
-
 /* Decode one geometry string to rings of [lat, lng] (for Leaflet) */
 function decodeLatLngs(text, ox, oy, prec) {
   var polys = [];

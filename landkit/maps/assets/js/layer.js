@@ -20,13 +20,27 @@ var ParcelLayer = L.Layer.extend({
   },
   _reset: function () {
     var map = this._map, size = map.getSize(), dpr = window.devicePixelRatio || 1;
+    var W = Math.round(size.x * dpr), H = Math.round(size.y * dpr);
     this._bounds = map.getBounds();
     L.DomUtil.setPosition(this._canvas, map.containerPointToLayerPoint([0, 0]));
-    this._canvas.width = Math.round(size.x * dpr);
-    this._canvas.height = Math.round(size.y * dpr);
-    this._canvas.style.width = size.x + 'px';
-    this._canvas.style.height = size.y + 'px';
+    if (this._canvas.width !== W || this._canvas.height !== H) {  // resizing reallocates the canvas: only when it changed
+      this._canvas.width = W;
+      this._canvas.height = H;
+      this._canvas.style.width = size.x + 'px';
+      this._canvas.style.height = size.y + 'px';
+      this._img = null;
+    }
     this.redraw();
+  },
+  /* The pixel buffer for parcels drawn as dots, kept between redraws and cleared where it was written. */
+  _pixels: function (ctx, W, H) {
+    if (!this._img || this._img.width !== W || this._img.height !== H) {
+      this._img = ctx.createImageData(W, H);
+      this._buf = new Uint32Array(this._img.data.buffer);
+    } else {
+      this._buf.fill(0);
+    }
+    return this._buf;
   },
   redraw: function () {
     if (!this._map) return;
@@ -39,24 +53,25 @@ var ParcelLayer = L.Layer.extend({
     var vx0 = ox / scale, vy0 = oy / scale, vx1 = (ox + size.x) / scale, vy1 = (oy + size.y) / scale;
     var buckets = app.palette.map(function () { return []; });
     var res = app.result, b = st.bbox, W = this._canvas.width, H = this._canvas.height;
-    var tiny = 2.5 / scale, img = null, buf = null, half = Math.max(1, Math.round(1.5 * dpr));
+    var tiny = 2.5 / scale, buf = null, half = Math.max(1, Math.round(1.5 * dpr)), y0 = H, y1 = -1;
     for (var i = 0; i < res.length; i++) {
       var k = res[i];
       if (b[4 * k + 2] < vx0 || b[4 * k] > vx1 || b[4 * k + 3] < vy0 || b[4 * k + 1] > vy1) continue;
       if (b[4 * k + 2] - b[4 * k] < tiny && b[4 * k + 3] - b[4 * k + 1] < tiny) {
         // A parcel smaller than ~2 px: a small square written straight into the pixel buffer.
-        if (!img) { img = ctx.createImageData(W, H); buf = new Uint32Array(img.data.buffer); }
+        if (!buf) buf = this._pixels(ctx, W, H);
         var cx = Math.round(((b[4 * k] + b[4 * k + 2]) / 2 * scale - ox) * dpr);
         var cy = Math.round(((b[4 * k + 1] + b[4 * k + 3]) / 2 * scale - oy) * dpr);
-        var c32 = app.palette32[app.colorIndex[k]];
-        for (var yy = Math.max(0, cy - half); yy < Math.min(H, cy + half); yy++) {
-          for (var xx = Math.max(0, cx - half); xx < Math.min(W, cx + half); xx++) buf[yy * W + xx] = c32;
-        }
+        var c32 = app.palette32[app.colorIndex[k]], ya = Math.max(0, cy - half), yb = Math.min(H, cy + half);
+        var xa = Math.max(0, cx - half), xb = Math.min(W, cx + half);
+        if (ya < y0) y0 = ya;
+        if (yb > y1) y1 = yb;
+        for (var yy = ya; yy < yb; yy++) for (var xx = yy * W + xa, xe = yy * W + xb; xx < xe; xx++) buf[xx] = c32;
         continue;
       }
       buckets[app.colorIndex[k]].push(k);
     }
-    if (img) ctx.putImageData(img, 0, 0);
+    if (buf && y1 > y0) ctx.putImageData(this._img, 0, 0, 0, y0, W, y1 - y0);  // only the rows written
     var self = this;
     buckets.forEach(function (ks, ci) {
       if (!ks.length) return;
@@ -77,6 +92,7 @@ var ParcelLayer = L.Layer.extend({
     if (app.hover >= 0) this._outline(ctx, [app.hover], '#111', 3, scale, ox, oy);
     if (app.sel >= 0) this._outline(ctx, [app.sel], app.colors.selected, 3.5, scale, ox, oy);
     app.lastDrawMs = performance.now() - t0;
+    this.draws = (this.draws || 0) + 1;
   },
   _outline: function (ctx, ks, color, width, scale, ox, oy) {
     if (!ks.length) return;
