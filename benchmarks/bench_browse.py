@@ -219,7 +219,8 @@ FRAMES = (
 #: the harness's own latency (noticing the attribute, sending the next evaluate), which the older
 #: figure (``tti_harness_s``: wait for the selector, then evaluate two frames) includes.
 TTI_INIT = """(() => {
-  const stamp = () => requestAnimationFrame(() => requestAnimationFrame(() => { window.__lkTTI = performance.now(); }));
+  const now = () => { window.__lkTTI = performance.now(); };
+  const stamp = () => requestAnimationFrame(() => requestAnimationFrame(now));
   if (%(landkit)s) {
     new MutationObserver((_, obs) => {
       if (document.body && document.body.hasAttribute('data-landkit-ready')) { obs.disconnect(); stamp(); }

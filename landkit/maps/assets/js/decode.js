@@ -36,7 +36,9 @@ function decodeColumns(cols, n) {
   var out = {};
   Object.keys(cols).forEach(function (name) {
     var c = cols[name], vals;
-    if (c.d) {
+    if (c.p !== undefined) {
+      vals = unpackInts(c.p, n, c.s, c.d || null);  // geom.js
+    } else if (c.d) {
       vals = new Array(n);
       for (var k = 0; k < n; k++) vals[k] = c.i[k] < 0 ? null : c.d[c.i[k]];
     } else {

@@ -1,4 +1,4 @@
-// ---- geometry decoding and the hit-test grid (pure: no DOM, no Leaflet) ------------------------
+// ---- geometry decoding, packed numbers and the hit-test grid (pure: no DOM, no Leaflet) ----------
 /* Unit-tested directly with node (tests/js/geom.test.mjs loads this file alone).
  * Parcels arrive as polyline strings (landkit/maps/_encode.py): per ring, zig-zag varints in the
  * alphabet ASCII 63–126, the first vertex relative to the page origin and the rest as deltas;
@@ -160,3 +160,25 @@ GridIndex.prototype.cell = function (x, y) {
   if (!(x >= this.x0 && y >= this.y0 && x <= this.x0 + this.w * this.G && y <= this.y0 + this.h * this.G)) return -1;
   return this.row(y) * this.G + this.col(x);
 };
+
+/**
+ * The n values of a packed column (landkit/maps/_encode.py pack_ints): zig-zag varints in the
+ * polyline alphabet, '!' for a missing value (null). Each integer is divided by 10^scale, or, with
+ * `dict`, looked up in it (a negative code is null). Float arithmetic: exact below 2^53.
+ */
+function unpackInts(text, n, scale, dict) {
+  var out = new Array(n), k = 0, value = 0, mult = 1, div = Math.pow(10, scale || 0);
+  for (var i = 0; i < text.length && k < n; i++) {
+    var c = text.charCodeAt(i);
+    if (c === 33) { out[k++] = null; continue; }
+    var b = c - 63;
+    value += (b & 31) * mult;
+    if (b >= 32) { mult *= 32; continue; }
+    var v = value % 2 ? -(value + 1) / 2 : value / 2;
+    if (dict) out[k++] = v < 0 ? null : dict[v];
+    else out[k++] = div === 1 ? v : v / div;
+    value = 0; mult = 1;
+  }
+  while (k < n) out[k++] = null;
+  return out;
+}
