@@ -63,6 +63,23 @@ App.prototype._initDerived = function () {
   for (var k2 = 0; k2 < n; k2++) this.zonesOf[k2] = z && z.i[k2] >= 0 ? z.combos[z.i[k2]] : [];
 };
 
+/* Once the page is interactive: the columns not decoded yet and the hit-test grid, one piece per idle
+ * period (each piece also happens on first use, so nothing waits for this). Stops if the tab changes. */
+App.prototype.prepareIdle = function () {
+  var self = this, cols = this.cols, store = this.store;
+  var todo = Object.keys(cols).filter(function (name) { return !cols[name].decoded(); })
+    .map(function (name) { return function () { return cols[name].v; }; });
+  todo.push(function () { store.prepareGrid(); });
+  var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
+  function step() {
+    var job = todo.shift();
+    if (!job || self.cols !== cols) return;
+    job();
+    idle(step);
+  }
+  idle(step);
+};
+
 /* Parcel colours: by category tag (internal pages) or by 用途大类 (public pages); see data.legend. */
 App.prototype._initStyle = function () {
   var lg = this.data.legend, palette = lg.items.map(function (it) { return it.color; }), n = this.n;

@@ -26,8 +26,12 @@ Store.prototype.contains = function (k, x, y) {
   return inside;
 };
 
+Store.prototype.prepareGrid = function () {
+  return this.grid || (this.grid = new GridIndex(this.bbox, this.n, this.extent));
+};
+
 Store.prototype.hit = function (x, y, visible) {
-  var grid = this.grid || (this.grid = new GridIndex(this.bbox, this.n, this.extent)), c = grid.cell(x, y);
+  var grid = this.prepareGrid(), c = grid.cell(x, y);
   if (c < 0) return -1;
   var best = -1, bestArea = Infinity, b = this.bbox;
   for (var i = grid.start[c]; i < grid.start[c + 1]; i++) {
