@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 const SRC = readFileSync(new URL('../../landkit/maps/assets/js/geom.js', import.meta.url), 'utf8');
 // Indirect eval in this realm: typed arrays made by the module compare as plain ones here.
-const G = (0, eval)(SRC + '\n;({ decodeParcels, GridIndex, mercX, mercY, unpackInts });');
+const G = (0, eval)(SRC + '\n;({ decodeParcels, scanBoxes, GridIndex, mercX, mercY, unpackInts });');
 
 function encodeInt(v) {
   let z = v < 0 ? ~(v << 1) : v << 1, out = '';
@@ -94,6 +94,10 @@ function check(origin, prec, size, seed) {
   // A millionth of a pixel at zoom 22 (2^30 px across the world) is 1e-15; allow rounding on top.
   assert.ok(worst < 1e-14, `largest coordinate error ${worst}`);
   ext.forEach((e, i) => assert.ok(Math.abs(g.extent[i] - e) < 1e-12));
+  // The boxes alone (no vertex stored) are the same boxes.
+  const boxes = G.scanBoxes(text, n, origin, prec);
+  for (let i = 0; i < 4 * n; i++) assert.ok(boxes.bbox[i] === g.bbox[i] || Math.abs(boxes.bbox[i] - g.bbox[i]) < 1e-14, `box ${i}`);
+  boxes.extent.forEach((e, i) => assert.ok(Math.abs(g.extent[i] - e) < 1e-14));
   return { g, n };
 }
 

@@ -69,7 +69,7 @@ App.prototype.prepareIdle = function () {
   var self = this, cols = this.cols, store = this.store;
   var todo = Object.keys(cols).filter(function (name) { return !cols[name].decoded(); })
     .map(function (name) { return function () { return cols[name].v; }; });
-  todo.push(function () { store.prepareGrid(); });
+  todo.push(function () { store.prepareGrid(); }, function () { store.rings(); });
   var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
   function step() {
     var job = todo.shift();

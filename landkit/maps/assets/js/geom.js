@@ -128,6 +128,53 @@ function decodeParcels(geom, n, origin, prec, size) {
   };
 }
 
+/* The quantised extent [qx0, qy0, qx1, qy1] of one parcel's text (Infinity/-Infinity when empty). */
+function quantisedBox(text, out) {
+  var value = 0, shift = 0, half = 0, qx = 0, qy = 0, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (var i = 0; i < text.length; i++) {
+    var c = text.charCodeAt(i);
+    if (c === 44 || c === 59) { value = 0; shift = 0; half = 0; qx = 0; qy = 0; continue; }
+    var b = c - 63;
+    value |= (b & 31) << shift;
+    shift += 5;
+    if (b >= 32) continue;
+    var v = value & 1 ? ~(value >> 1) : value >> 1;
+    value = 0; shift = 0;
+    if (!half) { qx += v; half = 1; continue; }
+    qy += v; half = 0;
+    if (qx < x0) x0 = qx;
+    if (qx > x1) x1 = qx;
+    if (qy < y0) y0 = qy;
+    if (qy > y1) y1 = qy;
+  }
+  out[0] = x0; out[1] = y0; out[2] = x1; out[3] = y1;
+}
+
+/**
+ * Only the bounding boxes (and extent) of decodeParcels, from one pass over the text that stores no
+ * vertex: enough to draw parcels of a few pixels and to cull, so the page opens before the rings are
+ * decoded. Mercator y falls as latitude rises, so a box's y0 comes from its largest latitude.
+ */
+function scanBoxes(geom, n, origin, prec) {
+  var bbox = new Float64Array(4 * n), e = [Infinity, Infinity, -Infinity, -Infinity], q = [0, 0, 0, 0];
+  var ax = (origin[0] + 180) / 360, sx = prec / 360, oy = origin[1];
+  for (var k = 0; k < n; k++) {
+    q[0] = Infinity; q[2] = -Infinity;
+    if (geom[k]) quantisedBox(geom[k], q);
+    if (!(q[0] <= q[2])) {
+      bbox[4 * k] = bbox[4 * k + 1] = Infinity; bbox[4 * k + 2] = bbox[4 * k + 3] = -Infinity;
+      continue;
+    }
+    var x0 = ax + q[0] * sx, x1 = ax + q[2] * sx, y0 = mercY(oy + q[3] * prec), y1 = mercY(oy + q[1] * prec);
+    bbox[4 * k] = x0; bbox[4 * k + 1] = y0; bbox[4 * k + 2] = x1; bbox[4 * k + 3] = y1;
+    if (x0 < e[0]) e[0] = x0;
+    if (y0 < e[1]) e[1] = y0;
+    if (x1 > e[2]) e[2] = x1;
+    if (y1 > e[3]) e[3] = y1;
+  }
+  return { bbox: bbox, extent: e };
+}
+
 /**
  * A uniform grid over the parcels' extent for hit-testing, in compressed rows: the parcels whose
  * bbox touches cell c are items[start[c] .. start[c + 1]). G × G cells, G = √n within 8–512.

@@ -1,17 +1,27 @@
 // ---- the geometry store -----------------------------------------------------------------
-/* Every parcel's rings in typed arrays (geom.js decodeParcels). The hit-test grid is built on the
- * first hit-test, not at load: the page is interactive sooner and a page never hovered never pays. */
+/* Every parcel's bbox at once (geom.js scanBoxes); its rings (X, Y, ringStart, parcelRing: decodeParcels)
+ * on first use — a parcel drawn larger than a dot, a hit-test, a print outline — or in idle time; the
+ * hit-test grid likewise. At the opening view a county's parcels are dots, which need only the boxes. */
 function Store(data) {
-  var g = decodeParcels(data.geom, data.n, data.origin, data.prec, data.geomSize);
+  var b = scanBoxes(data.geom, data.n, data.origin, data.prec);
   this.n = data.n;
-  this.X = g.X;
-  this.Y = g.Y;
-  this.ringStart = g.ringStart;
-  this.parcelRing = g.parcelRing;
-  this.bbox = g.bbox;
-  this.extent = g.extent;
+  this.bbox = b.bbox;
+  this.extent = b.extent;
   this.grid = null;
+  this._data = data;
+  this._rings = null;
 }
+
+Store.prototype.rings = function () {
+  if (!this._rings) {
+    var d = this._data;
+    this._rings = decodeParcels(d.geom, d.n, d.origin, d.prec, d.geomSize);
+  }
+  return this._rings;
+};
+['X', 'Y', 'ringStart', 'parcelRing'].forEach(function (name) {
+  Object.defineProperty(Store.prototype, name, { get: function () { return this.rings()[name]; } });
+});
 
 Store.prototype.contains = function (k, x, y) {
   var b = this.bbox;
