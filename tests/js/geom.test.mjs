@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 const SRC = readFileSync(new URL('../../landkit/maps/assets/js/geom.js', import.meta.url), 'utf8');
 // Indirect eval in this realm: typed arrays made by the module compare as plain ones here.
-const G = (0, eval)(SRC + '\n;({ decodeParcels, scanBoxes, GridIndex, mercX, mercY, unpackInts });');
+const G = (0, eval)(SRC + '\n;({ decodeParcels, RingDecoder, scanBoxes, GridIndex, mercX, mercY, unpackInts });');
 
 function encodeInt(v) {
   let z = v < 0 ? ~(v << 1) : v << 1, out = '';
@@ -110,6 +110,17 @@ test('geom: every vertex, ring and bbox matches the textbook Mercator of the enc
 test('geom: a wrong size hint only costs a copy (the arrays grow), never a vertex', () => {
   check([109, 26], 1e-5, [1, 1], 4);
   check([109, 26], 1e-5, [10, 0], 5);
+});
+
+test('geom: decoding in steps (idle periods) gives what decoding at once gives', () => {
+  const origin = [109, 26], prec = 1e-5, polys = parcels(200, 8, origin, prec), n = polys.length;
+  const text = polys.map((p) => (p ? encodeParcel(p) : ''));
+  const once = G.decodeParcels(text, n, origin, prec, null), dec = new G.RingDecoder(text, n, origin, prec, [5, 2]);
+  let steps = 0, got = null;
+  while (!(got = dec.step(7))) steps++;
+  assert.equal(steps, Math.ceil(n / 7) - 1);
+  for (const key of ['X', 'Y', 'ringStart', 'parcelRing', 'bbox']) assert.deepEqual(Array.from(got[key]), Array.from(once[key]), key);
+  assert.equal(dec.step(7), got);  // done stays done
 });
 
 test('geom: mercY is the textbook formula, clamped at the Web Mercator limit', () => {

@@ -104,12 +104,26 @@ GeomDecoder.prototype.parcel = function (text) {
  * `size` ([vertices, rings], optional) sizes the arrays at once.
  */
 function decodeParcels(geom, n, origin, prec, size) {
-  var chars = 0, k;
-  if (!size) for (k = 0; k < n; k++) if (geom[k]) chars += geom[k].length;
-  var d = new GeomDecoder(size, chars, n, origin, prec), parcelRing = new Int32Array(n + 1);
-  var bbox = new Float64Array(4 * n), e = [Infinity, Infinity, -Infinity, -Infinity], box = d.box;
-  for (k = 0; k < n; k++) {
-    parcelRing[k] = d.nr;
+  return new RingDecoder(geom, n, origin, prec, size).step(n);
+}
+
+/* decodeParcels in steps: step(count) decodes the next `count` parcels and returns the result once
+ * all are done (null before), so the page can decode in idle periods without a long task. */
+function RingDecoder(geom, n, origin, prec, size) {
+  var chars = 0;
+  if (!size) for (var k = 0; k < n; k++) if (geom[k]) chars += geom[k].length;
+  this.geom = geom; this.n = n; this.k = 0; this.result = null;
+  this.d = new GeomDecoder(size, chars, n, origin, prec);
+  this.parcelRing = new Int32Array(n + 1);
+  this.bbox = new Float64Array(4 * n);
+  this.extent = [Infinity, Infinity, -Infinity, -Infinity];
+}
+
+RingDecoder.prototype.step = function (count) {
+  var d = this.d, geom = this.geom, bbox = this.bbox, e = this.extent, box = d.box, k = this.k;
+  var end = Math.min(this.n, k + count);
+  for (; k < end; k++) {
+    this.parcelRing[k] = d.nr;
     box[0] = box[1] = Infinity; box[2] = box[3] = -Infinity;
     if (geom[k]) d.parcel(geom[k]);
     bbox[4 * k] = box[0]; bbox[4 * k + 1] = box[1]; bbox[4 * k + 2] = box[2]; bbox[4 * k + 3] = box[3];
@@ -120,13 +134,17 @@ function decodeParcels(geom, n, origin, prec, size) {
       if (box[3] > e[3]) e[3] = box[3];
     }
   }
-  parcelRing[n] = d.nr;
-  d.ring();  // the closing entry: ringStart[nr] = number of vertices
-  return {
-    X: d.X.subarray(0, d.nv), Y: d.Y.subarray(0, d.nv), ringStart: d.ringStart.subarray(0, d.nr),
-    parcelRing: parcelRing, bbox: bbox, extent: e
-  };
-}
+  this.k = k;
+  if (k === this.n && !this.result) {
+    this.parcelRing[this.n] = d.nr;
+    d.ring();  // the closing entry: ringStart[nr] = number of vertices
+    this.result = {
+      X: d.X.subarray(0, d.nv), Y: d.Y.subarray(0, d.nv), ringStart: d.ringStart.subarray(0, d.nr),
+      parcelRing: this.parcelRing, bbox: bbox, extent: e
+    };
+  }
+  return this.result;
+};
 
 /* The quantised extent [qx0, qy0, qx1, qy1] of one parcel's text (Infinity/-Infinity when empty). */
 function quantisedBox(text, out) {

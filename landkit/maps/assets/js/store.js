@@ -10,14 +10,23 @@ function Store(data) {
   this.grid = null;
   this._data = data;
   this._rings = null;
+  this._dec = null;
 }
 
+/* The rings, decoded now if the idle steps have not finished them. */
 Store.prototype.rings = function () {
-  if (!this._rings) {
-    var d = this._data;
-    this._rings = decodeParcels(d.geom, d.n, d.origin, d.prec, d.geomSize);
-  }
-  return this._rings;
+  return this._rings || (this._rings = this._decoder().step(this.n));
+};
+
+/* Decode the next `count` parcels' rings (an idle step); true when all are done. */
+Store.prototype.ringsStep = function (count) {
+  if (!this._rings) this._rings = this._decoder().step(count);
+  return this._rings !== null;
+};
+
+Store.prototype._decoder = function () {
+  var d = this._data;
+  return this._dec || (this._dec = new RingDecoder(d.geom, d.n, d.origin, d.prec, d.geomSize));
 };
 ['X', 'Y', 'ringStart', 'parcelRing'].forEach(function (name) {
   Object.defineProperty(Store.prototype, name, { get: function () { return this.rings()[name]; } });
