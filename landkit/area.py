@@ -10,6 +10,7 @@ data and measures there with vectorised shapely: this agrees with ``pyproj.Geod`
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Literal
 
 import geopandas as gpd
@@ -18,10 +19,13 @@ import pandas as pd
 import pyproj
 import shapely
 
+from ._transformers import transform_geoms, transformer
 from .errors import CRSError
 from .units import HA_M2, MU_M2
 
 __all__ = ["add_area_columns", "area_m2_array", "geodesic_area"]
+
+_CGCS2000 = pyproj.CRS.from_epsg(4490)
 
 
 def geodesic_area(
@@ -131,17 +135,16 @@ def area_m2_array(
 def _laea_area(gs: gpd.GeoSeries) -> np.ndarray:
     """Planar areas in a Lambert azimuthal equal-area projection on GRS80 centred on the data."""
     crs = pyproj.CRS.from_user_input(gs.crs)
-    geo = gs.to_crs(4490) if not crs.equals(pyproj.CRS.from_epsg(4490)) else gs
-    values = np.asarray(geo.values)
+    values = np.asarray(gs.values)
     missing = pd.isna(values)
-    bounds = geo.total_bounds
+    lonlat = transform_geoms(values, crs, _CGCS2000)
+    bounds = shapely.total_bounds(lonlat)
     if not np.all(np.isfinite(bounds)):
         return np.where(missing, np.nan, 0.0)
     lon0 = (bounds[0] + bounds[2]) / 2
     lat0 = (bounds[1] + bounds[3]) / 2
     laea = pyproj.CRS.from_proj4(f"+proj=laea +lat_0={lat0} +lon_0={lon0} +ellps=GRS80 +units=m +no_defs")
-    projected = geo.to_crs(laea)
-    out = shapely.area(np.asarray(projected.values)).astype(float)
+    out = shapely.area(transform_geoms(lonlat, _CGCS2000, laea)).astype(float)
     out[missing] = np.nan
     return np.asarray(out, dtype=float)
 
@@ -255,8 +258,13 @@ def _areal_scale(crs: pyproj.CRS, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _exact_areal_scale(crs: pyproj.CRS, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     geodetic = crs.geodetic_crs or pyproj.CRS.from_epsg(4490)
-    lon, lat = pyproj.Transformer.from_crs(crs, geodetic, always_xy=True).transform(x, y)
-    return np.asarray(pyproj.Proj(crs).get_factors(lon, lat, errcheck=False).areal_scale, dtype=float)
+    lon, lat = transformer(crs, geodetic)(x, y)
+    return np.asarray(_proj(crs.to_wkt()).get_factors(lon, lat, errcheck=False).areal_scale, dtype=float)
+
+
+@lru_cache(maxsize=8)
+def _proj(wkt: str) -> pyproj.Proj:
+    return pyproj.Proj(pyproj.CRS.from_wkt(wkt))
 
 
 def add_area_columns(gdf: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:

@@ -18,13 +18,17 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
+
+import numpy as np
 
 from .errors import EncodingError
 
 __all__ = [
     "LDID_ENCODINGS",
     "better_decoding",
+    "better_decodings",
     "decode_mixed",
     "detect_dbf_encoding",
     "looks_mojibake",
@@ -152,6 +156,32 @@ def better_decoding(text: object) -> str | None:
     return None
 
 
+def better_decodings(values: Iterable[object], /) -> dict[str, str]:
+    """:func:`better_decoding` of many values: ``{text: better}`` for those that have one.
+
+    One regular-expression pass over all the texts finds the few with a rare character; only those
+    are tried one by one.
+
+    Examples
+    --------
+    >>> wrong = "洪江置业".encode("utf-8").decode("gb18030")
+    >>> better_decodings([wrong, "洪江置业", None, "abc"]) == {wrong: "洪江置业"}
+    True
+    """
+    texts = [v for v in dict.fromkeys(values) if isinstance(v, str) and not v.isascii()]
+    if not texts:
+        return {}
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    hits = [m.start() for m in _RARE.finditer("\n".join(texts))]
+    which = np.unique(np.searchsorted(starts, np.asarray(hits, dtype=np.int64), side="right") - 1)
+    out = {}
+    for k in which.tolist():
+        better = better_decoding(texts[k])
+        if better is not None:
+            out[texts[k]] = better
+    return out
+
+
 def decode_mixed(raw: bytes, /) -> tuple[str, str]:
     """Decode one DBF value on its own: ``(text, codec)`` — UTF-8 when it is valid UTF-8, else GB18030."""
     try:
@@ -162,8 +192,13 @@ def decode_mixed(raw: bytes, /) -> tuple[str, str]:
 
 def _values_disagree(text: bytes) -> bool:
     """True when some non-ASCII values are valid UTF-8 and others are not (tables merged from two tools)."""
+    try:  # every value valid UTF-8 (splitting at ASCII bytes cannot break a UTF-8 sequence)
+        text.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        pass
     utf8 = other = 0
-    for value in re.split(rb"[\x00\n ]+", text):  # space-padded fields; neither codec uses these bytes
+    for value in set(re.split(rb"[\x00\n ]+", text)):  # space-padded fields; neither codec uses these bytes
         if value.isascii():
             continue
         try:

@@ -30,8 +30,11 @@ import pandas as pd
 import pyproj
 import shapely
 
+from ._parallel import threaded
+from ._transformers import transformer
 from .area import geodesic_area
-from .encoding import better_decoding, looks_mojibake
+from .crs import CGCS2000
+from .encoding import better_decodings, looks_mojibake
 from .errors import ValidationError
 from .landuse import SYSTEMS, is_known
 from .profile import current as current_profile
@@ -238,7 +241,7 @@ def validate(
         suggestion="宗地图形须为面（Polygon/MultiPolygon）；请核对图层",
     )
     polys = usable & np.isin(types, [3, 6])
-    invalid = polys & ~shapely.is_valid(_masked(geoms, polys))
+    invalid = polys & ~threaded(shapely.is_valid, _masked(geoms, polys))
     recs += _rows(
         parcels,
         invalid,
@@ -372,7 +375,7 @@ def _extent_check(
     if g.crs is None or not mask.any():
         return []
     b = shapely.bounds(np.asarray(g.geometry.values)[mask])
-    x, y = pyproj.Transformer.from_crs(g.crs, 4490, always_xy=True).transform(
+    x, y = transformer(pyproj.CRS.from_user_input(g.crs), CGCS2000)(
         (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
     )
     if region is None:  # the county profile: its boundary (or extent) with its tolerance
@@ -390,7 +393,10 @@ def _extent_check(
         where = f"所给范围 {tuple(region)} "
     full = np.zeros(len(g), dtype=bool)
     full[np.flatnonzero(mask)[out]] = True
-    lonlat = dict(zip(g.index[np.flatnonzero(mask)], zip(x, y, strict=True), strict=True))
+    shown = np.flatnonzero(out)  # only the rows reported need their coordinates
+    lonlat = dict(
+        zip(g.index[np.flatnonzero(mask)[shown]], zip(x[shown], y[shown], strict=True), strict=True)
+    )
     return _rows(
         g,
         full,
@@ -530,7 +536,7 @@ def _suspect_values(values: list[Any]) -> set[str]:
 
 def _improbable_text(g: pd.DataFrame, c: str, values: pd.Series, uniq: list[Any]) -> list[dict[str, Any]]:
     """Text valid in its encoding but improbable as Chinese, when another decoding reads well."""
-    better = {v: b for v in uniq if isinstance(v, str) and (b := better_decoding(v)) is not None}
+    better = better_decodings(uniq)
     if not better:
         return []
     return _rows(
@@ -616,7 +622,7 @@ def repair_geometries(parcels: gpd.GeoDataFrame, /) -> tuple[gpd.GeoDataFrame, p
     out = parcels.copy()
     geoms = np.asarray(out.geometry.values)
     present = ~pd.isna(geoms)
-    bad = present & ~shapely.is_valid(_masked(geoms, present))
+    bad = present & ~threaded(shapely.is_valid, _masked(geoms, present))
     if not bad.any():
         return out, pd.DataFrame(columns=REPORT_COLUMNS)
     before = geodesic_area(gpd.GeoSeries(geoms[bad], crs=out.crs))

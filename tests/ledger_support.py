@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,3 +78,22 @@ def geod_area_m2(geoms: gpd.GeoSeries) -> np.ndarray:
     geod = pyproj.Geod(ellps="GRS80")
     lonlat = geoms.to_crs(4490)
     return np.array([abs(geod.geometry_area_perimeter(g)[0]) for g in lonlat])
+
+
+def race(spawn: Callable[[int, str, str], subprocess.Popen], tmp_path: Path, k: int) -> list[str]:
+    """Start ``k`` worker processes (``spawn(i, go_file, ready_file)``), release them together once all
+    are ready, and return their stripped stdout (each must exit 0)."""
+    go = tmp_path / "go"
+    procs = [spawn(i, str(go), str(tmp_path / f"ready{i}")) for i in range(k)]
+    deadline = time.monotonic() + 120
+    while not all((tmp_path / f"ready{i}").exists() for i in range(k)):
+        assert time.monotonic() < deadline, "workers did not start"
+        assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+        time.sleep(0.01)
+    go.touch()
+    outs = []
+    for p in procs:
+        out, err = p.communicate(timeout=180)
+        assert p.returncode == 0, err
+        outs.append(out.strip())
+    return outs

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from ledger_support import race
 
 from landkit.cases import CaseBook, read_routes
 from landkit.errors import CaseError, LandkitError
@@ -194,20 +195,7 @@ def _spawn(spot: Spot, mode: str, n: int, *extra: str) -> subprocess.Popen[str]:
 
 
 def _race(spot: Spot, tmp_path: Path, modes: list[str], n: int) -> list[str]:
-    go = tmp_path / "go"
-    procs = [_spawn(spot, m, n, str(go), str(tmp_path / f"ready{i}")) for i, m in enumerate(modes)]
-    deadline = time.monotonic() + 120
-    while not all((tmp_path / f"ready{i}").exists() for i in range(len(modes))):
-        assert time.monotonic() < deadline, "workers did not start"
-        assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
-        time.sleep(0.01)
-    go.touch()
-    outs = []
-    for p in procs:
-        out, err = p.communicate(timeout=180)
-        assert p.returncode == 0, err
-        outs.append(out.strip())
-    return outs
+    return race(lambda i, go, ready: _spawn(spot, modes[i], n, go, ready), tmp_path, len(modes))
 
 
 def test_concurrent_writers_lose_nothing(spot: Spot, tmp_path: Path) -> None:

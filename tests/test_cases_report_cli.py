@@ -68,6 +68,11 @@ def test_written_report_is_chinese_escaped_and_self_contained(book: CaseBook, tm
     headers = [c.value for c in wb["汇总"][1]]
     assert headers[:3] == ["盘活路径", "牵头部门", "案件数"]
     assert "已盘活面积(亩)" in headers
+    rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    assert rows[-1][0] == "合计"
+    assert rows[-1][headers.index("案件数")] == len(rep.cases)  # every case once
+    cleared = rep.summary["cleared_mu"].sum()
+    assert rows[-1][headers.index("已盘活面积(亩)")] == pytest.approx(cleared, abs=0.005)
     html = page.read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "法院&lt;script&gt;" in html

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from ledger_support import LedgerSpot, ledger_spot, register, squares
+from ledger_support import LedgerSpot, ledger_spot, race, register, squares
 
 __all__ = ["ledger_spot"]
 
@@ -31,20 +31,7 @@ def _spawn(spot: LedgerSpot, as_of: str, n: int, *extra: str, **kw: object) -> s
 
 
 def _race(spot: LedgerSpot, tmp_path: Path, dates: list[str], n: int = 3000) -> list[str]:
-    go = tmp_path / "go"
-    procs = [_spawn(spot, d, n, str(go), str(tmp_path / f"ready{i}")) for i, d in enumerate(dates)]
-    deadline = time.monotonic() + 120
-    while not all((tmp_path / f"ready{i}").exists() for i in range(len(dates))):
-        assert time.monotonic() < deadline, "workers did not start"
-        assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
-        time.sleep(0.01)
-    go.touch()
-    outs = []
-    for p in procs:
-        out, err = p.communicate(timeout=180)
-        assert p.returncode == 0, err
-        outs.append(out.strip())
-    return outs
+    return race(lambda i, go, ready: _spawn(spot, dates[i], n, go, ready), tmp_path, len(dates))
 
 
 def test_two_writers_different_dates_both_stored(ledger_spot: LedgerSpot, tmp_path: Path) -> None:

@@ -186,9 +186,22 @@ def options_to_chinese(options: pd.DataFrame, /) -> pd.DataFrame:
     return out.rename(columns={c: OPTION_COLUMNS.get(c, c) for c in out.columns})
 
 
+def _with_total(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with a last 合计 row (counts and 亩 summed; the first key column says 合计)."""
+    if summary.empty:
+        return summary
+    numbers = summary.select_dtypes("number").columns
+    total = {c: (summary[c].sum(min_count=1) if c in numbers else "") for c in summary.columns}
+    total[summary.columns[0]] = "合计"
+    for c in ("area_mu", "cleared_mu"):
+        if c in total and pd.notna(total[c]):
+            total[c] = round(float(total[c]), 2)
+    return pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
+
+
 def _sheets(report: CaseReport) -> dict[str, pd.DataFrame]:
     return {
-        "汇总": to_chinese_table(report.summary),
+        "汇总": to_chinese_table(_with_total(report.summary)),
         "逾期步骤": to_chinese_table(report.overdue.drop(columns=["stuck"])),
         "卡滞案件": to_chinese_table(report.stuck.drop(columns=["stuck"])),
         "每月盘活": to_chinese_table(report.cleared_by_month),

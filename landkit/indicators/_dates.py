@@ -44,9 +44,13 @@ def last_day(frame: pd.DataFrame, column: str) -> pd.Series:
     """
     first = pd.to_datetime(frame[column])
     prec = _precision(frame, column)
-    month_end = first + pd.offsets.MonthEnd(0)
-    year_end = first + pd.offsets.YearEnd(0)
-    return first.where(prec == "day", month_end.where(prec == "month", year_end))
+    out = first.copy()
+    month = (prec == "month").to_numpy()
+    wider = ~(month | (prec == "day").to_numpy())  # "year" and anything unrecognised: the widest period
+    for rows, offset in ((month, pd.offsets.MonthEnd(0)), (wider, pd.offsets.YearEnd(0))):
+        if rows.any():
+            out[rows] = first[rows] + offset
+    return out
 
 
 def on_or_before(frame: pd.DataFrame, column: str, day: dt.date) -> pd.Series:

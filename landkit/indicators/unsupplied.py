@@ -2,7 +2,7 @@
 
 Supplies dated on or before ``as_of`` are dissolved into disjoint pieces first, so overlapping
 supplies count once; the pieces are joined to the batches with the zone-join engine
-(:func:`landkit.zones.zone_totals`: geodesic overlap areas, CRS reconciled, invalid shapes repaired), so
+(:func:`landkit.zones.zone_pairs`: geodesic overlap areas, CRS reconciled, invalid shapes repaired), so
 only the part of a supply inside a batch counts. The unsupplied geometry is the batch minus the
 pieces that touch it.
 """
@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._parallel import box_pairs, threaded
 from ..area import geodesic_area
 from ..errors import LandkitError, LandkitWarning
 from ..units import HA_M2, MU_M2
-from ..zones import zone_totals, zones_from_frame
+from ..zones import ZonePairs, zone_pairs, zones_from_frame
 from ._dates import as_day, on_or_before
+from ._remainder import remainders
 
 __all__ = ["UNSUPPLIED_LABELS", "supply_pieces", "unsupplied"]
 
@@ -87,7 +89,7 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     geoms = supplies.geometry.to_numpy()
     geoms = geoms[~pd.isna(geoms)]
     geoms = geoms[~shapely.is_empty(geoms)]
-    invalid = ~shapely.is_valid(geoms)
+    invalid = ~threaded(shapely.is_valid, geoms)
     if invalid.any():
         geoms = geoms.copy()
         geoms[invalid] = shapely.make_valid(geoms[invalid])
@@ -95,10 +97,10 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     if (shapely.get_type_id(polys) != 3).any():  # multipolygons and collections: their polygons
         polys = shapely.get_parts(polys)
         polys = polys[shapely.get_type_id(polys) == 3]
-    i, j = shapely.STRtree(polys).query(polys, predicate="intersects")
-    keep = i < j
-    i, j = i[keep], j[keep]
-    inner = shapely.relate_pattern(polys[i], polys[j], "T********")  # interiors meet
+    i, j = box_pairs(polys)
+    meet = shapely.intersects(polys[i], polys[j])
+    i, j = i[meet], j[meet]
+    inner = threaded(shapely.relate_pattern, polys[i], polys[j], min_size=2000, pattern="T********")
     labels = _components(len(polys), i[inner], j[inner])
     counts = np.bincount(labels, minlength=len(polys))
     single = counts[labels] == 1
@@ -116,7 +118,9 @@ def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) 
     sizes = np.diff(np.r_[starts, len(lab)])
     out = np.empty(len(starts), dtype=object)
     two = sizes == 2
-    out[two] = shapely.union(polys[order[starts[two]]], polys[order[starts[two] + 1]])
+    out[two] = threaded(
+        shapely.union, polys[order[starts[two]]], polys[order[starts[two] + 1]], min_size=1000
+    )
     for k in np.flatnonzero(~two):
         out[k] = shapely.union_all(polys[order[starts[k] : starts[k] + sizes[k]]])
     return out
@@ -127,27 +131,6 @@ def _batch_zones(batches: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"zone_id": ids, "name": ids, "kind": "批次"}, geometry=batches.geometry.values, crs=batches.crs
     )
-
-
-def _remainders(batches: gpd.GeoDataFrame, pieces: gpd.GeoDataFrame) -> np.ndarray:
-    """Each batch minus the (disjoint) pieces that intersect it."""
-    geoms = batches.geometry.to_numpy()
-    out = geoms.copy()
-    if len(pieces) == 0:
-        return out
-    tree = shapely.STRtree(pieces.geometry.to_numpy())
-    b_idx, p_idx = tree.query(geoms, predicate="intersects")
-    if len(b_idx) == 0:
-        return out
-    order = np.argsort(b_idx, kind="stable")
-    b_idx, p_idx = b_idx[order], p_idx[order]
-    hit = np.unique(b_idx)
-    groups = shapely.multipolygons(pieces.geometry.to_numpy()[p_idx], indices=np.searchsorted(hit, b_idx))
-    # pieces may share edges (neighbouring plots): the "structure" repair dissolves those groups
-    bad = ~shapely.is_valid(groups)
-    groups[bad] = shapely.make_valid(groups[bad], method="structure")
-    out[hit] = shapely.difference(geoms[hit], groups)
-    return out
 
 
 def unsupplied(
@@ -206,24 +189,36 @@ def unsupplied(
         sup = sup.to_crs(kept.crs)
     pieces = supply_pieces(sup)
     approved = np.asarray(geodesic_area(kept), dtype=float)
-    supplied: np.ndarray = np.zeros(len(kept))
-    n_pieces: np.ndarray = np.zeros(len(kept), dtype=int)
-    if len(pieces) and len(kept):
-        zs = zones_from_frame(_batch_zones(kept), suffixes={"批次": "batch"})
-        supplied, n_pieces = zone_totals(pieces, zs)
-    supplied = np.minimum(supplied, approved)
+    pairs = _pairs(kept, pieces)
+    supplied = np.minimum(np.bincount(pairs.zone_pos, weights=pairs.area_m2, minlength=len(kept)), approved)
+    n_pieces = np.bincount(pairs.zone_pos, minlength=len(kept))
     rest = approved - supplied
-    out = pd.DataFrame(index=kept.index)
-    for c in ("batch_name", "approval_no", "approval_date", "township", "park"):
-        if c in kept:
-            out[c] = kept[c]
-    out["approval_year"] = pd.to_datetime(kept["approval_date"]).dt.year.astype("Int64")
-    out["approved_m2"], out["supplied_m2"], out["unsupplied_m2"] = approved, supplied, rest
-    for col in ("approved", "supplied", "unsupplied"):
-        out[f"{col}_mu"] = out[f"{col}_m2"] / MU_M2
-        out[f"{col}_ha"] = out[f"{col}_m2"] / HA_M2
-    out["supply_share"] = np.where(approved > 0, supplied / np.where(approved > 0, approved, 1), np.nan)
-    out["n_supplies"] = n_pieces
+    names = ("batch_name", "approval_no", "approval_date", "township", "park")
+    cols: dict[str, object] = {c: kept[c].array for c in names if c in kept}  # .array: positions, not labels
+    cols["approval_year"] = pd.to_datetime(kept["approval_date"]).dt.year.astype("Int64").array
+    m2 = {"approved": approved, "supplied": supplied, "unsupplied": rest}
+    cols |= {f"{k}_m2": v for k, v in m2.items()}
+    for k, v in m2.items():
+        cols[f"{k}_mu"], cols[f"{k}_ha"] = v / MU_M2, v / HA_M2
+    cols["supply_share"] = np.where(approved > 0, supplied / np.where(approved > 0, approved, 1), np.nan)
+    cols["n_supplies"] = n_pieces
+    out = pd.DataFrame(cols, index=kept.index)
     if not geometry:
         return out
-    return gpd.GeoDataFrame(out, geometry=_remainders(kept, pieces), crs=kept.crs)
+    rest_geoms = remainders(
+        kept.geometry.to_numpy(),
+        pieces.geometry.to_numpy(),
+        batch_pos=pairs.zone_pos,
+        piece_pos=pairs.parcel_pos,
+        inside=pairs.inside,
+    )
+    return gpd.GeoDataFrame(out, geometry=rest_geoms, crs=kept.crs)
+
+
+def _pairs(kept: gpd.GeoDataFrame, pieces: gpd.GeoDataFrame) -> ZonePairs:
+    """Batch × piece overlaps from the zone-join engine (none when either side is empty)."""
+    if len(pieces) and len(kept):
+        zs = zones_from_frame(_batch_zones(kept), suffixes={"批次": "batch"})
+        return zone_pairs(pieces, zs, valid=True)  # supply_pieces repaired them
+    none = np.zeros(0, dtype=int)
+    return ZonePairs(none, none, np.zeros(0), np.zeros(0, dtype=bool), len(kept))

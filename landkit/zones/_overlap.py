@@ -26,6 +26,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from .._transformers import transform_geoms, transformer
 from ..errors import CRSError, LandkitWarning
 from ..units import MU_M2
 from .zoneset import ZoneSet, densify
@@ -110,7 +111,14 @@ def make_payload(
         raise CRSError("zones have no CRS")
     src = pyproj.CRS.from_user_input(parcels_crs)
     table = zones.zones[zones.zones["kind"].isin(kinds)]
-    lonlat = table.to_crs(4490).total_bounds
+    zcrs = pyproj.CRS.from_user_input(zones.crs)
+    # the equal-area CRS is centred on the zones' box (its edges sampled: exactness does not matter here)
+    x0, y0, x1, y1 = table.total_bounds
+    t = np.linspace(0.0, 1.0, 9)
+    edge_x = np.concatenate([x0 + (x1 - x0) * t, np.full(9, x1), x0 + (x1 - x0) * t, np.full(9, x0)])
+    edge_y = np.concatenate([np.full(9, y0), y0 + (y1 - y0) * t, np.full(9, y1), y0 + (y1 - y0) * t])
+    lon, lat = transformer(zcrs, pyproj.CRS(4490))(edge_x, edge_y)
+    lonlat = (np.min(lon), np.min(lat), np.max(lon), np.max(lat))
     area_crs = _laea((lonlat[0] + lonlat[2]) / 2, (lonlat[1] + lonlat[3]) / 2)
     work = area_crs if src.is_geographic else src
     if src.is_geographic:
@@ -150,18 +158,6 @@ def make_payload(
     )
 
 
-def _transform(geoms: np.ndarray, src: pyproj.CRS, dst: pyproj.CRS) -> np.ndarray:
-    if src.equals(dst):
-        return geoms
-    tf = pyproj.Transformer.from_crs(src, dst, always_xy=True)
-
-    def fn(xy: np.ndarray) -> np.ndarray:
-        x, y = tf.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, fn)
-
-
 def _areas(geoms: np.ndarray, work: pyproj.CRS, area_crs: pyproj.CRS) -> np.ndarray:
     """Ellipsoidal areas (m²). In a Gauss-Krüger/UTM CRS, planar area over the areal scale factor wherever
     the error bound of :mod:`landkit.area` allows (about 3× faster than reprojecting every vertex), and
@@ -169,7 +165,7 @@ def _areas(geoms: np.ndarray, work: pyproj.CRS, area_crs: pyproj.CRS) -> np.ndar
     from ..area import area_m2_array
 
     # the fixed equal-area CRS of the payload as fallback: the same answer in every partition
-    return area_m2_array(geoms, work, fallback=lambda g: shapely.area(_transform(g, work, area_crs)))
+    return area_m2_array(geoms, work, fallback=lambda g: shapely.area(transform_geoms(g, work, area_crs)))
 
 
 @dataclass(frozen=True)
@@ -182,21 +178,26 @@ class Overlaps:
     parcel_area_m2: np.ndarray
     repaired: np.ndarray  # positions of invalid parcels that were repaired
     empty: np.ndarray  # positions of parcels without (areal) geometry
+    inside: np.ndarray  # per row: the zone contains the parcel properly (its boundary not touched)
 
 
-def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
-    """Overlap areas (m², geodesic) of each parcel with each zone and with the outside of each kind."""
+def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload, *, valid: bool = False) -> Overlaps:
+    """Overlap areas (m², geodesic) of each parcel with each zone and with the outside of each kind.
+
+    ``valid=True`` is the caller's word that every geometry is valid (e.g. just repaired), which
+    skips the validity check.
+    """
     arr = np.asarray(geoms.values if isinstance(geoms, gpd.GeoSeries) else geoms, dtype=object)
     src = pyproj.CRS.from_wkt(payload.parcels_crs)
     work = pyproj.CRS.from_wkt(payload.work_crs)
     area_crs = pyproj.CRS.from_wkt(payload.area_crs)
     missing = shapely.is_missing(arr) | shapely.is_empty(arr)
-    invalid = ~missing & ~shapely.is_valid(arr)
+    invalid = np.zeros(len(arr), dtype=bool) if valid else ~missing & ~shapely.is_valid(arr)
     repaired = np.flatnonzero(invalid)
     if len(repaired):
         arr = arr.copy()
         arr[invalid] = shapely.make_valid(arr[invalid], method="structure", keep_collapsed=False)
-    work_geoms = _transform(arr, src, work)
+    work_geoms = transform_geoms(arr, src, work)
     parcel_area = _areas(work_geoms, work, area_crs)
     parcel_area[missing] = np.nan
     empty = np.flatnonzero(missing | ~(parcel_area > 0))
@@ -212,7 +213,7 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
         pieces = shapely.intersection(work_geoms[parcel_idx[edge]], zones[zone_idx[edge]])
         area[edge] = _areas(pieces, work, area_crs)
     keep = area > 0
-    zone_idx, parcel_idx, area = zone_idx[keep], parcel_idx[keep], area[keep]
+    zone_idx, parcel_idx, area, inside = zone_idx[keep], parcel_idx[keep], area[keep], inside[keep]
 
     # the part of each parcel outside every zone of a kind = parcel − (parcel ∩ union of the kind)
     is_union = zone_idx >= n_zones
@@ -223,8 +224,11 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload) -> Overlaps:
     zone_pos = np.concatenate([zone_idx[~is_union], n_zones + outside_k])
     parcel_pos = np.concatenate([parcel_idx[~is_union], outside_p])
     areas = np.concatenate([area[~is_union], outside[outside_k, outside_p]])
+    within = np.concatenate([inside[~is_union], np.zeros(len(outside_k), dtype=bool)])
     order = np.lexsort((zone_pos, parcel_pos))
-    return Overlaps(parcel_pos[order], zone_pos[order], areas[order], parcel_area, repaired, empty)
+    return Overlaps(
+        parcel_pos[order], zone_pos[order], areas[order], parcel_area, repaired, empty, within[order]
+    )
 
 
 def _zone_grids(zones: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -41,9 +42,11 @@ __all__ = [
     "OUTSIDE_NAME",
     "SUMMARY_LABELS",
     "ZoneLike",
+    "ZonePairs",
     "assign_zones",
     "join_zones",
     "outside_parcels",
+    "zone_pairs",
     "zone_summary",
     "zone_totals",
 ]
@@ -121,7 +124,13 @@ def _threads(threads: int | None, n: int) -> int:
 
 
 def _chunk_results(
-    parcels: gpd.GeoDataFrame, payload: Payload, *, chunk_size: int, progress: bool, threads: int | None
+    parcels: gpd.GeoDataFrame,
+    payload: Payload,
+    *,
+    chunk_size: int,
+    progress: bool,
+    threads: int | None,
+    valid: bool = False,
 ) -> Iterator[tuple[gpd.GeoSeries, Overlaps]]:
     """The engine's result per chunk of parcels, in order (results do not depend on chunking or threads)."""
     if not parcels.index.is_unique:
@@ -139,7 +148,9 @@ def _chunk_results(
     # shapely releases the GIL; every overlaps() call prepares its own zone copies, so threads share
     # no prepared geometry (sharing them crashes GEOS)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for chunk, result in zip(chunks, pool.map(lambda c: overlaps(c, payload), chunks), strict=True):
+        for chunk, result in zip(
+            chunks, pool.map(lambda c: overlaps(c, payload, valid=valid), chunks), strict=True
+        ):
             report(result, chunk.index)
             yield chunk, result
             if bar is not None:
@@ -169,6 +180,7 @@ def zone_totals(
     densify_m: float = 20.0,
     chunk_size: int = 250_000,
     threads: int | None = None,
+    valid: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per zone, the parcels' total overlap area and how many parcels touch it — :func:`join_zones`'s
     figures without building the long table (for callers that only sum it, such as 批而未供).
@@ -181,6 +193,9 @@ def zone_totals(
         The zones (all kinds).
     densify_m, chunk_size, threads
         As in :func:`join_zones`.
+    valid : bool, default False
+        The caller's word that every parcel geometry is valid (e.g. just repaired): skips the check.
+        An invalid geometry passed with ``valid=True`` gives wrong areas.
 
     Returns
     -------
@@ -199,13 +214,62 @@ def zone_totals(
     >>> [round(float(a) / float(m2.sum()), 4) for a in m2], n.tolist()  # 2,600 and 2,500 m² (planar)
     ([0.5098, 0.4902], [2, 1])
     """
+    pairs = zone_pairs(
+        parcels, zones, densify_m=densify_m, chunk_size=chunk_size, threads=threads, valid=valid
+    )
+    n_zones = pairs.n_zones
+    area = np.bincount(pairs.zone_pos, weights=pairs.area_m2, minlength=n_zones)
+    return area, np.bincount(pairs.zone_pos, minlength=n_zones)
+
+
+@dataclass(frozen=True)
+class ZonePairs:
+    """Every parcel × zone overlap as arrays (see :func:`zone_pairs`)."""
+
+    parcel_pos: np.ndarray  # position of the parcel in the input
+    zone_pos: np.ndarray  # position of the zone in the zones' order
+    area_m2: np.ndarray  # geodesic overlap area
+    inside: np.ndarray  # the zone contains the parcel properly (does not touch its boundary)
+    n_zones: int
+
+
+def zone_pairs(
+    parcels: gpd.GeoDataFrame,
+    zones: ZoneLike,
+    /,
+    *,
+    densify_m: float = 20.0,
+    chunk_size: int = 250_000,
+    threads: int | None = None,
+    valid: bool = False,
+) -> ZonePairs:
+    """Parcel × zone overlaps as position arrays, with whether each zone contains the parcel properly.
+
+    The engine behind :func:`zone_totals`, for callers that work with positions (the unsupplied
+    geometry of 批而未供 builds batches with holes from the pieces a batch contains properly). Options
+    as in :func:`zone_totals`.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> z = gpd.GeoDataFrame({"zone_id": ["a"], "name": ["甲"], "kind": ["乡镇"]},
+    ...                      geometry=[box(400000, 3e6, 400100, 3000100)], crs=4546)
+    >>> p = gpd.GeoDataFrame(geometry=[box(400010, 3000010, 400020, 3000020),
+    ...                                box(400090, 3000010, 400120, 3000020)], crs=4546)
+    >>> r = zone_pairs(p, z)
+    >>> r.parcel_pos.tolist(), r.inside.tolist()
+    ([0, 1], [True, False])
+    """
     payload = _prepare(parcels, zones, None, densify_m, outside=False)
-    n_zones = len(payload.zone_wkb)
-    area, count = np.zeros(n_zones), np.zeros(n_zones, dtype=int)
-    for _, result in _chunk_results(parcels, payload, chunk_size=chunk_size, progress=False, threads=threads):
-        area += np.bincount(result.zone_pos, weights=result.area_m2, minlength=n_zones)
-        count += np.bincount(result.zone_pos, minlength=n_zones)
-    return area, count
+    chunks = _chunk_results(
+        parcels, payload, chunk_size=chunk_size, progress=False, threads=threads, valid=valid
+    )
+    parts, offset = [], 0
+    for chunk, result in chunks:
+        parts.append((result.parcel_pos + offset, result.zone_pos, result.area_m2, result.inside))
+        offset += len(chunk)
+    cols = [np.concatenate([p[k] for p in parts]) for k in range(4)]
+    return ZonePairs(cols[0], cols[1], cols[2], cols[3], len(payload.zone_wkb))
 
 
 def join_zones(

@@ -1,0 +1,150 @@
+"""The fast paths behind 批而未供: cached transforms, threaded shapely, zone pairs, remainders with holes.
+
+Each is checked against the plain computation it replaces (pyproj ``Transformer.from_crs``, one
+unthreaded shapely call, ``contains_properly`` and the long join, ``shapely.difference``).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+import shapely
+
+from landkit._parallel import threaded
+from landkit._transformers import transformer
+from landkit.indicators._dates import last_day
+from landkit.indicators._remainder import remainders, touching
+from landkit.zones import join_zones, zone_pairs
+
+LAEA = pyproj.CRS.from_proj4("+proj=laea +lat_0=27.2 +lon_0=110.1 +ellps=GRS80 +units=m +no_defs")
+
+
+@pytest.mark.parametrize(
+    ("src", "x", "y"),
+    [
+        (pyproj.CRS(4546), (380_000, 520_000), (2_990_000, 3_060_000)),  # Gauss-Krüger, CGCS2000
+        (pyproj.CRS(4490), (109.5, 110.6), (26.9, 27.5)),  # CGCS2000 lon/lat
+        (pyproj.CRS(4326), (109.5, 110.6), (26.9, 27.5)),  # WGS 84 lon/lat: PROJ's own operation
+        (pyproj.CRS(32649), (380_000, 520_000), (2_990_000, 3_060_000)),  # UTM 49N
+        (pyproj.CRS(2383), (380_000, 520_000), (2_990_000, 3_060_000)),  # Xian 1980 GK
+    ],
+)
+def test_cached_equal_area_transform_equals_pyproj(src: pyproj.CRS, x: tuple, y: tuple) -> None:
+    rng = np.random.default_rng(7)
+    xs, ys = rng.uniform(*x, 500), rng.uniform(*y, 500)
+    ref_x, ref_y = pyproj.Transformer.from_crs(src, LAEA, always_xy=True).transform(xs, ys)
+    got_x, got_y = transformer(src, LAEA)(xs, ys)
+    assert np.abs(got_x - ref_x).max() < 1e-6
+    assert np.abs(got_y - ref_y).max() < 1e-6
+    assert transformer(src, LAEA) is transformer(src, LAEA)
+
+
+def test_threaded_shapely_equals_one_call() -> None:
+    rng = np.random.default_rng(3)
+    c = rng.uniform(0, 1000, (30_000, 2))
+    a = shapely.box(c[:, 0], c[:, 1], c[:, 0] + 20, c[:, 1] + 20)
+    b = shapely.buffer(shapely.points(c + 15), 8)
+    assert (threaded(shapely.intersects, a, b, threads=2) == shapely.intersects(a, b)).all()
+    assert threaded(shapely.area, shapely.union(a, b), threads=2, min_size=1) == pytest.approx(
+        shapely.area(shapely.union(a, b)), rel=1e-12
+    )
+    assert threaded(shapely.is_valid, a[:10], threads=2).tolist() == [True] * 10  # small: one call
+
+
+def _parcels_and_zones() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    rng = np.random.default_rng(11)
+    zones = gpd.GeoDataFrame(
+        {"zone_id": list("abcd"), "name": list("甲乙丙丁"), "kind": ["乡镇"] * 4},
+        geometry=[shapely.box(400_000 + 500 * k, 3e6, 400_500 + 500 * k, 3_000_500) for k in range(4)],
+        crs=4546,
+    )
+    c = rng.uniform([399_900, 2_999_900], [402_100, 3_000_600], (600, 2))
+    parcels = gpd.GeoDataFrame(geometry=shapely.box(c[:, 0], c[:, 1], c[:, 0] + 40, c[:, 1] + 30), crs=4546)
+    return parcels, zones
+
+
+def test_zone_pairs_equal_the_long_join_and_contains_properly() -> None:
+    parcels, zones = _parcels_and_zones()
+    pairs = zone_pairs(parcels, zones)
+    long = join_zones(parcels, zones, outside=False)
+    mine = pd.Series(pairs.area_m2, index=pd.MultiIndex.from_arrays([pairs.parcel_pos, pairs.zone_pos]))
+    theirs = pd.Series(
+        long["overlap_m2"].to_numpy(),
+        index=pd.MultiIndex.from_arrays(
+            [long["parcel"].to_numpy(), long["zone_id"].map("abcd".index).to_numpy()]
+        ),
+    )
+    assert mine.sort_index().index.equals(theirs.sort_index().index)
+    assert mine.sort_index().to_numpy() == pytest.approx(theirs.sort_index().to_numpy(), rel=1e-12)
+    z, p = zones.geometry.to_numpy(), parcels.geometry.to_numpy()
+    assert pairs.inside.tolist() == shapely.contains_properly(z[pairs.zone_pos], p[pairs.parcel_pos]).tolist()
+    assert pairs.n_zones == 4
+
+
+def _remainder_case() -> tuple[np.ndarray, np.ndarray]:
+    """Batches (one with a hole, one multi-part) and disjoint-interior pieces: inside, touching each
+    other, crossing an edge, touching the shell from inside, with a hole, filling a batch."""
+    with_hole = shapely.Polygon(
+        [(0, 0), (100, 0), (100, 100), (0, 100)], [[(40, 40), (60, 40), (60, 60), (40, 60)]]
+    )
+    two_parts = shapely.MultiPolygon([shapely.box(200, 0, 250, 50), shapely.box(260, 0, 300, 50)])
+    batches = np.array([with_hole, two_parts, shapely.box(400, 0, 500, 100), shapely.box(600, 0, 700, 100)])
+    donut = shapely.box(410, 10, 440, 40).difference(shapely.box(420, 20, 430, 30))
+    pieces = np.array(
+        [
+            shapely.box(10, 10, 20, 20),  # a hole
+            shapely.box(25, 10, 35, 20),  # a hole
+            shapely.box(70, 70, 80, 80),  # touches the next: GEOS
+            shapely.box(80, 70, 90, 80),
+            shapely.box(90, 5, 110, 15),  # crosses the edge: GEOS
+            shapely.box(210, 10, 220, 20),  # inside a multi-part batch
+            donut,  # has a hole of its own
+            shapely.box(460, 60, 470, 70),  # a hole next to the donut
+            shapely.box(450, 0, 460, 10),  # touches the shell from inside
+            shapely.box(600, 0, 700, 100),  # the whole batch
+            shapely.box(10, 60, 20, 70),  # a hole
+        ]
+    )
+    return batches, pieces
+
+
+def test_remainders_equal_shapely_difference_and_are_valid() -> None:
+    batches, pieces = _remainder_case()
+    b, p = shapely.STRtree(pieces).query(batches, predicate="intersects")
+    overlap = shapely.area(shapely.intersection(batches[b], pieces[p])) > 0
+    b, p = b[overlap], p[overlap]
+    inside = shapely.contains_properly(batches[b], pieces[p])
+    got = remainders(batches, pieces, batch_pos=b, piece_pos=p, inside=inside)
+    expected = np.array(
+        [shapely.difference(batches[k], shapely.union_all(pieces[p[b == k]])) for k in range(4)]
+    )
+    assert shapely.is_valid(got).all()
+    assert shapely.area(shapely.symmetric_difference(got, expected)) == pytest.approx([0] * 4, abs=1e-9)
+    assert shapely.get_num_interior_rings(got[0]) >= 4  # the batch's own hole and the three piece holes
+    assert shapely.is_empty(got[3]) or shapely.area(got[3]) == 0
+
+
+def test_touching_sees_shared_edges_and_corners() -> None:
+    polys = np.array(
+        [shapely.box(0, 0, 1, 1), shapely.box(1, 1, 2, 2), shapely.box(3, 0, 4, 1), shapely.box(5, 5, 6, 6)]
+    )
+    polys = np.concatenate([polys, np.array([shapely.box(3.5, 0.5, 4.5, 1.5)])])
+    assert touching(polys).tolist() == [True, True, True, False, True]
+
+
+def test_last_day_takes_the_widest_period_for_an_unknown_precision() -> None:
+    f = pd.DataFrame(
+        {
+            "d": pd.to_datetime(["2023-02-01", "2023-02-01", "2023-02-01", "2023-02-07"]),
+            "d_precision": ["month", "year", "quarter", "day"],
+        }
+    )
+    assert [str(x.date()) for x in last_day(f, "d")] == [
+        "2023-02-28",
+        "2023-12-31",
+        "2023-12-31",
+        "2023-02-07",
+    ]
