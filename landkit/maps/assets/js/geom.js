@@ -101,14 +101,10 @@ GeomDecoder.prototype.parcel = function (text) {
  * X/Y (normalised Mercator per vertex), ringStart (first vertex of each ring, then the total),
  * parcelRing (first ring of each parcel, then the total), bbox (x0, y0, x1, y1 per parcel;
  * Infinity/-Infinity when it has none) and extent (the same over all parcels).
- * `size` ([vertices, rings], optional) sizes the arrays at once.
+ * `size` ([vertices, rings], optional) sizes the arrays at once. In steps: step(count) decodes the
+ * next `count` parcels and returns the result once all are done (null before), so the page can
+ * decode in idle periods without a long task; step(n) does it all at once.
  */
-function decodeParcels(geom, n, origin, prec, size) {
-  return new RingDecoder(geom, n, origin, prec, size).step(n);
-}
-
-/* decodeParcels in steps: step(count) decodes the next `count` parcels and returns the result once
- * all are done (null before), so the page can decode in idle periods without a long task. */
 function RingDecoder(geom, n, origin, prec, size) {
   var chars = 0;
   if (!size) for (var k = 0; k < n; k++) if (geom[k]) chars += geom[k].length;
@@ -169,7 +165,7 @@ function quantisedBox(text, out) {
 }
 
 /**
- * Only the bounding boxes (and extent) of decodeParcels, from one pass over the text that stores no
+ * Only the bounding boxes (and extent) of RingDecoder, from one pass over the text that stores no
  * vertex: enough to draw parcels of a few pixels and to cull, so the page opens before the rings are
  * decoded. Mercator y falls as latitude rises, so a box's y0 comes from its largest latitude.
  */

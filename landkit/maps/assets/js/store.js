@@ -1,5 +1,5 @@
 // ---- the geometry store -----------------------------------------------------------------
-/* Every parcel's bbox at once (geom.js scanBoxes); its rings (X, Y, ringStart, parcelRing: decodeParcels)
+/* Every parcel's bbox at once (geom.js scanBoxes); its rings (X, Y, ringStart, parcelRing: RingDecoder)
  * on first use — a parcel drawn larger than a dot, a hit-test, a print outline — or in idle time; the
  * hit-test grid likewise. At the opening view a county's parcels are dots, which need only the boxes. */
 function Store(data) {
