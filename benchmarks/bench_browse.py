@@ -156,15 +156,22 @@ def write_before(gdf: gpd.GeoDataFrame, path: Path, src: Path) -> float:
     data = path.with_suffix(".parquet")
     gdf.to_parquet(data)
     code = (
-        "import sys, time, geopandas as gpd; from landkit.maps import write_browse_map; "
+        "import sys, time, geopandas as gpd, landkit; from landkit.maps import write_browse_map; "
         f"g = gpd.read_parquet({str(data)!r}); "
         "t = time.perf_counter(); "
         f"write_browse_map(g, {str(path)!r}, basemap='none', overwrite=True); "
-        "print(time.perf_counter() - t)"
+        "print(landkit.__file__); print(time.perf_counter() - t)"
     )
     env = {**os.environ, "PYTHONPATH": str(src)}
-    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    return float(run.stdout.strip().splitlines()[-1])
+    # -P and cwd: `python -c` would otherwise put the working directory first on sys.path, and run
+    # from the repository the "before" page would be written by the working tree's landkit.
+    run = subprocess.run(
+        [sys.executable, "-P", "-c", code], env=env, cwd=src, capture_output=True, text=True, check=True
+    )
+    used, secs = run.stdout.strip().splitlines()[-2:]
+    if not Path(used).resolve().is_relative_to(src.resolve()):
+        raise SystemExit(f"the 'before' page was written by {used}, not by the source in {src}")
+    return float(secs)
 
 
 def export_before(rev: str, dest: Path) -> Path:
@@ -469,13 +476,16 @@ def table_rows(args: argparse.Namespace, figures: dict[str, Any]) -> list[dict[s
             if not b:
                 continue
             redraw = f", filter redraw {b['filter_frame_ms']:.0f} ms" if "filter_frame_ms" in b else ""
+            harness = f" (harness-timed {b['tti_harness_s']:.2f} s)" if "tti_harness_s" in b else ""
+            size = f"; {b['file_mb']:.1f} MB" if "file_mb" in b else ""
             other = fig.get("folium", {}).get("tti_s") if peer == "landkit+base" else None
             before = fig.get("before", {}).get("tti_s") if peer == "landkit" else None
             rows.append(
                 row(
                     f"{n:,} parcels{' with base layers' if peer == 'landkit+base' else ''} "
                     "in headless Chromium, all requests blocked",
-                    landkit=f"interactive in {b['tti_s']:.2f} s{redraw}; {b['requests_blocked']} requests, "
+                    landkit=f"interactive in {b['tti_s']:.2f} s{harness}{redraw}{size}; "
+                    f"{b['requests_blocked']} requests, "
                     f"{b['console_errors']} console errors (phone {b.get('phone_console_errors', '-')})",
                     peers=(f"folium {other:.2f} s" if other else "")
                     + (f"main's page {before:.2f} s" if before else "")
