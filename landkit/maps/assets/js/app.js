@@ -63,24 +63,24 @@ App.prototype._initDerived = function () {
   for (var k2 = 0; k2 < n; k2++) this.zonesOf[k2] = z && z.i[k2] >= 0 ? z.combos[z.i[k2]] : [];
 };
 
-var IDLE_PARCELS = 20000;  // rings decoded per idle step: about 10–20 ms
+var IDLE_PARCELS = 20000;  // rings decoded per spare-time step: about 10–20 ms
 
-/* Once the page is interactive: the columns not decoded yet and the hit-test grid, one piece per idle
+/* Once the page is interactive: the columns not decoded yet and the hit-test grid, one piece per spare
  * period (each piece also happens on first use, so nothing waits for this). Stops if the tab changes. */
 App.prototype.prepareIdle = function () {
   var self = this, cols = this.cols, store = this.store;
   var todo = Object.keys(cols).filter(function (name) { return !cols[name].decoded(); })
     .map(function (name) { return function () { return cols[name].v; }; });
   todo.push(function () { store.prepareGrid(); });
-  var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
+  var later = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
   function step() {
     if (self.cols !== cols) return;
     var job = todo.shift();
     if (job) job();
     else if (store.ringsStep(IDLE_PARCELS)) return;  // the rings, IDLE_PARCELS parcels at a time
-    idle(step);
+    later(step);
   }
-  idle(step);
+  later(step);
 };
 
 /* Parcel colours: by category tag (internal pages) or by 用途大类 (public pages); see data.legend. */

@@ -34,7 +34,7 @@ function decodeLatLngs(text, ox, oy, prec) {
 
 /* The page's columns by name; each one's values (.v, and .x for extra category tags) are decoded on
  * first use, so the page opens after decoding only what the list, filters and map need; the rest
- * follows in idle time (App.prototype._decodeIdle) or when a card asks for it. */
+ * follows in spare time (App.prototype.prepareIdle) or when a card asks for it. */
 function decodeColumns(cols, n) {
   var out = {};
   Object.keys(cols).forEach(function (name) { out[name] = new Column(cols[name], n); });

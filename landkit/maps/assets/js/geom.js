@@ -103,7 +103,7 @@ GeomDecoder.prototype.parcel = function (text) {
  * Infinity/-Infinity when it has none) and extent (the same over all parcels).
  * `size` ([vertices, rings], optional) sizes the arrays at once. In steps: step(count) decodes the
  * next `count` parcels and returns the result once all are done (null before), so the page can
- * decode in idle periods without a long task; step(n) does it all at once.
+ * decode in spare time without a long task; step(n) does it all at once.
  */
 function RingDecoder(geom, n, origin, prec, size) {
   var chars = 0;

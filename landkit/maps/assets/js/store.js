@@ -1,6 +1,6 @@
 // ---- the geometry store -----------------------------------------------------------------
 /* Every parcel's bbox at once (geom.js scanBoxes); its rings (X, Y, ringStart, parcelRing: RingDecoder)
- * on first use — a parcel drawn larger than a dot, a hit-test, a print outline — or in idle time; the
+ * on first use — a parcel drawn larger than a dot, a hit-test, a print outline — or in spare time; the
  * hit-test grid likewise. At the opening view a county's parcels are dots, which need only the boxes. */
 function Store(data) {
   var b = scanBoxes(data.geom, data.n, data.origin, data.prec);
@@ -13,12 +13,12 @@ function Store(data) {
   this._dec = null;
 }
 
-/* The rings, decoded now if the idle steps have not finished them. */
+/* The rings, decoded now if the spare-time steps have not finished them. */
 Store.prototype.rings = function () {
   return this._rings || (this._rings = this._decoder().step(this.n));
 };
 
-/* Decode the next `count` parcels' rings (an idle step); true when all are done. */
+/* Decode the next `count` parcels' rings (a spare-time step); true when all are done. */
 Store.prototype.ringsStep = function (count) {
   if (!this._rings) this._rings = this._decoder().step(count);
   return this._rings !== null;
