@@ -11,7 +11,20 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
+from landkit.maps._encode import unpack_ints
 from landkit.sample import synthetic_parcels as sample_parcels
+
+
+def column_values(col: dict[str, Any]) -> list[Any]:
+    """One payload column back to its values: packed (numbers × 10**-s, dictionary codes) or plain."""
+    if "p" not in col:
+        return list(col["v"])
+    ints = unpack_ints(col["p"])
+    if "d" in col:
+        return [None if i is None or i < 0 else col["d"][i] for i in ints]
+    scale = 10.0 ** col.get("s", 0)
+    return [None if i is None else (i if scale == 1 else i / scale) for i in ints]
+
 
 SECRET_BANK = "中国秘密银行洪江支行"
 SECRET_NOTE = "内部备注不得公开"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
-from maps_support import SECRET_BANK, SECRET_NOTE, synthetic_parcels, synthetic_zones
+from maps_support import SECRET_BANK, SECRET_NOTE, column_values, synthetic_parcels, synthetic_zones
 from PIL import Image
 from shapely.geometry import Polygon, box
 
@@ -240,14 +240,14 @@ def test_columns_are_compact_and_decode_to_the_input(parcels: gpd.GeoDataFrame) 
     cols = data["cols"]
     assert cols["township"]["t"] == "s"
     assert "d" in cols["township"]
-    towns = [cols["township"]["d"][i] for i in cols["township"]["i"]]
+    towns = column_values(cols["township"])
     assert towns == parcels["township"].tolist()
-    days = pd.to_datetime(pd.Series(cols["listed_date"]["v"]), unit="D")
+    days = pd.to_datetime(pd.Series(column_values(cols["listed_date"]), dtype="float64"), unit="D")
     assert (days.to_numpy() == parcels["listed_date"].to_numpy()).all()
     bits = {"idle": 1, "low_efficiency": 2, "stalled": 4, "mortgaged": 8, "reserve": 16}
     want = [sum(bits[t] for t in c.split(",")) if isinstance(c, str) else 0 for c in parcels["categories"]]
-    assert cols["categories"]["v"] == want
-    prices = [np.nan if v is None else v for v in cols["asking_price"]["v"]]
+    assert column_values(cols["categories"]) == want
+    prices = [np.nan if v is None else v for v in column_values(cols["asking_price"])]
     np.testing.assert_allclose(prices, parcels["asking_price"].to_numpy())
     assert "area_mu" not in cols  # derived on the page
 

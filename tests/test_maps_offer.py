@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pytest
-from maps_support import Session, launch_chromium, synthetic_parcels, synthetic_zones
+from maps_support import Session, column_values, launch_chromium, synthetic_parcels, synthetic_zones
 
 from landkit.landuse import landuse_name, to_guide2023
 from landkit.maps import browse_map, write_browse_map
@@ -126,7 +126,7 @@ def test_public_page_opens_on_parcels_on_offer() -> None:
     data = _payload(browse_map(gdf, basemap="none").get_root().render())
     assert data["openStates"] == ["for_sale", "listed"]
     col = data["cols"]["offer_state"]
-    states = [col["d"][i] for i in col["i"]] if "d" in col else col["v"]
+    states = column_values(col)
     want = (gdf["status"] == "for_sale") | gdf["listed_date"].notna()
     assert [s != "not_listed" for s in states] == want.tolist()
     assert "not_listed" in states

@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
+from maps_support import column_values
 from shapely.geometry import box
 
 from landkit.errors import DataFormatError
 from landkit.maps import browse_map, write_browse_map
-from landkit.maps._encode import decode_geometry
+from landkit.maps._encode import decode_geometry, unpack_ints
 from landkit.maps._units import UNIT_PUBLIC_FIELDS, unit_geometries
 from landkit.supply import read_units
 
@@ -40,9 +41,7 @@ def _page(parcels: gpd.GeoDataFrame, **kwargs: object) -> str:
 
 def _column(col: dict) -> list:
     """Decode one payload column (dictionary-coded or plain) back to a list."""
-    if "d" in col:
-        return [None if i < 0 else col["d"][i] for i in col["i"]]
-    return list(col["v"])
+    return column_values(col)
 
 
 @pytest.fixture(scope="module")
@@ -166,8 +165,8 @@ def test_units_sit_on_their_parcel_and_units_without_one_are_listed_without_a_ma
     assert ud["unlocated"] == 2
     assert ud["geom"][1] == ""
     assert ud["geom"][2] == ""
-    assert ud["centres"]["x"][1] is None
-    assert ud["centres"]["y"][2] is None
+    assert unpack_ints(ud["centres"]["x"])[1] is None
+    assert unpack_ints(ud["centres"]["y"])[2] is None
     where = _column(ud["cols"]["map_location"])
     assert where[1] == where[2] == "未标注位置（登记表无所在宗地，或宗地不在本页）"
     assert where[0] == "所在宗地（厂房位于此宗地内）"

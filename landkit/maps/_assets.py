@@ -21,6 +21,7 @@ __all__ = ["JS_MODULES", "leaflet_css", "leaflet_js", "own_asset", "page_script"
 #: The page script's modules (``assets/js/*.js``), combined in this order into one scope at write time.
 JS_MODULES: tuple[str, ...] = (
     "pure.js",  # no DOM, no Leaflet: unit-tested with node (tests/js)
+    "geom.js",  # geometry decoding and the hit-test grid, pure: unit-tested with node (tests/js)
     "util.js",
     "decode.js",
     "store.js",

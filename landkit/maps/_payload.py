@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import CATEGORIES, FIELDS, split_categories
-from ._encode import encode_geometries
+from ._encode import PACK_LIMIT, encode_geometries, pack_ints
 
 __all__ = ["column_payload", "geometry_payload", "zone_payload"]
 
@@ -41,6 +41,20 @@ def _numbers(values: pd.Series, decimals: int) -> list[float | int | None]:
     return [None if np.isnan(v) else (int(v) if v.is_integer() else float(v)) for v in num.tolist()]
 
 
+def _packed_numbers(values: pd.Series, decimals: int) -> dict[str, Any]:
+    """Numbers rounded to ``decimals`` as integers times ``10**-s`` (``s`` as small as the values allow),
+    packed in one string (:func:`~landkit.maps._encode.pack_ints`); the page divides by ``10**s``, which
+    gives the very double the rounded number is. Unpackable values (inf, huge) keep the plain list."""
+    num = pd.to_numeric(values, errors="coerce").astype("float64").round(decimals).to_numpy()
+    known = num[~np.isnan(num)]
+    scale = next(
+        (d for d in range(decimals + 1) if np.array_equal(np.rint(known * 10.0**d) / 10.0**d, known)), None
+    )
+    if scale is None or not np.isfinite(known).all() or (np.abs(known) * 10.0**scale >= PACK_LIMIT).any():
+        return {"t": "n", "v": _numbers(values, decimals)}
+    return {"t": "n", "s": scale, "p": pack_ints(np.rint(num * 10.0**scale))}
+
+
 def _strings(values: pd.Series) -> dict[str, Any]:
     missing = values.isna().to_numpy()
     text: list[str | None] = [
@@ -49,26 +63,31 @@ def _strings(values: pd.Series) -> dict[str, Any]:
     ]
     codes, uniques = pd.factorize(pd.Series(text, dtype=object), use_na_sentinel=True)
     if len(uniques) <= max(1, len(text) // 2):
-        return {"t": "s", "d": [str(u) for u in uniques], "i": codes.tolist()}
+        return {"t": "s", "d": [str(u) for u in uniques], "p": pack_ints(codes)}
     return {"t": "s", "v": text}
 
 
 def column_payload(values: pd.Series, name: str, /, *, decimals: int) -> dict[str, Any]:
-    """Encode one column; the result's ``t`` says how (``s``/``n``/``d``/``c``)."""
+    """Encode one column; the result's ``t`` says what (``s``/``n``/``d``/``c``).
+
+    Strings repeated across rows are a dictionary ``d`` and codes; numbers, dates (days since
+    1970), category masks and codes are packed integers ``p`` (:func:`~landkit.maps._encode.pack_ints`,
+    numbers times ``10**s``); other strings are a plain list ``v``.
+    """
     kind = _kind(name, values)
     if kind == "tags":
         masks = values.map(lambda v: sum(_CAT_BITS.get(t, 0) for t in split_categories(v)))
         extra = values.map(lambda v: ",".join(t for t in split_categories(v) if t not in _CAT_BITS))
-        out: dict[str, Any] = {"t": "c", "v": masks.astype(int).tolist()}
+        out: dict[str, Any] = {"t": "c", "p": pack_ints(masks.to_numpy(dtype="float64"))}
         if extra.str.len().gt(0).any():
             out["x"] = _strings(extra.where(extra.str.len() > 0))
         return out
     if kind == "date":
         dates = pd.to_datetime(values, errors="coerce")
         days = ((dates - _EPOCH) // pd.Timedelta(days=1)).astype("float64")
-        return {"t": "d", "v": [None if np.isnan(v) else int(v) for v in days.tolist()]}
+        return {"t": "d", "p": pack_ints(days.to_numpy())}
     if kind == "float":
-        return {"t": "n", "v": _numbers(values, 0 if name.endswith("_m2") else decimals)}
+        return _packed_numbers(values, 0 if name.endswith("_m2") else decimals)
     return _strings(values)
 
 

@@ -35,7 +35,7 @@ from ..profile import current as current_profile
 from ..schema import CATEGORIES, CONSTRUCTION_STATUSES, FIELDS, OFFER_STATES, PUBLIC_FIELDS, STATUSES, label
 from ._assets import leaflet_css, leaflet_js, own_asset, page_script, raw_element
 from ._config import basemap_presets, settings
-from ._encode import json_for_script
+from ._encode import geometry_size, json_for_script, pack_ints
 from ._media import Rasters, page_media
 from ._payload import column_payload, geometry_payload, zone_payload
 from ._photos import PhotoTable
@@ -119,7 +119,8 @@ def _centres(geoms: gpd.GeoSeries, /, *, origin: tuple[float, float]) -> dict[st
     """Per-parcel centre (a point inside it) in CGCS2000 and its GCJ-02 offset, in 1e-5° integers.
 
     ``x``/``y`` are CGCS2000 lon/lat minus ``origin``; ``dx``/``dy`` are GCJ-02 minus CGCS2000
-    (what phone map apps expect). Missing geometries give ``None``.
+    (what phone map apps expect). Each is packed (:func:`~landkit.maps._encode.pack_ints`); missing
+    geometries give missing values.
     """
     from ..gcj02 import wgs84_to_gcj02
 
@@ -127,8 +128,8 @@ def _centres(geoms: gpd.GeoSeries, /, *, origin: tuple[float, float]) -> dict[st
     lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
     glon, glat = wgs84_to_gcj02(lon, lat)  # CGCS2000 and WGS 84 agree to centimetres here
 
-    def ints(values: np.ndarray) -> list[int | None]:
-        return [None if not np.isfinite(v) else int(v) for v in np.rint(values * 1e5).tolist()]
+    def ints(values: np.ndarray) -> str:
+        return pack_ints(np.where(np.isfinite(values), np.rint(values * 1e5), np.nan))
 
     return {
         "x": ints(lon - origin[0]),
@@ -258,6 +259,7 @@ def _payload(
         "keyField": "parcel_id" if use_ids else None,
         "photos": photos,
     }
+    data["geomSize"] = geometry_size(data["geom"])  # sizes the page's typed arrays at once
     data["centres"] = _centres(parcels.geometry, origin=origin)
     if zones is not None and len(zones):
         data["zones"] = zone_payload(

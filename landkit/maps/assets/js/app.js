@@ -23,15 +23,29 @@ function App(map, data) {
 
 App.prototype.col = function (name) { return this.cols[name] ? this.cols[name].v : null; };
 
+/* Parcel keys (the key field's values, else '#k'). The key → parcel lookup `index` and the search
+ * text are built on first use (getters below), not at load. */
 App.prototype._initKeys = function () {
-  var ids = this.data.keyField ? this.col(this.data.keyField) : null, keys = new Array(this.n), index = {};
-  for (var k = 0; k < this.n; k++) {
-    keys[k] = ids ? String(ids[k]) : '#' + k;
-    index[keys[k]] = k;
+  var ids = this.data.keyField ? this.col(this.data.keyField) : null, n = this.n, keys = ids, k;
+  for (k = 0; keys && k < n; k++) if (typeof ids[k] !== 'string') keys = null;
+  if (!keys) {
+    keys = new Array(n);
+    for (k = 0; k < n; k++) keys[k] = ids ? String(ids[k]) : '#' + k;
   }
   this.keys = keys;
-  this.index = index;
+  this._index = null;
 };
+
+Object.defineProperty(App.prototype, 'index', {
+  get: function () {
+    if (!this._index) {
+      var index = Object.create(null), keys = this.keys;
+      for (var k = 0; k < keys.length; k++) index[keys[k]] = k;
+      this._index = index;
+    }
+    return this._index;
+  }
+});
 
 App.prototype._initDerived = function () {
   var n = this.n, area = this.col('area_m2'), price = this.col('asking_price');
@@ -47,6 +61,26 @@ App.prototype._initDerived = function () {
   this.zoneList = z ? z.list : [];
   this.zonesOf = new Array(n);
   for (var k2 = 0; k2 < n; k2++) this.zonesOf[k2] = z && z.i[k2] >= 0 ? z.combos[z.i[k2]] : [];
+};
+
+var IDLE_PARCELS = 20000;  // rings decoded per spare-time step: about 10–20 ms
+
+/* Once the page is interactive: the columns not decoded yet and the hit-test grid, one piece per spare
+ * period (each piece also happens on first use, so nothing waits for this). Stops if the tab changes. */
+App.prototype.prepareIdle = function () {
+  var self = this, cols = this.cols, store = this.store;
+  var todo = Object.keys(cols).filter(function (name) { return !cols[name].decoded(); })
+    .map(function (name) { return function () { return cols[name].v; }; });
+  todo.push(function () { store.prepareGrid(); });
+  var later = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
+  function step() {
+    if (self.cols !== cols) return;
+    var job = todo.shift();
+    if (job) job();
+    else if (store.ringsStep(IDLE_PARCELS)) return;  // the rings, IDLE_PARCELS parcels at a time
+    later(step);
+  }
+  later(step);
 };
 
 /* Parcel colours: by category tag (internal pages) or by 用途大类 (public pages); see data.legend. */
@@ -75,7 +109,17 @@ App.prototype._initStyle = function () {
   }
 };
 
-App.prototype._initSearch = function () {
+App.prototype._initSearch = function () { this._searchText = null; };
+
+/* Per parcel, its searchable fields in lower case (built on the first search). */
+Object.defineProperty(App.prototype, 'searchText', {
+  get: function () {
+    if (!this._searchText) this._searchText = this._buildSearch();
+    return this._searchText;
+  }
+});
+
+App.prototype._buildSearch = function () {
   var fields = ['name', 'parcel_id', 'location', 'township', 'village', 'holder', 'user_unit', 'landuse_name', 'planned_use',
     'use_class'];
   var cols = fields.map(function (f) { return this.col(f); }, this).filter(Boolean);
@@ -87,7 +131,7 @@ App.prototype._initSearch = function () {
     for (var z = 0; z < zs.length; z++) parts.push(zl[zs[z]].name);
     text[k] = parts.join(' ').toLowerCase();
   }
-  this.searchText = text;
+  return text;
 };
 
 /* The state the page opens on: a public page shows the parcels on offer (招商中 / 挂牌中) first. */

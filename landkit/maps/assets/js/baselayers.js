@@ -96,8 +96,10 @@ function declutterLabels(markers, map) {
     e.classList.remove('lk-label-hidden');
     shown.push(e);
   });
-  shown.forEach(function (e) {
-    var r = e.firstChild ? e.firstChild.getBoundingClientRect() : null;
+  // All sizes are read first, then classes written: reading after a write would lay the page out again.
+  var rects = shown.map(function (e) { return e.firstChild ? e.firstChild.getBoundingClientRect() : null; });
+  shown.forEach(function (e, i) {
+    var r = rects[i];
     if (!r || !r.width) return;
     var overlaps = kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
     if (overlaps) e.classList.add('lk-label-hidden');

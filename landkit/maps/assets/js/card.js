@@ -168,6 +168,10 @@ App.prototype.factRows = function (k) {
 /* The parcel's centre: CGCS2000 lon/lat and the GCJ-02 point phone map apps use (null without geometry). */
 App.prototype.centre = function (k) {
   var c = this.data.centres;
+  if (c && typeof c.x === 'string') {  // packed (pack_ints): unpacked on the first card
+    var n = this.n;
+    c = this.data.centres = { x: unpackInts(c.x, n), y: unpackInts(c.y, n), dx: unpackInts(c.dx, n), dy: unpackInts(c.dy, n) };
+  }
   if (!c || c.x[k] === null) return null;
   var lon = this.data.origin[0] + c.x[k] / 1e5, lat = this.data.origin[1] + c.y[k] / 1e5;
   return { lon: lon, lat: lat, glon: lon + c.dx[k] / 1e5, glat: lat + c.dy[k] / 1e5 };

@@ -13,14 +13,6 @@ function decodeInts(s, out) {
   return out;
 }
 
-function mercX(lon) { return (lon + 180) / 360; }
-function mercY(lat) {
-  var max = 85.0511287798;
-  lat = Math.max(Math.min(lat, max), -max);
-  var s = Math.sin(lat * Math.PI / 180);
-  return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
-}
-
 /* Decode one geometry string to rings of [lat, lng] (for Leaflet) */
 function decodeLatLngs(text, ox, oy, prec) {
   var polys = [];
@@ -40,17 +32,35 @@ function decodeLatLngs(text, ox, oy, prec) {
   return polys;
 }
 
+/* The page's columns by name; each one's values (.v, and .x for extra category tags) are decoded on
+ * first use, so the page opens after decoding only what the list, filters and map need; the rest
+ * follows in spare time (App.prototype.prepareIdle) or when a card asks for it. */
 function decodeColumns(cols, n) {
   var out = {};
-  Object.keys(cols).forEach(function (name) {
-    var c = cols[name], vals;
-    if (c.d) {
-      vals = new Array(n);
-      for (var k = 0; k < n; k++) vals[k] = c.i[k] < 0 ? null : c.d[c.i[k]];
-    } else {
-      vals = c.v;
-    }
-    out[name] = { t: c.t, v: vals, x: c.x ? decodeColumns({ x: c.x }, n).x.v : null };
-  });
+  Object.keys(cols).forEach(function (name) { out[name] = new Column(cols[name], n); });
   return out;
 }
+
+function Column(c, n) { this.t = c.t; this._c = c; this._n = n; this._v = null; this._x = undefined; }
+
+function columnValues(c, n) {
+  if (c.p !== undefined) return unpackInts(c.p, n, c.s, c.d || null);  // geom.js
+  if (!c.d) return c.v;
+  var vals = new Array(n);
+  for (var k = 0; k < n; k++) vals[k] = c.i[k] < 0 ? null : c.d[c.i[k]];
+  return vals;
+}
+
+Object.defineProperty(Column.prototype, 'v', {
+  get: function () {
+    if (this._v === null) this._v = columnValues(this._c, this._n);
+    return this._v;
+  }
+});
+Object.defineProperty(Column.prototype, 'x', {
+  get: function () {
+    if (this._x === undefined) this._x = this._c.x ? columnValues(this._c.x, this._n) : null;
+    return this._x;
+  }
+});
+Column.prototype.decoded = function () { return this._v !== null; };

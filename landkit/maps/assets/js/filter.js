@@ -6,7 +6,7 @@ App.prototype.filterContext = function () {
     os: this.col('offer_state'), use: this.col('use_class'), town: this.col('township'),
     zonesOf: this.zonesOf, zoneIds: this.zoneList.map(function (z) { return z.id; }),
     area: this.areaMu, price: this.col('asking_price'), unit: this.unit,
-    keys: this.keys, favSet: this.favSet, searchText: this.searchText, demands: this._demandSets(),
+    keys: this.keys, favSet: this.favSet, searchText: this.state.q ? this.searchText : [], demands: this._demandSets(),
     ranges: this.extraRanges || [], sets: this.extraSets || []  // the 厂房 tab's filters (units.js)
   };
 };
@@ -34,10 +34,11 @@ App.prototype.apply = function (keepScroll) {
   this.pos = new Int32Array(n).fill(-1);
   for (var i = 0; i < out.length; i++) this.pos[out[i]] = i;
   this.lastFilterMs = performance.now() - t0;
-  this._zoomToResults();
+  var draws = this.layer ? this.layer.draws : 0;
+  this._zoomToResults();  // a new view redraws the parcels (moveend): then once is enough
   this._updateCount();
   if (this.syncChips) this.syncChips();
-  if (this.layer) this.layer.redraw();
+  if (this.layer && this.layer.draws === draws) this.layer.redraw();
   this.renderCards(!keepScroll);
   this.writeHash();
 };
@@ -55,7 +56,12 @@ App.prototype._zoomToResults = function () {
     if (b[4 * k] < x0) x0 = b[4 * k]; if (b[4 * k + 2] > x1) x1 = b[4 * k + 2];
     if (b[4 * k + 1] < y0) y0 = b[4 * k + 1]; if (b[4 * k + 3] > y1) y1 = b[4 * k + 3];
   }
-  if (x0 <= x1) this.map.fitBounds(L.latLngBounds(unproject(x0, y1), unproject(x1, y0)), { maxZoom: 15, padding: [20, 20], animate: false });
+  if (!(x0 <= x1)) return;
+  var opts = { maxZoom: 15, padding: [20, 20], animate: false }, bounds = L.latLngBounds(unproject(x0, y1), unproject(x1, y0));
+  // The same view again (a filter whose parcels span what is shown) would only redraw every layer.
+  var to = this.map._getBoundsCenterZoom ? this.map._getBoundsCenterZoom(bounds, opts) : null;
+  if (to && to.zoom === this.map.getZoom() && this.map.latLngToContainerPoint(to.center).distanceTo(this.map.getSize().divideBy(2)) < 0.5) return;
+  this.map.fitBounds(bounds, opts);
 };
 
 /* Favourite keys carried by the share link: mine plus any a received link brought along. */

@@ -34,6 +34,7 @@ App.prototype.start = function () {
   this.map.on('popupclose', function () { if (self.sel >= 0 && !self._reopening) { self.sel = -1; self.layer.redraw(); self.writeHash(); } });
   this.readyMs = performance.now() - t0;
   document.body.setAttribute('data-landkit-ready', '1');
+  this.prepareIdle();
 };
 
 /* Leaflet's own control titles are English: give them Chinese titles (and labels). */

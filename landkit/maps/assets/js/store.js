@@ -1,66 +1,36 @@
 // ---- the geometry store -----------------------------------------------------------------
+/* Every parcel's bbox at once (geom.js scanBoxes); its rings (X, Y, ringStart, parcelRing: RingDecoder)
+ * on first use — a parcel drawn larger than a dot, a hit-test, a print outline — or in spare time; the
+ * hit-test grid likewise. At the opening view a county's parcels are dots, which need only the boxes. */
 function Store(data) {
-  var n = data.n, ox = data.origin[0], oy = data.origin[1], prec = data.prec;
-  var X = [], Y = [], ringStart = [], parcelRing = new Int32Array(n + 1);
-  var bbox = new Float64Array(4 * n), nums = [];
-  for (var k = 0; k < n; k++) {
-    parcelRing[k] = ringStart.length;
-    var text = data.geom[k], x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    if (text) {
-      var parts = text.split(/[;,]/);
-      for (var r = 0; r < parts.length; r++) {
-        nums.length = 0;
-        decodeInts(parts[r], nums);
-        ringStart.push(X.length);
-        var qx = 0, qy = 0;
-        for (var i = 0; i + 1 < nums.length; i += 2) {
-          qx += nums[i]; qy += nums[i + 1];
-          var mx = mercX(ox + qx * prec), my = mercY(oy + qy * prec);
-          X.push(mx); Y.push(my);
-          if (mx < x0) x0 = mx; if (mx > x1) x1 = mx;
-          if (my < y0) y0 = my; if (my > y1) y1 = my;
-        }
-      }
-    }
-    bbox[4 * k] = x0; bbox[4 * k + 1] = y0; bbox[4 * k + 2] = x1; bbox[4 * k + 3] = y1;
-  }
-  parcelRing[n] = ringStart.length;
-  ringStart.push(X.length);
-  this.n = n;
-  this.X = Float64Array.from(X);
-  this.Y = Float64Array.from(Y);
-  this.ringStart = Int32Array.from(ringStart);
-  this.parcelRing = parcelRing;
-  this.bbox = bbox;
-  this._grid();
+  var b = scanBoxes(data.geom, data.n, data.origin, data.prec);
+  this.n = data.n;
+  this.bbox = b.bbox;
+  this.extent = b.extent;
+  this.grid = null;
+  this._data = data;
+  this._rings = null;
+  this._dec = null;
 }
 
-Store.prototype._grid = function () {
-  var n = this.n, b = this.bbox, gx0 = Infinity, gy0 = Infinity, gx1 = -Infinity, gy1 = -Infinity;
-  for (var k = 0; k < n; k++) {
-    if (!(b[4 * k] <= b[4 * k + 2])) continue;
-    gx0 = Math.min(gx0, b[4 * k]); gy0 = Math.min(gy0, b[4 * k + 1]);
-    gx1 = Math.max(gx1, b[4 * k + 2]); gy1 = Math.max(gy1, b[4 * k + 3]);
-  }
-  var G = Math.max(8, Math.min(512, Math.ceil(Math.sqrt(n))));
-  this.G = G; this.gx0 = gx0; this.gy0 = gy0;
-  this.gw = (gx1 - gx0) / G || 1e-9; this.gh = (gy1 - gy0) / G || 1e-9;
-  var cells = new Array(G * G);
-  for (var k2 = 0; k2 < n; k2++) {
-    if (!(b[4 * k2] <= b[4 * k2 + 2])) continue;
-    var c0 = this._cx(b[4 * k2]), c1 = this._cx(b[4 * k2 + 2]);
-    var r0 = this._cy(b[4 * k2 + 1]), r1 = this._cy(b[4 * k2 + 3]);
-    for (var r = r0; r <= r1; r++) {
-      for (var c = c0; c <= c1; c++) {
-        var id = r * G + c;
-        (cells[id] || (cells[id] = [])).push(k2);
-      }
-    }
-  }
-  this.cells = cells;
+/* The rings, decoded now if the spare-time steps have not finished them. */
+Store.prototype.rings = function () {
+  return this._rings || (this._rings = this._decoder().step(this.n));
 };
-Store.prototype._cx = function (x) { return Math.max(0, Math.min(this.G - 1, Math.floor((x - this.gx0) / this.gw))); };
-Store.prototype._cy = function (y) { return Math.max(0, Math.min(this.G - 1, Math.floor((y - this.gy0) / this.gh))); };
+
+/* Decode the next `count` parcels' rings (a spare-time step); true when all are done. */
+Store.prototype.ringsStep = function (count) {
+  if (!this._rings) this._rings = this._decoder().step(count);
+  return this._rings !== null;
+};
+
+Store.prototype._decoder = function () {
+  var d = this._data;
+  return this._dec || (this._dec = new RingDecoder(d.geom, d.n, d.origin, d.prec, d.geomSize));
+};
+['X', 'Y', 'ringStart', 'parcelRing'].forEach(function (name) {
+  Object.defineProperty(Store.prototype, name, { get: function () { return this.rings()[name]; } });
+});
 
 Store.prototype.contains = function (k, x, y) {
   var b = this.bbox;
@@ -75,11 +45,16 @@ Store.prototype.contains = function (k, x, y) {
   return inside;
 };
 
+Store.prototype.prepareGrid = function () {
+  return this.grid || (this.grid = new GridIndex(this.bbox, this.n, this.extent));
+};
+
 Store.prototype.hit = function (x, y, visible) {
-  if (x < this.gx0 || y < this.gy0) return -1;
-  var cand = this.cells[this._cy(y) * this.G + this._cx(x)] || [], best = -1, bestArea = Infinity, b = this.bbox;
-  for (var i = 0; i < cand.length; i++) {
-    var k = cand[i];
+  var grid = this.prepareGrid(), c = grid.cell(x, y);
+  if (c < 0) return -1;
+  var best = -1, bestArea = Infinity, b = this.bbox;
+  for (var i = grid.start[c]; i < grid.start[c + 1]; i++) {
+    var k = grid.items[i];
     if (!visible[k] || !this.contains(k, x, y)) continue;
     var a = (b[4 * k + 2] - b[4 * k]) * (b[4 * k + 3] - b[4 * k + 1]);
     if (a < bestArea) { bestArea = a; best = k; }

@@ -3,8 +3,8 @@
  * the whole set, so the list, cards, favourites, compare, CSV, print and the share link work for units
  * unchanged; each tab keeps its own filters, and the URL hash carries tab=units. Unit keys are the
  * units' ids, checked at write time never to equal a parcel's key. */
-var TAB_FIELDS = ['data', 'S', 'n', 'cols', 'store', 'keys', 'index', 'areaMu', 'unit', 'useField', 'zoneList', 'zonesOf',
-  'palette', 'palette32', 'colorIndex', 'searchText', 'cmp', 'state', 'extraRanges', 'extraSets', 'sortArrays', 'factOrder',
+var TAB_FIELDS = ['data', 'S', 'n', 'cols', 'store', 'keys', '_index', 'areaMu', 'unit', 'useField', 'zoneList', 'zonesOf',
+  'palette', 'palette32', 'colorIndex', '_searchText', 'cmp', 'state', 'extraRanges', 'extraSets', 'sortArrays', 'factOrder',
   '_filterSig', 'result', 'visible', 'pos', '_demands'];
 
 /* The unit facts a card lists first (after 所在宗地代码 and 招租状态), in this order. */
