@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from maps_support import column_values
 from shapely.geometry import box
 
 import landkit
@@ -109,11 +110,7 @@ def test_parcel_price_in_wan_yuan_is_not_multiplied_again(tmp_path: Path) -> Non
 def _public_units(page: str) -> dict:
     data = json.loads(_DATA_RE.findall(page)[0])["unitTab"]
 
-    def col(name: str) -> list:
-        c = data["cols"][name]
-        return [None if i < 0 else c["d"][i] for i in c["i"]] if "d" in c else list(c["v"])
-
-    return {n: col(n) for n in data["cols"]} | {"_data": data}
+    return {n: column_values(c) for n, c in data["cols"].items()} | {"_data": data}
 
 
 def test_public_page_shows_a_price_only_for_units_offered_for_sale(register: Path) -> None:
