@@ -43,6 +43,8 @@ def last_day(frame: pd.DataFrame, column: str) -> pd.Series:
     ['2023-10-31', '2023-12-31', '2023-05-04']
     """
     first = pd.to_datetime(frame[column])
+    if f"{column}_precision" not in frame:  # every value exact to the day
+        return first
     prec = _precision(frame, column)
     out = first.copy()
     month = (prec == "month").to_numpy()
@@ -69,8 +71,7 @@ def on_or_before(frame: pd.DataFrame, column: str, day: dt.date) -> pd.Series:
     ts = pd.Timestamp(day)
     first = pd.to_datetime(frame[column])
     last = last_day(frame, column)
-    out = pd.Series(pd.NA, index=frame.index, dtype="boolean")
-    out[(last <= ts).to_numpy()] = True
-    out[(first > ts).to_numpy()] = False
-    out[np.asarray(first.isna())] = pd.NA
-    return out
+    before = (last <= ts).to_numpy()
+    after = (first > ts).to_numpy()
+    unknown = ~(before | after) | np.asarray(first.isna())  # NaT compares False both ways
+    return pd.Series(pd.arrays.BooleanArray(before & ~unknown, unknown), index=frame.index)

@@ -138,21 +138,24 @@ def make_payload(
     kinds_present = tuple(k for k in kinds if (table["kind"] == k).any())
     outside_kinds = kinds_present if outside else ()
     unions = [shapely.union_all(arr[(table["kind"] == k).to_numpy()]) for k in outside_kinds]
-    # private copies: preparing is in place, and the caller's geometries may be in use elsewhere
-    everything = shapely.from_wkb(shapely.to_wkb(np.asarray([*arr, *unions], dtype=object)))
-    shapely.prepare(everything)
-    grid_params, grid_states = _zone_grids(everything, _GRID_CELLS if grid else 0)
+    zone_wkb = tuple(shapely.to_wkb(arr))
+    union_wkb = tuple(shapely.to_wkb(np.asarray(unions, dtype=object))) if unions else ()
+    grid_params, grid_states = _zone_grids(np.zeros(len(zone_wkb) + len(union_wkb), dtype=object), 0)
+    if grid:  # private copies: preparing is in place, and the caller's geometries may be in use elsewhere
+        everything = shapely.from_wkb(np.asarray(zone_wkb + union_wkb, dtype=object))
+        shapely.prepare(everything)
+        grid_params, grid_states = _zone_grids(everything, _GRID_CELLS)
     return Payload(
         parcels_crs=src.to_wkt(),
         work_crs=work.to_wkt(),
         area_crs=area_crs.to_wkt(),
-        zone_wkb=tuple(shapely.to_wkb(arr)),
-        zone_ids=tuple(table["zone_id"]),
-        zone_names=tuple(table["name"]),
-        zone_kinds=tuple(table["kind"]),
+        zone_wkb=zone_wkb,
+        zone_ids=tuple(table["zone_id"].astype(object).tolist()),
+        zone_names=tuple(table["name"].astype(object).tolist()),
+        zone_kinds=tuple(table["kind"].astype(object).tolist()),
         kinds=kinds_present,
         outside_kinds=outside_kinds,
-        kind_union_wkb=tuple(shapely.to_wkb(np.asarray(unions, dtype=object))) if unions else (),
+        kind_union_wkb=union_wkb,
         grid_params=grid_params,
         grid_states=grid_states,
     )
