@@ -19,6 +19,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from ._parallel import threaded
 from ._transformers import transform_geoms, transformer
 from .errors import CRSError
 from .units import HA_M2, MU_M2
@@ -124,7 +125,8 @@ def area_m2_array(
     if cm is None:
         out[idx] = fallback(geoms[idx])
         return out
-    areas, ok = _tm_areas(geoms[idx], crs, cm)
+    parts = threaded(lambda k: np.column_stack(_tm_areas(geoms[k], crs, cm)), idx)  # (area, ok) per row
+    areas, ok = parts[:, 0], parts[:, 1].astype(bool)
     out[idx[ok]] = areas[ok]
     rest = idx[~ok]
     if len(rest):
