@@ -7,36 +7,25 @@ Counts and prices come from pandas on the register (``read_units``); zero reques
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pytest
-from maps_support import Session, launch_chromium
-from test_maps_units import AS_OF, SAMPLE, _expected_states
+from maps_support import Session
+from test_maps_units import AS_OF, SAMPLE
+from test_maps_units_browser import browser, register  # the same module fixtures (Chromium, units)
 
 from landkit.maps import write_browse_map
-from landkit.supply import read_units
+
+__all__ = ["browser", "register"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launch_chromium()
-
-
-@pytest.fixture(scope="module")
-def register() -> pd.DataFrame:
-    u = read_units(SAMPLE / "supply" / "units.xlsx")
-    u["state"] = _expected_states(u, AS_OF)
-    return u
 
 
 @pytest.fixture(scope="module")
