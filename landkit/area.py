@@ -89,11 +89,12 @@ def area_m2_array(
 ) -> np.ndarray:
     """Ellipsoidal areas (m²) of a geometry array: the Transverse Mercator shortcut where it is exact enough.
 
-    In a Gauss-Krüger/UTM ``crs``, each parcel's planar area is divided by the areal scale factor at its
-    centroid wherever an a-priori bound on the error (edges straight in the projection instead of
-    geodesics) is below 1e-7; ``fallback`` measures the others (and everything in any other CRS). The
-    internal API behind :func:`geodesic_area` and the zone overlay (``landkit.zones``), which passes a
-    fixed equal-area CRS as fallback so every partition gets the same answer.
+    In a Gauss-Krüger/UTM ``crs`` on GRS80 or WGS 84, each parcel's planar area is divided by the areal
+    scale factor at its centroid wherever an a-priori bound on the error (edges straight in the
+    projection instead of geodesics, the scale factor taken at the centroid) is below 1e-7;
+    ``fallback`` measures the others (and everything in any other CRS). The internal API behind
+    :func:`geodesic_area` and the zone overlay (``landkit.zones``), which passes a fixed equal-area CRS
+    as fallback so every partition gets the same answer.
 
     Parameters
     ----------
@@ -125,8 +126,8 @@ def area_m2_array(
     if cm is None:
         out[idx] = fallback(geoms[idx])
         return out
-    parts = threaded(lambda k: np.column_stack(_tm_areas(geoms[k], crs, cm)), idx)  # (area, ok) per row
-    areas, ok = parts[:, 0], parts[:, 1].astype(bool)
+    parts = threaded(lambda k: np.column_stack(_tm_areas(geoms[k], crs, cm)), idx)  # (area, bound) per row
+    areas, ok = parts[:, 0], parts[:, 1] < _EDGE_BOUND
     out[idx[ok]] = areas[ok]
     rest = idx[~ok]
     if len(rest):
@@ -156,10 +157,18 @@ _R2 = 6_371_000.0**2
 
 
 def _tm_params(crs: pyproj.CRS) -> dict[str, float] | None:
-    """Parameters of a Transverse Mercator (Gauss-Krüger, UTM) CRS by name, else None."""
+    """Parameters of a Transverse Mercator (Gauss-Krüger, UTM) CRS on GRS80 or WGS 84 by name, else None.
+
+    Areas are on GRS80: on another ellipsoid (Xian 1980's IAG 1975, Beijing 1954's Krassowsky) the
+    scale factor would measure on that ellipsoid instead, about 1e-6 apart, so those CRSs are measured
+    through CGCS2000 like any other.
+    """
     if not crs.is_projected or crs.coordinate_operation is None:
         return None
     if "transverse mercator" not in crs.coordinate_operation.method_name.lower():
+        return None
+    ell = crs.ellipsoid
+    if ell is None or ell.semi_major_metre != 6_378_137.0 or abs(ell.inverse_flattening - 298.2572221) > 1e-5:
         return None
     return {p.name: float(p.value) for p in crs.coordinate_operation.params}
 
@@ -171,36 +180,58 @@ def _tm_central_meridian(crs: pyproj.CRS) -> float | None:
 
 
 def _tm_areas(geoms: np.ndarray, crs: pyproj.CRS, cm: float) -> tuple[np.ndarray, np.ndarray]:
-    """Scale-factor areas and where they are trusted.
+    """Scale-factor areas and an a-priori bound on their relative error.
 
-    A straight edge of length L in a Transverse Mercator plane, at distance E from the central
-    meridian, bows from the geodesic by a curvature of at most E/R²; the area between the two is at
-    most E·L³/(12 R²). Where the sum over a parcel's edges is below ``_EDGE_BOUND`` of its area the
-    scale-factor area is used. E is taken from the projected easting (its scale error, < 0.2 % inside
-    a zone, is covered by a 1 % margin).
+    Dividing the planar area by the areal scale factor at the centroid makes two errors:
+
+    * edges straight in the plane instead of geodesics. A geodesic's image in a conformal map curves
+      by ∂(ln k)/∂n, which in Transverse Mercator is about E/R² times the easting component of the
+      edge's normal (E: ground distance from the central meridian). Across a chord of length L the
+      two enclose a lens of E_mid·Δy·L²/(12 R²) (the part of the curvature that changes linearly
+      along the edge cancels), signed by the side it bulges to. Round a closed ring most of these
+      cancel (opposite edges bow the same way), so a one-ring polygon is bounded by 102 % of the
+      absolute value of their sum plus 2 % of the unsigned sum Σ|E|·L³/(12 R²), which covers what
+      this leaves out (the northward part of the curvature, < 1e-4 of it in China, and terms of
+      relative size E²/R², < 1e-3). Other geometries (holes, several parts, whose rings' orientations do
+      not share one sign) take the unsigned sum;
+    * the scale factor varies across the parcel: its mean over the area differs from its value at the
+      centroid by the easting's variance over R², at most (W/2)²/R² for a parcel W wide.
+
+    Checked against :class:`pyproj.Geod` in ``tests/test_core_area_scale.py``. Eastings are taken from
+    the projected ones with a 1 % margin for their scale error (< 0.2 % inside a zone).
     """
     planar = shapely.area(geoms)
     coords, part = shapely.get_coordinates(geoms, return_index=True)
-    seg = np.hypot(np.diff(coords[:, 0]), np.diff(coords[:, 1]))
+    params = _tm_params(crs) or {}
+    k0 = params.get("Scale factor at natural origin", 1.0)
+    east = 1.01 * (coords[:, 0] - params.get("False easting", 500_000.0)) / k0
+    dx, dy = np.diff(coords[:, 0]), np.diff(coords[:, 1])
+    l2 = dx * dx + dy * dy
+    mid = (east[:-1] + east[1:]) / 2
     same = part[1:] == part[:-1]  # ring joins inside multi-part geometries count too: a safe overestimate
-    l3 = np.bincount(part[1:][same], weights=seg[same] ** 3, minlength=len(geoms))
-    cx, cy = _centroids(geoms, coords, part)
+    at, n = part[1:][same], len(geoms)
+    signed = np.bincount(at, weights=(mid * dy * l2)[same], minlength=n)
+    unsigned = np.bincount(at, weights=(np.abs(mid) * l2 * np.sqrt(l2))[same], minlength=n)
+    one_ring = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    lens = np.where(one_ring, 1.02 * np.abs(signed) + 0.02 * unsigned, unsigned)
+    cx, cy = _centroids(geoms, coords, part, one_ring=one_ring)
     scale = _areal_scale(crs, cx, cy)
+    bounds = shapely.bounds(geoms)
+    width = 1.01 * (bounds[:, 2] - bounds[:, 0]) / k0
     with np.errstate(divide="ignore", invalid="ignore"):
         areas = np.where(planar == 0, 0.0, planar / scale)
-        params = _tm_params(crs) or {}
-        k0 = params.get("Scale factor at natural origin", 1.0)
-        east = 1.01 * np.abs(cx - params.get("False easting", 500_000.0)) / k0
-        bound = east * l3 / (12.0 * _R2) / planar
-    ok = (planar == 0) | (bound < _EDGE_BOUND)
-    return areas, np.asarray(ok, dtype=bool)
+        bound = np.where(planar == 0, 0.0, lens / (12.0 * _R2) / planar + width * width / (4.0 * _R2))
+    return areas, np.asarray(bound, dtype=float)
 
 
-def _centroids(geoms: np.ndarray, coords: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _centroids(
+    geoms: np.ndarray, coords: np.ndarray, part: np.ndarray, *, one_ring: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Area centroids: the shoelace sums in numpy for one-ring polygons, GEOS for the rest.
 
     ``coords``/``part`` are :func:`shapely.get_coordinates` of ``geoms`` with ``return_index``; each
     polygon's vertices are taken relative to its first one so the sums keep full precision.
+    ``one_ring`` (which geometries are polygons without holes) is computed when not given.
     """
     n = len(geoms)
     first = np.minimum(np.searchsorted(part, np.arange(n)), max(len(coords) - 1, 0))
@@ -212,8 +243,9 @@ def _centroids(geoms: np.ndarray, coords: np.ndarray, part: np.ndarray) -> tuple
     sy = np.bincount(part[1:], (y[:-1] + y[1:]) * cross, minlength=n)
     with np.errstate(divide="ignore", invalid="ignore"):
         cx, cy = ox + sx / (3 * a2), oy + sy / (3 * a2)
-    simple = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
-    other = ~simple | ~(np.abs(a2) > 0)
+    if one_ring is None:
+        one_ring = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+    other = ~one_ring | ~(np.abs(a2) > 0)
     if other.any():
         with np.errstate(invalid="ignore"):
             cent = shapely.centroid(geoms[other])
