@@ -15,9 +15,12 @@ import shapely
 
 from landkit._parallel import threaded
 from landkit._transformers import transformer
+from landkit.area import geodesic_area
+from landkit.errors import LandkitError
+from landkit.indicators import unsupplied
 from landkit.indicators._dates import last_day
 from landkit.indicators._remainder import remainders, touching
-from landkit.zones import join_zones, zone_pairs
+from landkit.zones import join_zones, polygon_pairs, zone_pairs
 
 LAEA = pyproj.CRS.from_proj4("+proj=laea +lat_0=27.2 +lon_0=110.1 +ellps=GRS80 +units=m +no_defs")
 
@@ -82,6 +85,49 @@ def test_zone_pairs_equal_the_long_join_and_contains_properly() -> None:
     z, p = zones.geometry.to_numpy(), parcels.geometry.to_numpy()
     assert pairs.inside.tolist() == shapely.contains_properly(z[pairs.zone_pos], p[pairs.parcel_pos]).tolist()
     assert pairs.n_zones == 4
+
+
+@pytest.mark.parametrize("n_zones", [4, 900])  # fewer zones than parcels, and more: the tree on either side
+def test_polygon_pairs_equal_a_plain_shapely_overlay(n_zones: int) -> None:
+    rng = np.random.default_rng(n_zones)
+    side = int(np.ceil(np.sqrt(n_zones)))
+    k = np.arange(n_zones)
+    zx, zy = 400_000 + 2000 * (k % side) / side, 3e6 + 2000 * (k // side) / side
+    size = 2000 / side
+    zones = shapely.box(zx, zy, zx + size * 0.95, zy + size * 0.95)
+    c = rng.uniform([399_900, 2_999_900], [402_100, 3_002_100], (600, 2))
+    parcels = shapely.box(c[:, 0], c[:, 1], c[:, 0] + 40, c[:, 1] + 30)
+    got = polygon_pairs(parcels, zones, crs=4546, kind="批次")
+    zi, pi = shapely.STRtree(parcels).query(zones, predicate="intersects")
+    cut = shapely.intersection(zones[zi], parcels[pi])
+    area = geodesic_area(gpd.GeoSeries(cut, crs=4546), method="geod").to_numpy()
+    keep = area > 0
+    ref = pd.Series(area[keep], index=pd.MultiIndex.from_arrays([pi[keep], zi[keep]])).sort_index()
+    mine = pd.Series(
+        got.area_m2, index=pd.MultiIndex.from_arrays([got.parcel_pos, got.zone_pos])
+    ).sort_index()
+    assert mine.index.equals(ref.index)
+    assert mine.to_numpy() == pytest.approx(ref.to_numpy(), rel=1e-7, abs=1e-4)  # Geod: ≈ 1e-5 m² noise
+    assert (
+        got.inside.tolist()
+        == shapely.contains_properly(zones[got.zone_pos], parcels[got.parcel_pos]).tolist()
+    )
+    assert got.n_zones == n_zones
+
+
+def test_batches_without_an_outline_are_refused() -> None:
+    b = gpd.GeoDataFrame(
+        {"batch_name": ["甲批次", "乙批次"], "approval_date": pd.to_datetime(["2020-05-01", "2020-06-01"])},
+        geometry=[shapely.box(400_000, 3e6, 400_100, 3_000_100), None],
+        crs=4546,
+    )
+    s = gpd.GeoDataFrame(
+        {"contract_date": pd.to_datetime(["2021-01-01"])},
+        geometry=[shapely.box(400_000, 3e6, 400_050, 3_000_050)],
+        crs=4546,
+    )
+    with pytest.raises(LandkitError, match="乙批次"):
+        unsupplied(b, s, as_of="2024-12-31")
 
 
 def _remainder_case() -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ from .._parallel import box_pairs, threaded
 from ..area import geodesic_area
 from ..errors import LandkitError, LandkitWarning
 from ..units import HA_M2, MU_M2
-from ..zones import ZonePairs, zone_pairs, zones_from_frame
+from ..zones import ZonePairs, polygon_pairs
 from ._dates import as_day, on_or_before
 from ._remainder import remainders
 
@@ -86,9 +86,12 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     >>> len(p), float(p.area.sum())
     (3, 9.0)
     """
-    geoms = supplies.geometry.to_numpy()
-    geoms = geoms[~pd.isna(geoms)]
-    geoms = geoms[~shapely.is_empty(geoms)]
+    return gpd.GeoDataFrame(geometry=_pieces(supplies.geometry.to_numpy()), crs=supplies.crs)
+
+
+def _pieces(geoms: np.ndarray) -> np.ndarray:
+    """:func:`supply_pieces` of a geometry array."""
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     invalid = ~threaded(shapely.is_valid, geoms)
     if invalid.any():
         geoms = geoms.copy()
@@ -100,14 +103,13 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     i, j = box_pairs(polys)
     meet = shapely.intersects(polys[i], polys[j])
     i, j = i[meet], j[meet]
-    inner = threaded(shapely.relate_pattern, polys[i], polys[j], min_size=2000, pattern="T********")
+    inner = threaded(shapely.relate_pattern, polys[i], polys[j], min_size=500, pattern="T********")
     labels = _components(len(polys), i[inner], j[inner])
     counts = np.bincount(labels, minlength=len(polys))
     single = counts[labels] == 1
     merged = _union_clusters(polys, labels, np.flatnonzero(~single))
     parts = np.concatenate([polys[single], shapely.get_parts(merged)])
-    parts = parts[shapely.get_type_id(parts) == 3] if len(parts) else parts
-    return gpd.GeoDataFrame(geometry=parts, crs=supplies.crs)
+    return parts[shapely.get_type_id(parts) == 3] if len(parts) else parts
 
 
 def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -124,13 +126,6 @@ def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) 
     for k in np.flatnonzero(~two):
         out[k] = shapely.union_all(polys[order[starts[k] : starts[k] + sizes[k]]])
     return out
-
-
-def _batch_zones(batches: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    ids = [f"b{i}" for i in range(len(batches))]
-    return gpd.GeoDataFrame(
-        {"zone_id": ids, "name": ids, "kind": "批次"}, geometry=batches.geometry.values, crs=batches.crs
-    )
 
 
 def unsupplied(
@@ -187,9 +182,9 @@ def unsupplied(
     sup = _dated_supplies(supplies, day)
     if sup.crs != kept.crs:
         sup = sup.to_crs(kept.crs)
-    pieces = supply_pieces(sup)
+    pieces = _pieces(sup.geometry.to_numpy())
     approved = np.asarray(geodesic_area(kept), dtype=float)
-    pairs = _pairs(kept, pieces)
+    pairs = _pairs(_outlined(kept), pieces, kept.crs)
     supplied = np.minimum(np.bincount(pairs.zone_pos, weights=pairs.area_m2, minlength=len(kept)), approved)
     n_pieces = np.bincount(pairs.zone_pos, minlength=len(kept))
     rest = approved - supplied
@@ -207,7 +202,7 @@ def unsupplied(
         return out
     rest_geoms = remainders(
         kept.geometry.to_numpy(),
-        pieces.geometry.to_numpy(),
+        pieces,
         batch_pos=pairs.zone_pos,
         piece_pos=pairs.parcel_pos,
         inside=pairs.inside,
@@ -215,10 +210,23 @@ def unsupplied(
     return gpd.GeoDataFrame(out, geometry=rest_geoms, crs=kept.crs)
 
 
-def _pairs(kept: gpd.GeoDataFrame, pieces: gpd.GeoDataFrame) -> ZonePairs:
+def _pairs(batches: np.ndarray, pieces: np.ndarray, crs: object) -> ZonePairs:
     """Batch × piece overlaps from the zone-join engine (none when either side is empty)."""
-    if len(pieces) and len(kept):
-        zs = zones_from_frame(_batch_zones(kept), suffixes={"批次": "batch"})
-        return zone_pairs(pieces, zs, valid=True)  # supply_pieces repaired them
+    if len(pieces) and len(batches):
+        return polygon_pairs(pieces, batches, crs=crs, kind="批次", valid=True)  # supply_pieces repaired them
     none = np.zeros(0, dtype=int)
-    return ZonePairs(none, none, np.zeros(0), np.zeros(0, dtype=bool), len(kept))
+    return ZonePairs(none, none, np.zeros(0), np.zeros(0, dtype=bool), len(batches))
+
+
+def _outlined(batches: gpd.GeoDataFrame) -> np.ndarray:
+    """The batches' geometries; a batch without an outline is refused (its 批而未供 cannot be known)."""
+    geoms = batches.geometry.to_numpy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        names = batches["batch_name"] if "batch_name" in batches else batches.index.to_series()
+        shown = "、".join(map(str, names[missing].head(5)))
+        raise LandkitError(
+            f"{int(missing.sum())} approval batch(es) have no outline (e.g. {shown}): 批而未供 needs "
+            "each batch's polygon; add them to the batch layer, or leave those batches out"
+        )
+    return geoms

@@ -41,6 +41,7 @@ __all__ = [
     "long_table",
     "make_payload",
     "overlaps",
+    "polygon_payload",
     "report",
 ]
 
@@ -112,19 +113,9 @@ def make_payload(
     src = pyproj.CRS.from_user_input(parcels_crs)
     table = zones.zones[zones.zones["kind"].isin(kinds)]
     zcrs = pyproj.CRS.from_user_input(zones.crs)
-    # the equal-area CRS is centred on the zones' box (its edges sampled: exactness does not matter here)
-    x0, y0, x1, y1 = table.total_bounds
-    t = np.linspace(0.0, 1.0, 9)
-    edge_x = np.concatenate([x0 + (x1 - x0) * t, np.full(9, x1), x0 + (x1 - x0) * t, np.full(9, x0)])
-    edge_y = np.concatenate([np.full(9, y0), y0 + (y1 - y0) * t, np.full(9, y1), y0 + (y1 - y0) * t])
-    lon, lat = transformer(zcrs, pyproj.CRS(4490))(edge_x, edge_y)
-    lonlat = (np.min(lon), np.min(lat), np.max(lon), np.max(lat))
-    area_crs = _laea((lonlat[0] + lonlat[2]) / 2, (lonlat[1] + lonlat[3]) / 2)
-    work = area_crs if src.is_geographic else src
-    if src.is_geographic:
-        log.info("parcels are in lon/lat (%s): intersections are computed in %s", src.name, area_crs.srs)
+    work, area_crs = _work_crs(table.total_bounds, zcrs, src)
     geoms = table.geometry
-    if not pyproj.CRS.from_user_input(zones.crs).equals(src):
+    if not zcrs.equals(src):
         warnings.warn(
             f"parcels are in {src.name} but zones in {zones.crs.name}: the zones are reprojected to "
             f"{'an equal-area CRS' if src.is_geographic else src.name} for the join (edges densified to "
@@ -132,12 +123,76 @@ def make_payload(
             ZoneJoinWarning,
             stacklevel=3,
         )
-    if not pyproj.CRS.from_user_input(zones.crs).equals(work):
+    if not zcrs.equals(work):
         geoms = densify(geoms, densify_m).to_crs(work)
-    arr = shapely.make_valid(np.asarray(geoms.values))
-    kinds_present = tuple(k for k in kinds if (table["kind"] == k).any())
-    outside_kinds = kinds_present if outside else ()
-    unions = [shapely.union_all(arr[(table["kind"] == k).to_numpy()]) for k in outside_kinds]
+    zone_kinds = tuple(table["kind"].astype(object).tolist())
+    kinds_present = tuple(k for k in kinds if k in set(zone_kinds))
+    return _payload(
+        np.asarray(geoms.values),
+        crs=(src, work, area_crs),
+        ids=tuple(table["zone_id"].astype(object).tolist()),
+        names=tuple(table["name"].astype(object).tolist()),
+        zone_kinds=zone_kinds,
+        kinds=kinds_present,
+        outside_kinds=kinds_present if outside else (),
+        grid=grid,
+    )
+
+
+def polygon_payload(zones: np.ndarray, crs: pyproj.CRS, /, *, kind: str) -> Payload:
+    """Prepare plain polygons in the parcels' own ``crs`` as zones of one ``kind`` (no outside rows, no
+    grid): the engine for callers that pair two layers by position, without building a zone table.
+    Zone ids and names are the positions. Every zone must have an areal geometry."""
+    src = pyproj.CRS.from_user_input(crs)
+    if (shapely.is_missing(zones) | shapely.is_empty(zones)).any():
+        raise ValueError("every zone needs a geometry; leave out the ones without before pairing")
+    work, area_crs = _work_crs(shapely.total_bounds(zones), src, src)
+    ids = tuple(str(k) for k in range(len(zones)))
+    return _payload(
+        np.asarray(zones, dtype=object),
+        crs=(src, work, area_crs),
+        ids=ids,
+        names=ids,
+        zone_kinds=(kind,) * len(zones),
+        kinds=(kind,),
+        outside_kinds=(),
+        grid=False,
+    )
+
+
+def _work_crs(bounds: np.ndarray, zcrs: pyproj.CRS, src: pyproj.CRS) -> tuple[pyproj.CRS, pyproj.CRS]:
+    """The CRS intersections are computed in (the parcels' own, or the equal-area one for lon/lat
+    parcels) and the equal-area CRS centred on the zones' box (edges sampled: exactness does not matter
+    here)."""
+    x0, y0, x1, y1 = bounds
+    t = np.linspace(0.0, 1.0, 9)
+    edge_x = np.concatenate([x0 + (x1 - x0) * t, np.full(9, x1), x0 + (x1 - x0) * t, np.full(9, x0)])
+    edge_y = np.concatenate([np.full(9, y0), y0 + (y1 - y0) * t, np.full(9, y1), y0 + (y1 - y0) * t])
+    lon, lat = transformer(zcrs, pyproj.CRS(4490))(edge_x, edge_y)
+    area_crs = _laea((np.min(lon) + np.max(lon)) / 2, (np.min(lat) + np.max(lat)) / 2)
+    if src.is_geographic:
+        log.info("parcels are in lon/lat (%s): intersections are computed in %s", src.name, area_crs.srs)
+    return (area_crs if src.is_geographic else src), area_crs
+
+
+def _payload(
+    geoms: np.ndarray,
+    *,
+    crs: tuple[pyproj.CRS, pyproj.CRS, pyproj.CRS],
+    ids: tuple[str, ...],
+    names: tuple[str, ...],
+    zone_kinds: tuple[str, ...],
+    kinds: tuple[str, ...],
+    outside_kinds: tuple[str, ...],
+    grid: bool,
+) -> Payload:
+    """The payload of zone geometries already in the work CRS: invalid ones repaired, per-kind unions
+    for the outside rows, the coarse grid."""
+    arr = geoms.copy()
+    bad = ~shapely.is_valid(arr)
+    arr[bad] = shapely.make_valid(arr[bad])
+    kinds_arr = np.asarray(zone_kinds, dtype=object)
+    unions = [shapely.union_all(arr[kinds_arr == k]) for k in outside_kinds]
     zone_wkb = tuple(shapely.to_wkb(arr))
     union_wkb = tuple(shapely.to_wkb(np.asarray(unions, dtype=object))) if unions else ()
     grid_params, grid_states = _zone_grids(np.zeros(len(zone_wkb) + len(union_wkb), dtype=object), 0)
@@ -145,15 +200,16 @@ def make_payload(
         everything = shapely.from_wkb(np.asarray(zone_wkb + union_wkb, dtype=object))
         shapely.prepare(everything)
         grid_params, grid_states = _zone_grids(everything, _GRID_CELLS)
+    src, work, area_crs = crs
     return Payload(
         parcels_crs=src.to_wkt(),
         work_crs=work.to_wkt(),
         area_crs=area_crs.to_wkt(),
         zone_wkb=zone_wkb,
-        zone_ids=tuple(table["zone_id"].astype(object).tolist()),
-        zone_names=tuple(table["name"].astype(object).tolist()),
-        zone_kinds=tuple(table["kind"].astype(object).tolist()),
-        kinds=kinds_present,
+        zone_ids=ids,
+        zone_names=names,
+        zone_kinds=zone_kinds,
+        kinds=kinds,
         outside_kinds=outside_kinds,
         kind_union_wkb=union_wkb,
         grid_params=grid_params,
@@ -270,8 +326,11 @@ def _classify(
     (``contains_properly``, then ``intersects``).
     The answer is exact: the grid only decides what the predicates would.
     """
-    tree = shapely.STRtree(parcels)
-    zone_idx, parcel_idx = tree.query(zones)  # bounding boxes only
+    # bounding boxes only, with the tree on the smaller side
+    if len(zones) < len(parcels):
+        parcel_idx, zone_idx = shapely.STRtree(zones).query(parcels)
+    else:
+        zone_idx, parcel_idx = shapely.STRtree(parcels).query(zones)
     inside = np.zeros(len(zone_idx), dtype=bool)
     undecided = np.ones(len(zone_idx), dtype=bool)
     if len(states) and len(zone_idx):

@@ -31,6 +31,7 @@ from ._overlap import (
     long_table,
     make_payload,
     overlaps,
+    polygon_payload,
     report,
 )
 from ._tables import assign_columns, finish_summary, partial_summary
@@ -46,6 +47,7 @@ __all__ = [
     "assign_zones",
     "join_zones",
     "outside_parcels",
+    "polygon_pairs",
     "zone_pairs",
     "zone_summary",
     "zone_totals",
@@ -124,34 +126,36 @@ def _threads(threads: int | None, n: int) -> int:
 
 
 def _chunk_results(
-    parcels: gpd.GeoDataFrame,
+    geoms: np.ndarray,
+    labels: pd.Index,
     payload: Payload,
     *,
     chunk_size: int,
     progress: bool,
     threads: int | None,
     valid: bool = False,
-) -> Iterator[tuple[gpd.GeoSeries, Overlaps]]:
-    """The engine's result per chunk of parcels, in order (results do not depend on chunking or threads)."""
-    if not parcels.index.is_unique:
+) -> Iterator[tuple[pd.Index, Overlaps]]:
+    """The engine's result per chunk of parcel geometries (with their labels), in order; results do not
+    depend on chunking or threads."""
+    if not labels.is_unique:
         raise ValueError("parcels must have a unique index (it labels the rows of the join)")
-    n = len(parcels)
+    n = len(geoms)
     workers = _threads(threads, n)
     steps = 20 if progress else 2 * workers if workers > 1 else 1  # ~20 steps for a bar; ≥ 2 per thread
     chunk_size = max(1, min(chunk_size, max(10_000, -(-n // steps))))
-    chunks = [parcels.geometry.iloc[i : i + chunk_size] for i in range(0, max(n, 1), chunk_size)]
+    starts = range(0, max(n, 1), chunk_size)
     bar = None
-    if progress and len(chunks) > 1:
+    if progress and len(starts) > 1:
         from tqdm.auto import tqdm  # imported only when asked: tqdm.auto may load notebook widgets
 
-        bar = tqdm(total=len(chunks), desc="分区叠加", unit="块")
+        bar = tqdm(total=len(starts), desc="分区叠加", unit="块")
     # shapely releases the GIL; every overlaps() call prepares its own zone copies, so threads share
     # no prepared geometry (sharing them crashes GEOS)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for chunk, result in zip(
-            chunks, pool.map(lambda c: overlaps(c, payload, valid=valid), chunks), strict=True
-        ):
-            report(result, chunk.index)
+        results = pool.map(lambda i: overlaps(geoms[i : i + chunk_size], payload, valid=valid), starts)
+        for i, result in zip(starts, results, strict=True):
+            chunk = labels[i : i + chunk_size]
+            report(result, chunk)
             yield chunk, result
             if bar is not None:
                 bar.update()
@@ -159,13 +163,19 @@ def _chunk_results(
         bar.close()
 
 
+def _results(
+    parcels: gpd.GeoDataFrame, payload: Payload, **options: Any
+) -> Iterator[tuple[pd.Index, Overlaps]]:
+    return _chunk_results(parcels.geometry.to_numpy(), parcels.index, payload, **options)
+
+
 def _long(
     parcels: gpd.GeoDataFrame, payload: Payload, *, chunk_size: int, progress: bool, threads: int | None
 ) -> pd.DataFrame:
     """The long table, chunk by chunk."""
     parts = [
-        long_table(result, chunk.index, payload)
-        for chunk, result in _chunk_results(
+        long_table(result, chunk, payload)
+        for chunk, result in _results(
             parcels, payload, chunk_size=chunk_size, progress=progress, threads=threads
         )
     ]
@@ -261,15 +271,42 @@ def zone_pairs(
     ([0, 1], [True, False])
     """
     payload = _prepare(parcels, zones, None, densify_m, outside=False)
-    chunks = _chunk_results(
-        parcels, payload, chunk_size=chunk_size, progress=False, threads=threads, valid=valid
+    results = _results(parcels, payload, chunk_size=chunk_size, progress=False, threads=threads, valid=valid)
+    return _collect_pairs(results, len(payload.zone_wkb))
+
+
+def polygon_pairs(
+    parcels: np.ndarray, zones: np.ndarray, /, *, crs: Any, kind: str, valid: bool = False
+) -> ZonePairs:
+    """:func:`zone_pairs` of two plain polygon arrays in one ``crs``, without zone or parcel tables.
+
+    For callers that pair layers by position (批而未供 pairs supply pieces with approval batches): the
+    same engine, areas and repairs, with warnings naming positions. Every zone must have a geometry;
+    ``kind`` names the zones in warnings.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> r = polygon_pairs(np.array([box(400010, 3000010, 400020, 3000020)]),
+    ...                   np.array([box(400000, 3e6, 400100, 3000100)]), crs=4546, kind="批次")
+    >>> r.zone_pos.tolist(), r.inside.tolist(), round(float(r.area_m2[0]))
+    ([0], [True], 100)
+    """
+    payload = polygon_payload(zones, crs, kind=kind)
+    labels = pd.RangeIndex(len(parcels))
+    results = _chunk_results(
+        parcels, labels, payload, chunk_size=250_000, progress=False, threads=None, valid=valid
     )
+    return _collect_pairs(results, len(zones))
+
+
+def _collect_pairs(results: Iterator[tuple[pd.Index, Overlaps]], n_zones: int) -> ZonePairs:
     parts, offset = [], 0
-    for chunk, result in chunks:
+    for chunk, result in results:
         parts.append((result.parcel_pos + offset, result.zone_pos, result.area_m2, result.inside))
         offset += len(chunk)
     cols = [np.concatenate([p[k] for p in parts]) for k in range(4)]
-    return ZonePairs(cols[0], cols[1], cols[2], cols[3], len(payload.zone_wkb))
+    return ZonePairs(cols[0], cols[1], cols[2], cols[3], n_zones)
 
 
 def join_zones(
