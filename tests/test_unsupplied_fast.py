@@ -20,6 +20,7 @@ from landkit.errors import LandkitError
 from landkit.indicators import unsupplied
 from landkit.indicators._dates import last_day
 from landkit.indicators._remainder import remainders, touching
+from landkit.indicators.unsupplied import _pieces
 from landkit.zones import join_zones, polygon_pairs, zone_pairs
 
 LAEA = pyproj.CRS.from_proj4("+proj=laea +lat_0=27.2 +lon_0=110.1 +ellps=GRS80 +units=m +no_defs")
@@ -171,6 +172,21 @@ def test_remainders_equal_shapely_difference_and_are_valid() -> None:
     assert shapely.area(shapely.symmetric_difference(got, expected)) == pytest.approx([0] * 4, abs=1e-9)
     assert shapely.get_num_interior_rings(got[0]) >= 4  # the batch's own hole and the three piece holes
     assert shapely.is_empty(got[3]) or shapely.area(got[3]) == 0
+
+
+def test_pieces_know_which_supplies_touch_nothing() -> None:
+    """Supply pieces flag the supplies that touch no other (their holes skip GEOS): the same answer as
+    ``touching`` for each supply standing alone, and never for a dissolved piece."""
+    rng = np.random.default_rng(8)
+    c = rng.uniform(0, 2000, (3000, 2))
+    w = rng.uniform(5, 60, (3000, 2))
+    geoms = shapely.box(c[:, 0], c[:, 1], c[:, 0] + w[:, 0], c[:, 1] + w[:, 1])
+    geoms[:50] = shapely.box(c[50:100, 0] + w[50:100, 0], c[50:100, 1], c[50:100, 0] + 80, c[50:100, 1] + 9)
+    pieces, lonely = _pieces(geoms)
+    alone = np.isin(shapely.to_wkb(pieces), shapely.to_wkb(geoms))
+    assert lonely.tolist() == (alone & ~touching(pieces)).tolist()
+    assert 0 < lonely.sum() < len(pieces)
+    assert (~alone).sum() > 0
 
 
 def test_touching_sees_shared_edges_and_corners() -> None:

@@ -42,11 +42,14 @@ def remainders(
     batch_pos: np.ndarray,
     piece_pos: np.ndarray,
     inside: np.ndarray,
+    lonely: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each batch minus the pieces that overlap it.
 
     ``pieces`` have disjoint interiors; ``batch_pos``/``piece_pos`` list the overlapping pairs and
     ``inside`` whether the batch contains the piece properly (from :func:`landkit.zones.zone_pairs`).
+    ``lonely`` may say which pieces are known to touch no other (True only where that is certain);
+    by default :func:`touching` finds out.
 
     Examples
     --------
@@ -62,7 +65,9 @@ def remainders(
     if not len(batch_pos):
         return out
     simple_piece = (shapely.get_type_id(pieces) == 3) & (shapely.get_num_interior_rings(pieces) == 0)
-    hole = inside & (simple_piece & ~touching(pieces))[piece_pos]  # becomes a hole of the remainder
+    if lonely is None:
+        lonely = ~touching(pieces)
+    hole = inside & (simple_piece & lonely)[piece_pos]  # becomes a hole of the remainder
     n = len(batches)
     first = np.unique(batch_pos[~hole])  # pieces that cross the edge or touch others: GEOS first
     if len(first):

@@ -86,11 +86,12 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     >>> len(p), float(p.area.sum())
     (3, 9.0)
     """
-    return gpd.GeoDataFrame(geometry=_pieces(supplies.geometry.to_numpy()), crs=supplies.crs)
+    return gpd.GeoDataFrame(geometry=_pieces(supplies.geometry.to_numpy())[0], crs=supplies.crs)
 
 
-def _pieces(geoms: np.ndarray) -> np.ndarray:
-    """:func:`supply_pieces` of a geometry array."""
+def _pieces(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`supply_pieces` of a geometry array, and which pieces touch no other one (pieces dissolved
+    from several supplies are not counted as such: only a supply alone is known not to)."""
     geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     invalid = ~threaded(shapely.is_valid, geoms)
     if invalid.any():
@@ -107,9 +108,13 @@ def _pieces(geoms: np.ndarray) -> np.ndarray:
     labels = _components(len(polys), i[inner], j[inner])
     counts = np.bincount(labels, minlength=len(polys))
     single = counts[labels] == 1
-    merged = _union_clusters(polys, labels, np.flatnonzero(~single))
-    parts = np.concatenate([polys[single], shapely.get_parts(merged)])
-    return parts[shapely.get_type_id(parts) == 3] if len(parts) else parts
+    merged = shapely.get_parts(_union_clusters(polys, labels, np.flatnonzero(~single)))
+    met = np.zeros(len(polys), dtype=bool)
+    met[i], met[j] = True, True  # intersecting (overlapping or touching) another supply
+    parts = np.concatenate([polys[single], merged])
+    lonely = np.concatenate([~met[single], np.zeros(len(merged), dtype=bool)])
+    polygon = shapely.get_type_id(parts) == 3
+    return parts[polygon], lonely[polygon]
 
 
 def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -182,7 +187,7 @@ def unsupplied(
     sup = _dated_supplies(supplies, day)
     if sup.crs != kept.crs:
         sup = sup.to_crs(kept.crs)
-    pieces = _pieces(sup.geometry.to_numpy())
+    pieces, lonely = _pieces(sup.geometry.to_numpy())
     approved = np.asarray(geodesic_area(kept), dtype=float)
     pairs = _pairs(_outlined(kept), pieces, kept.crs)
     supplied = np.minimum(np.bincount(pairs.zone_pos, weights=pairs.area_m2, minlength=len(kept)), approved)
@@ -206,6 +211,7 @@ def unsupplied(
         batch_pos=pairs.zone_pos,
         piece_pos=pairs.parcel_pos,
         inside=pairs.inside,
+        lonely=lonely,
     )
     return gpd.GeoDataFrame(out, geometry=rest_geoms, crs=kept.crs)
 
