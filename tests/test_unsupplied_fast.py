@@ -158,8 +158,11 @@ def _remainder_case() -> tuple[np.ndarray, np.ndarray]:
     return batches, pieces
 
 
-def test_remainders_equal_shapely_difference_and_are_valid() -> None:
+@pytest.mark.parametrize("z", [False, True])  # built from coordinates, or from rings keeping Z
+def test_remainders_equal_shapely_difference_and_are_valid(z: bool) -> None:
     batches, pieces = _remainder_case()
+    if z:
+        batches, pieces = shapely.force_3d(batches, 5.0), shapely.force_3d(pieces, 5.0)
     b, p = shapely.STRtree(pieces).query(batches, predicate="intersects")
     overlap = shapely.area(shapely.intersection(batches[b], pieces[p])) > 0
     b, p = b[overlap], p[overlap]
@@ -172,6 +175,7 @@ def test_remainders_equal_shapely_difference_and_are_valid() -> None:
     assert shapely.area(shapely.symmetric_difference(got, expected)) == pytest.approx([0] * 4, abs=1e-9)
     assert shapely.get_num_interior_rings(got[0]) >= 4  # the batch's own hole and the three piece holes
     assert shapely.is_empty(got[3]) or shapely.area(got[3]) == 0
+    assert bool(shapely.has_z(got[0])) == z
 
 
 def test_pieces_know_which_supplies_touch_nothing() -> None:

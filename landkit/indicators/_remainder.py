@@ -86,15 +86,43 @@ def remainders(
 def _with_holes(
     batches: np.ndarray, pieces: np.ndarray, batch_pos: np.ndarray, piece_pos: np.ndarray, which: np.ndarray
 ) -> np.ndarray:
-    """``which`` batches with their own holes plus one hole per piece (pairs given per batch)."""
+    """``which`` batches (polygons) with their own holes plus one hole per piece (pairs given per batch).
+
+    Built from coordinates in one call (:func:`shapely.from_ragged_array`): each batch's own rings,
+    then its pieces' outlines, without a geometry object per ring. Geometries with Z keep it (one
+    ring object each).
+    """
+    if shapely.has_z(batches[which]).any() or shapely.has_z(pieces[piece_pos]).any():
+        return _with_hole_rings(batches, pieces, batch_pos, piece_pos, which)
+    _, b_xy, (b_ring, b_geom) = shapely.to_ragged_array(batches[which], include_z=False)
+    p_xy, p_part = shapely.get_coordinates(pieces[piece_pos], return_index=True)
+    p_len = np.bincount(p_part, minlength=len(piece_pos))
+    # one record per ring: its batch (slot), where its coordinates start, how many, batch rings first
+    b_rings = np.diff(b_geom)
+    slot = np.concatenate([np.repeat(np.arange(len(which)), b_rings), np.searchsorted(which, batch_pos)])
+    start = np.concatenate([b_ring[:-1], len(b_xy) + np.r_[0, np.cumsum(p_len)[:-1]]])
+    length = np.concatenate([np.diff(b_ring), p_len])
+    second = np.r_[np.zeros(len(b_ring) - 1, dtype=bool), np.ones(len(p_len), dtype=bool)]
+    order = np.lexsort((second, slot))  # stable: a batch's shell, its own holes, then the pieces
+    start, length = start[order], length[order]
+    ends = np.cumsum(length)
+    gather = np.repeat(start - (ends - length), length) + np.arange(ends[-1] if len(ends) else 0)
+    xy = np.concatenate([b_xy, p_xy])[gather]
+    rings_per = np.bincount(slot, minlength=len(which))
+    offsets = (np.r_[0, ends], np.r_[0, np.cumsum(rings_per)])
+    return shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, offsets)
+
+
+def _with_hole_rings(
+    batches: np.ndarray, pieces: np.ndarray, batch_pos: np.ndarray, piece_pos: np.ndarray, which: np.ndarray
+) -> np.ndarray:
+    """:func:`_with_holes` from ring geometries (slower; keeps Z)."""
     own = shapely.get_num_interior_rings(batches[which])
-    shells = shapely.get_exterior_ring(batches[which])
-    holes_own = [shapely.get_interior_ring(batches[which], k) for k in range(int(own.max(initial=0)))]
-    ring_parts = [shells, shapely.get_exterior_ring(pieces[piece_pos])]
+    ring_parts = [shapely.get_exterior_ring(batches[which]), shapely.get_exterior_ring(pieces[piece_pos])]
     slot_parts = [np.arange(len(which)), np.searchsorted(which, batch_pos)]
-    for k, ring in enumerate(holes_own):
+    for k in range(int(own.max(initial=0))):
         have = own > k
-        ring_parts.append(ring[have])
+        ring_parts.append(shapely.get_interior_ring(batches[which][have], k))
         slot_parts.append(np.flatnonzero(have))
     rings, slot = np.concatenate(ring_parts), np.concatenate(slot_parts)
     is_shell = np.zeros(len(rings), dtype=bool)
