@@ -8,6 +8,7 @@ one call on the whole array.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -15,10 +16,18 @@ from typing import Any
 import numpy as np
 import shapely
 
-__all__ = ["PARALLEL_MIN", "box_pairs", "threaded"]
+__all__ = ["PARALLEL_MIN", "WORKER_PREFIX", "box_pairs", "in_worker", "threaded"]
 
 #: Below this many elements the threads cost more than they save.
 PARALLEL_MIN = 20_000
+#: Name prefix of landkit's worker threads: work started inside one runs in it, not in more threads
+#: (the cores are already busy, and nested pools only add switching).
+WORKER_PREFIX = "landkit-worker"
+
+
+def in_worker() -> bool:
+    """Whether the calling thread is one of landkit's workers."""
+    return threading.current_thread().name.startswith(WORKER_PREFIX)
 
 
 def threaded(
@@ -44,10 +53,10 @@ def threaded(
     """
     n = len(arrays[0])
     workers = min(4, os.cpu_count() or 1) if threads is None else threads
-    if workers < 2 or n < max(min_size, 2):
+    if workers < 2 or n < max(min_size, 2) or in_worker():
         return fn(*arrays, **kwargs)
     edges = np.linspace(0, n, workers + 1).astype(int)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=WORKER_PREFIX) as pool:
         parts = list(
             pool.map(lambda k: fn(*(a[edges[k] : edges[k + 1]] for a in arrays), **kwargs), range(workers))
         )

@@ -6,6 +6,9 @@ unthreaded shapely call, ``contains_properly`` and the long join, ``shapely.diff
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -13,7 +16,7 @@ import pyproj
 import pytest
 import shapely
 
-from landkit._parallel import threaded
+from landkit._parallel import WORKER_PREFIX, threaded
 from landkit._transformers import transformer
 from landkit.area import geodesic_area
 from landkit.errors import LandkitError
@@ -56,6 +59,23 @@ def test_threaded_shapely_equals_one_call() -> None:
         shapely.area(shapely.union(a, b)), rel=1e-12
     )
     assert threaded(shapely.is_valid, a[:10], threads=2).tolist() == [True] * 10  # small: one call
+
+
+def test_threaded_runs_inline_inside_a_worker() -> None:
+    """Work started inside a landkit worker (a zone-join chunk) stays in that thread: no nested pools."""
+    names: list[str] = []
+
+    def record(a: np.ndarray) -> np.ndarray:
+        names.append(threading.current_thread().name)
+        return a
+
+    assert (threaded(record, np.arange(50_000), threads=2) == np.arange(50_000)).all()
+    assert len(names) == 2  # split in two at the top level
+    names.clear()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=WORKER_PREFIX) as pool:
+        pool.submit(threaded, record, np.arange(50_000), threads=2).result()
+    assert len(names) == 1
+    assert names[0].startswith(WORKER_PREFIX)
 
 
 def _parcels_and_zones() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

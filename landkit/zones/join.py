@@ -21,6 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._parallel import WORKER_PREFIX
 from ..errors import ConfigError
 from . import _dask
 from ._overlap import (
@@ -151,7 +152,7 @@ def _chunk_results(
         bar = tqdm(total=len(starts), desc="分区叠加", unit="块")
     # shapely releases the GIL; every overlaps() call prepares its own zone copies, so threads share
     # no prepared geometry (sharing them crashes GEOS)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=WORKER_PREFIX) as pool:
         results = pool.map(lambda i: overlaps(geoms[i : i + chunk_size], payload, valid=valid), starts)
         for i, result in zip(starts, results, strict=True):
             chunk = labels[i : i + chunk_size]
