@@ -101,6 +101,27 @@ def best_of(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
     return min(times), result  # type: ignore[return-value]
 
 
+def best_of_each(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, tuple[float, Any] | Exception]:
+    """Like :func:`best_of` for several peers, taking turns (A, B, C, A, B, C, …) so that each one's best
+    time comes from the same stretch of a shared, noisy machine; a peer that raises is left out of later
+    rounds and its exception returned in its place."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    out: dict[str, tuple[float, Any] | Exception] = {}
+    for _ in range(max(1, repeat)):
+        for name, fn in fns.items():
+            if isinstance(out.get(name), Exception):
+                continue
+            t0 = time.perf_counter()
+            try:
+                result = fn()
+            except Exception as exc:  # noqa: BLE001 - reported as a failed check by the caller
+                out[name] = exc
+                continue
+            times[name].append(time.perf_counter() - t0)
+            out[name] = (min(times[name]), result)
+    return out
+
+
 def agree(peer: str, ours: Any, theirs: Any, *, rtol: float = 0.0, atol: float = 0.0, what: str) -> dict:
     """Compare a peer's answer with landkit's: equal when ``|theirs − ours| ≤ atol + rtol·|ours|`` everywhere.
 

@@ -13,9 +13,10 @@ m² per batch (each square metre once, only inside the batch, geodesic on GRS80)
 * ``landkit_geometry`` / ``overlay_dissolve_difference`` — the same two with the unsupplied geometry
   too (landkit's default; the peer adds ``batches.difference(covered)``), remainder areas compared.
 
-Data generation is not timed; each peer's best of ``--repeat`` runs is reported. The script exits
-non-zero when the peers' supplied areas differ by more than 1e-6 relative + 1e-3 m² on any batch (or a
-peer crashes), and writes ``benchmarks/results/bench_indicators.json`` (``benchmarks/_results.py``).
+Data generation is not timed; the peers take turns, and each one's best of ``--repeat`` runs is
+reported. The script exits non-zero when the peers' supplied areas differ by more than 1e-6 relative
++ 1e-3 m² on any batch (or a peer crashes), and writes ``benchmarks/results/bench_indicators.json``
+(``benchmarks/_results.py``).
 
 Usage::
 
@@ -34,7 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from _results import agree, assert_agree, best_of, crashed, row, write_results
+from _results import agree, assert_agree, best_of_each, crashed, row, write_results
 
 from landkit.area import geodesic_area
 from landkit.indicators import unsupplied
@@ -138,11 +139,12 @@ def main() -> int:
     args = ap.parse_args()
     batches, supplies = make_data(args.batches, args.supplies)
     runs, checks = {}, []
-    for name, fn in PEERS:
-        try:
-            runs[name] = best_of(lambda f=fn: f(batches, supplies), args.repeat)
-        except Exception as exc:  # noqa: BLE001 - a crashing peer is a failed check
-            checks.append(crashed(name, exc))
+    fns = {name: (lambda f=fn: f(batches, supplies)) for name, fn in PEERS}
+    for name, got in best_of_each(fns, args.repeat).items():  # the peers take turns
+        if isinstance(got, Exception):
+            checks.append(crashed(name, got))
+        else:
+            runs[name] = got
     checks += _checks(runs)
     secs = {f"{k}_s": round(v[0], 3) for k, v in runs.items()}
     figures = {"batches": args.batches, "supplies": args.supplies, **secs}

@@ -41,8 +41,9 @@ UNSUPPLIED_LABELS = {
 }
 
 
-def _dated_supplies(supplies: gpd.GeoDataFrame, as_of: object) -> gpd.GeoDataFrame:
-    """Supplies signed on or before ``as_of``; undated or undecidable ones are left out with a warning."""
+def _dated_supplies(supplies: gpd.GeoDataFrame, as_of: object) -> np.ndarray:
+    """Which supplies were signed on or before ``as_of``; undated or undecidable ones are left out with a
+    warning."""
     if "contract_date" not in supplies:
         raise LandkitError("supplies need a contract_date (合同签订日期) to be dated against as_of")
     on = on_or_before(supplies, "contract_date", as_day(as_of))
@@ -54,7 +55,7 @@ def _dated_supplies(supplies: gpd.GeoDataFrame, as_of: object) -> gpd.GeoDataFra
             LandkitWarning,
             stacklevel=3,
         )
-    return supplies[on.fillna(False).to_numpy()]
+    return on.fillna(False).to_numpy(dtype=bool)
 
 
 def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -104,7 +105,7 @@ def _pieces(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     i, j = box_pairs(polys)
     meet = shapely.intersects(polys[i], polys[j])
     i, j = i[meet], j[meet]
-    inner = threaded(shapely.relate_pattern, polys[i], polys[j], min_size=500, pattern="T********")
+    inner = shapely.relate_pattern(polys[i], polys[j], pattern="T********")
     labels = _components(len(polys), i[inner], j[inner])
     counts = np.bincount(labels, minlength=len(polys))
     single = counts[labels] == 1
@@ -125,9 +126,7 @@ def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) 
     sizes = np.diff(np.r_[starts, len(lab)])
     out = np.empty(len(starts), dtype=object)
     two = sizes == 2
-    out[two] = threaded(
-        shapely.union, polys[order[starts[two]]], polys[order[starts[two] + 1]], min_size=1000
-    )
+    out[two] = shapely.union(polys[order[starts[two]]], polys[order[starts[two] + 1]])
     for k in np.flatnonzero(~two):
         out[k] = shapely.union_all(polys[order[starts[k] : starts[k] + sizes[k]]])
     return out
@@ -184,10 +183,10 @@ def unsupplied(
         raise LandkitError("batches and supplies need a CRS; read them with read_batches/read_supplies")
     approved_on = on_or_before(batches, "approval_date", day).fillna(False).to_numpy()
     kept = batches[approved_on]
-    sup = _dated_supplies(supplies, day)
-    if sup.crs != kept.crs:
-        sup = sup.to_crs(kept.crs)
-    pieces, lonely = _pieces(sup.geometry.to_numpy())
+    signed = supplies.geometry[_dated_supplies(supplies, day)]
+    if signed.crs != kept.crs:
+        signed = signed.to_crs(kept.crs)
+    pieces, lonely = _pieces(signed.to_numpy())
     approved = np.asarray(geodesic_area(kept), dtype=float)
     pairs = _pairs(_outlined(kept), pieces, kept.crs)
     supplied = np.minimum(np.bincount(pairs.zone_pos, weights=pairs.area_m2, minlength=len(kept)), approved)
