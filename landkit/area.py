@@ -119,14 +119,15 @@ def area_m2_array(
     [9998, 0]
     """
     out = np.zeros(len(geoms))
-    idx = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    idx = np.flatnonzero(shapely.get_num_coordinates(geoms) > 0)  # neither missing nor empty, in one pass
     if not len(idx):
         return out
     cm = _tm_central_meridian(crs)
+    present = geoms if len(idx) == len(geoms) else geoms[idx]  # no copy when all are there
     if cm is None:
-        out[idx] = fallback(geoms[idx])
+        out[idx] = fallback(present)
         return out
-    parts = threaded(lambda k: np.column_stack(_tm_areas(geoms[k], crs, cm)), idx)  # (area, bound) per row
+    parts = threaded(lambda g: np.column_stack(_tm_areas(g, crs, cm)), present)  # (area, bound) per row
     areas, ok = parts[:, 0], parts[:, 1] < _EDGE_BOUND
     out[idx[ok]] = areas[ok]
     rest = idx[~ok]

@@ -89,10 +89,10 @@ def _with_holes(
     """``which`` batches (polygons) with their own holes plus one hole per piece (pairs given per batch).
 
     Built from coordinates in one call (:func:`shapely.from_ragged_array`): each batch's own rings,
-    then its pieces' outlines, without a geometry object per ring. Geometries with Z keep it (one
-    ring object each).
+    then its pieces' outlines, without a geometry object per ring. Batches with Z keep it (one ring
+    object each).
     """
-    if shapely.has_z(batches[which]).any() or shapely.has_z(pieces[piece_pos]).any():
+    if shapely.has_z(batches[which]).any():  # holes take the batch's dimension
         return _with_hole_rings(batches, pieces, batch_pos, piece_pos, which)
     _, b_xy, (b_ring, b_geom) = shapely.to_ragged_array(batches[which], include_z=False)
     p_xy, p_part = shapely.get_coordinates(pieces[piece_pos], return_index=True)

@@ -93,7 +93,8 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
 def _pieces(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`supply_pieces` of a geometry array, and which pieces touch no other one (pieces dissolved
     from several supplies are not counted as such: only a supply alone is known not to)."""
-    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    present = shapely.get_num_coordinates(geoms) > 0  # neither missing nor empty, in one pass
+    geoms = geoms if present.all() else geoms[present]
     invalid = ~threaded(shapely.is_valid, geoms)
     if invalid.any():
         geoms = geoms.copy()
@@ -110,12 +111,13 @@ def _pieces(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts = np.bincount(labels, minlength=len(polys))
     single = counts[labels] == 1
     merged = shapely.get_parts(_union_clusters(polys, labels, np.flatnonzero(~single)))
+    merged = merged[shapely.get_type_id(merged) == 3]  # (polys are polygons already)
     met = np.zeros(len(polys), dtype=bool)
     met[i], met[j] = True, True  # intersecting (overlapping or touching) another supply
+    if single.all():
+        return polys, ~met
     parts = np.concatenate([polys[single], merged])
-    lonely = np.concatenate([~met[single], np.zeros(len(merged), dtype=bool)])
-    polygon = shapely.get_type_id(parts) == 3
-    return parts[polygon], lonely[polygon]
+    return parts, np.concatenate([~met[single], np.zeros(len(merged), dtype=bool)])
 
 
 def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) -> np.ndarray:

@@ -250,7 +250,7 @@ def overlaps(geoms: gpd.GeoSeries | np.ndarray, payload: Payload, *, valid: bool
     src = pyproj.CRS.from_wkt(payload.parcels_crs)
     work = pyproj.CRS.from_wkt(payload.work_crs)
     area_crs = pyproj.CRS.from_wkt(payload.area_crs)
-    missing = shapely.is_missing(arr) | shapely.is_empty(arr)
+    missing = shapely.get_num_coordinates(arr) == 0  # missing or empty, in one pass
     invalid = np.zeros(len(arr), dtype=bool) if valid else ~missing & ~shapely.is_valid(arr)
     repaired = np.flatnonzero(invalid)
     if len(repaired):
