@@ -95,14 +95,16 @@ def _with_holes(
     if shapely.has_z(batches[which]).any():  # holes take the batch's dimension
         return _with_hole_rings(batches, pieces, batch_pos, piece_pos, which)
     _, b_xy, (b_ring, b_geom) = shapely.to_ragged_array(batches[which], include_z=False)
-    p_xy, p_part = shapely.get_coordinates(pieces[piece_pos], return_index=True)
-    p_len = np.bincount(p_part, minlength=len(piece_pos))
+    # every piece's coordinates in one sequential pass (cheaper than picking the pieces out first)
+    p_xy, p_part = shapely.get_coordinates(pieces, return_index=True)
+    p_start = np.searchsorted(p_part, np.arange(len(pieces)))
+    p_len = np.diff(np.r_[p_start, len(p_part)])
     # one record per ring: its batch (slot), where its coordinates start, how many, batch rings first
     b_rings = np.diff(b_geom)
     slot = np.concatenate([np.repeat(np.arange(len(which)), b_rings), np.searchsorted(which, batch_pos)])
-    start = np.concatenate([b_ring[:-1], len(b_xy) + np.r_[0, np.cumsum(p_len)[:-1]]])
-    length = np.concatenate([np.diff(b_ring), p_len])
-    second = np.r_[np.zeros(len(b_ring) - 1, dtype=bool), np.ones(len(p_len), dtype=bool)]
+    start = np.concatenate([b_ring[:-1], len(b_xy) + p_start[piece_pos]])
+    length = np.concatenate([np.diff(b_ring), p_len[piece_pos]])
+    second = np.r_[np.zeros(len(b_ring) - 1, dtype=bool), np.ones(len(piece_pos), dtype=bool)]
     order = np.lexsort((second, slot))  # stable: a batch's shell, its own holes, then the pieces
     start, length = start[order], length[order]
     ends = np.cumsum(length)

@@ -91,8 +91,8 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
 
 
 def _pieces(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`supply_pieces` of a geometry array, and which pieces touch no other one (pieces dissolved
-    from several supplies are not counted as such: only a supply alone is known not to)."""
+    """:func:`supply_pieces` of a geometry array, and which pieces touch no other one (from the meeting
+    pairs already found: no second search)."""
     present = shapely.get_num_coordinates(geoms) > 0  # neither missing nor empty, in one pass
     geoms = geoms if present.all() else geoms[present]
     invalid = ~threaded(shapely.is_valid, geoms)
@@ -110,14 +110,19 @@ def _pieces(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     labels = _components(len(polys), i[inner], j[inner])
     counts = np.bincount(labels, minlength=len(polys))
     single = counts[labels] == 1
-    merged = shapely.get_parts(_union_clusters(polys, labels, np.flatnonzero(~single)))
-    merged = merged[shapely.get_type_id(merged) == 3]  # (polys are polygons already)
-    met = np.zeros(len(polys), dtype=bool)
-    met[i], met[j] = True, True  # intersecting (overlapping or touching) another supply
+    # a piece (named by its label) touches another where a meeting pair joins two pieces
+    touch = np.zeros(len(polys), dtype=bool)
+    across = labels[i] != labels[j]
+    touch[labels[i[across]]], touch[labels[j[across]]] = True, True
     if single.all():
-        return polys, ~met
-    parts = np.concatenate([polys[single], merged])
-    return parts, np.concatenate([~met[single], np.zeros(len(merged), dtype=bool)])
+        return polys, ~touch
+    clusters = np.unique(labels[~single])  # the order of the unions
+    merged, at = shapely.get_parts(_union_clusters(polys, labels, np.flatnonzero(~single)), return_index=True)
+    polygon = shapely.get_type_id(merged) == 3  # (polys are polygons already)
+    merged, at = merged[polygon], at[polygon]
+    split = np.bincount(at, minlength=len(clusters)) > 1  # parts of one union may touch each other
+    lonely = np.concatenate([~touch[single], ~(touch[clusters] | split)[at]])
+    return np.concatenate([polys[single], merged]), lonely
 
 
 def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) -> np.ndarray:
