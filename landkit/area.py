@@ -201,7 +201,6 @@ def _tm_areas(geoms: np.ndarray, crs: pyproj.CRS, cm: float) -> tuple[np.ndarray
     Checked against :class:`pyproj.Geod` in ``tests/test_core_area_scale.py``. Eastings are taken from
     the projected ones with a 1 % margin for their scale error (< 0.2 % inside a zone).
     """
-    planar = shapely.area(geoms)
     coords, part = shapely.get_coordinates(geoms, return_index=True)
     params = _tm_params(crs) or {}
     k0 = params.get("Scale factor at natural origin", 1.0)
@@ -215,14 +214,22 @@ def _tm_areas(geoms: np.ndarray, crs: pyproj.CRS, cm: float) -> tuple[np.ndarray
     unsigned = np.bincount(at, weights=(np.abs(mid) * l2 * np.sqrt(l2))[same], minlength=n)
     one_ring = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
     lens = np.where(one_ring, 1.02 * np.abs(signed) + 0.02 * unsigned, unsigned)
-    cx, cy = _centroids(geoms, coords, part, one_ring=one_ring)
+    cx, cy, planar = _centroids_and_areas(geoms, coords, part, one_ring=one_ring)
     scale = _areal_scale(crs, cx, cy)
-    bounds = shapely.bounds(geoms)
-    width = 1.01 * (bounds[:, 2] - bounds[:, 0]) / k0
+    width = 1.01 * _extent(coords[:, 0], part, n) / k0
     with np.errstate(divide="ignore", invalid="ignore"):
         areas = np.where(planar == 0, 0.0, planar / scale)
         bound = np.where(planar == 0, 0.0, lens / (12.0 * _R2) / planar + width * width / (4.0 * _R2))
     return areas, np.asarray(bound, dtype=float)
+
+
+def _extent(x: np.ndarray, part: np.ndarray, n: int) -> np.ndarray:
+    """Per geometry, max − min of its coordinates ``x`` (``part``: its position; 0 without coordinates)."""
+    out = np.zeros(n)
+    if len(x):
+        starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+        out[part[starts]] = np.maximum.reduceat(x, starts) - np.minimum.reduceat(x, starts)
+    return out
 
 
 def _centroids(
@@ -234,6 +241,14 @@ def _centroids(
     polygon's vertices are taken relative to its first one so the sums keep full precision.
     ``one_ring`` (which geometries are polygons without holes) is computed when not given.
     """
+    cx, cy, _ = _centroids_and_areas(geoms, coords, part, one_ring=one_ring)
+    return cx, cy
+
+
+def _centroids_and_areas(
+    geoms: np.ndarray, coords: np.ndarray, part: np.ndarray, *, one_ring: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_centroids` and the planar areas (the same shoelace sums; GEOS for the others)."""
     n = len(geoms)
     first = np.minimum(np.searchsorted(part, np.arange(n)), max(len(coords) - 1, 0))
     ox, oy = coords[first, 0], coords[first, 1]
@@ -247,12 +262,14 @@ def _centroids(
     if one_ring is None:
         one_ring = (shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
     other = ~one_ring | ~(np.abs(a2) > 0)
+    area = np.abs(a2) / 2
     if other.any():
         with np.errstate(invalid="ignore"):
             cent = shapely.centroid(geoms[other])
         cent[shapely.is_empty(cent)] = None  # missing or empty geometries: NaN
         cx[other], cy[other] = shapely.get_x(cent), shapely.get_y(cent)
-    return cx, cy
+        area[other] = shapely.area(geoms[other])
+    return cx, cy, area
 
 
 #: Cell size (m, easting × northing) of the grid the areal scale factor is interpolated on: quadratic

@@ -9,7 +9,15 @@ import pytest
 import shapely
 import shapely.affinity
 
-from landkit.area import _EDGE_BOUND, _areal_scale, _centroids, _tm_areas, geodesic_area
+from landkit.area import (
+    _EDGE_BOUND,
+    _areal_scale,
+    _centroids,
+    _centroids_and_areas,
+    _extent,
+    _tm_areas,
+    geodesic_area,
+)
 from landkit.zones import join_zones, zone_totals
 
 
@@ -64,6 +72,12 @@ def test_numpy_centroids_match_geos() -> None:
     assert np.allclose(cx[:-2], shapely.get_x(ref), rtol=0, atol=1e-6)
     assert np.allclose(cy[:-2], shapely.get_y(ref), rtol=0, atol=1e-6)
     assert np.isnan(cx[-2:]).all()
+    _, _, area = _centroids_and_areas(geoms, coords, part)
+    assert area[:-1] == pytest.approx(shapely.area(geoms[:-1]), rel=1e-12, abs=1e-9)
+    bounds = shapely.bounds(geoms[:-2])
+    assert _extent(coords[:, 0], part, len(geoms))[:-2] == pytest.approx(
+        bounds[:, 2] - bounds[:, 0], abs=1e-9
+    )
 
 
 def test_tm_areas_still_match_geod() -> None:
