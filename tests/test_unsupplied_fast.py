@@ -22,8 +22,8 @@ from landkit.area import geodesic_area
 from landkit.errors import LandkitError
 from landkit.indicators import unsupplied
 from landkit.indicators._dates import last_day
+from landkit.indicators._pieces import pieces as _pieces
 from landkit.indicators._remainder import remainders, touching
-from landkit.indicators.unsupplied import _pieces
 from landkit.zones import join_zones, polygon_pairs, zone_pairs
 
 LAEA = pyproj.CRS.from_proj4("+proj=laea +lat_0=27.2 +lon_0=110.1 +ellps=GRS80 +units=m +no_defs")

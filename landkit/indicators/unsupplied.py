@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .._parallel import box_pairs, threaded
 from ..area import geodesic_area
 from ..errors import LandkitError, LandkitWarning
 from ..units import HA_M2, MU_M2
 from ..zones import ZonePairs, polygon_pairs
 from ._dates import as_day, on_or_before
+from ._pieces import pieces
 from ._remainder import remainders
 
 __all__ = ["UNSUPPLIED_LABELS", "supply_pieces", "unsupplied"]
@@ -58,20 +58,6 @@ def _dated_supplies(supplies: gpd.GeoDataFrame, as_of: object) -> np.ndarray:
     return on.fillna(False).to_numpy(dtype=bool)
 
 
-def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Connected-component label of each of ``n`` nodes joined by edges ``i``–``j`` (label propagation)."""
-    labels = np.arange(n)
-    while len(i):
-        low = np.minimum(labels[i], labels[j])
-        before = labels.copy()
-        np.minimum.at(labels, i, low)
-        np.minimum.at(labels, j, low)
-        labels = labels[labels]  # jump to the root found so far
-        if np.array_equal(labels, before):
-            break
-    return labels
-
-
 def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     """Supply polygons with overlapping ones dissolved: pieces whose interiors are disjoint.
 
@@ -87,56 +73,7 @@ def supply_pieces(supplies: gpd.GeoDataFrame, /) -> gpd.GeoDataFrame:
     >>> len(p), float(p.area.sum())
     (3, 9.0)
     """
-    return gpd.GeoDataFrame(geometry=_pieces(supplies.geometry.to_numpy())[0], crs=supplies.crs)
-
-
-def _pieces(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`supply_pieces` of a geometry array, and which pieces touch no other one (from the meeting
-    pairs already found: no second search)."""
-    present = shapely.get_num_coordinates(geoms) > 0  # neither missing nor empty, in one pass
-    geoms = geoms if present.all() else geoms[present]
-    invalid = ~threaded(shapely.is_valid, geoms)
-    if invalid.any():
-        geoms = geoms.copy()
-        geoms[invalid] = shapely.make_valid(geoms[invalid])
-    polys = geoms
-    if (shapely.get_type_id(polys) != 3).any():  # multipolygons and collections: their polygons
-        polys = shapely.get_parts(polys)
-        polys = polys[shapely.get_type_id(polys) == 3]
-    i, j = box_pairs(polys)
-    meet = shapely.intersects(polys[i], polys[j])
-    i, j = i[meet], j[meet]
-    inner = shapely.relate_pattern(polys[i], polys[j], pattern="T********")
-    labels = _components(len(polys), i[inner], j[inner])
-    counts = np.bincount(labels, minlength=len(polys))
-    single = counts[labels] == 1
-    # a piece (named by its label) touches another where a meeting pair joins two pieces
-    touch = np.zeros(len(polys), dtype=bool)
-    across = labels[i] != labels[j]
-    touch[labels[i[across]]], touch[labels[j[across]]] = True, True
-    if single.all():
-        return polys, ~touch
-    clusters = np.unique(labels[~single])  # the order of the unions
-    merged, at = shapely.get_parts(_union_clusters(polys, labels, np.flatnonzero(~single)), return_index=True)
-    polygon = shapely.get_type_id(merged) == 3  # (polys are polygons already)
-    merged, at = merged[polygon], at[polygon]
-    split = np.bincount(at, minlength=len(clusters)) > 1  # parts of one union may touch each other
-    lonely = np.concatenate([~touch[single], ~(touch[clusters] | split)[at]])
-    return np.concatenate([polys[single], merged]), lonely
-
-
-def _union_clusters(polys: np.ndarray, labels: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """The union of each cluster of overlapping polygons (pairs vectorised, larger clusters one by one)."""
-    order = members[np.argsort(labels[members], kind="stable")]
-    lab = labels[order]
-    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]]) if len(lab) else np.zeros(0, dtype=int)
-    sizes = np.diff(np.r_[starts, len(lab)])
-    out = np.empty(len(starts), dtype=object)
-    two = sizes == 2
-    out[two] = shapely.union(polys[order[starts[two]]], polys[order[starts[two] + 1]])
-    for k in np.flatnonzero(~two):
-        out[k] = shapely.union_all(polys[order[starts[k] : starts[k] + sizes[k]]])
-    return out
+    return gpd.GeoDataFrame(geometry=pieces(supplies.geometry.to_numpy())[0], crs=supplies.crs)
 
 
 def unsupplied(
@@ -193,9 +130,10 @@ def unsupplied(
     signed = supplies.geometry[_dated_supplies(supplies, day)]
     if signed.crs != kept.crs:
         signed = signed.to_crs(kept.crs)
-    pieces, lonely = _pieces(signed.to_numpy())
+    outlines = _outlined(kept)
+    pieces_, lonely = pieces(signed.to_numpy())
     approved = np.asarray(geodesic_area(kept), dtype=float)
-    pairs = _pairs(_outlined(kept), pieces, kept.crs)
+    pairs = _pairs(outlines, pieces_, kept.crs)
     supplied = np.minimum(np.bincount(pairs.zone_pos, weights=pairs.area_m2, minlength=len(kept)), approved)
     n_pieces = np.bincount(pairs.zone_pos, minlength=len(kept))
     rest = approved - supplied
@@ -212,8 +150,8 @@ def unsupplied(
     if not geometry:
         return out
     rest_geoms = remainders(
-        kept.geometry.to_numpy(),
-        pieces,
+        outlines,
+        pieces_,
         batch_pos=pairs.zone_pos,
         piece_pos=pairs.parcel_pos,
         inside=pairs.inside,
@@ -222,10 +160,10 @@ def unsupplied(
     return gpd.GeoDataFrame(out, geometry=rest_geoms, crs=kept.crs)
 
 
-def _pairs(batches: np.ndarray, pieces: np.ndarray, crs: object) -> ZonePairs:
+def _pairs(batches: np.ndarray, pieces_: np.ndarray, crs: object) -> ZonePairs:
     """Batch × piece overlaps from the zone-join engine (none when either side is empty)."""
-    if len(pieces) and len(batches):
-        return polygon_pairs(pieces, batches, crs=crs, kind="批次", valid=True)  # supply_pieces repaired them
+    if len(pieces_) and len(batches):
+        return polygon_pairs(pieces_, batches, crs=crs, kind="批次", valid=True)  # pieces() repaired them
     none = np.zeros(0, dtype=int)
     return ZonePairs(none, none, np.zeros(0), np.zeros(0, dtype=bool), len(batches))
 
