@@ -66,7 +66,7 @@ def dissolve(polys: np.ndarray, /) -> Dissolved:
     i, j = box_pairs(polys)
     meet = shapely.intersects(polys[i], polys[j])
     i, j = i[meet], j[meet]
-    inner = shapely.relate_pattern(polys[i], polys[j], pattern="T********")
+    inner = ~shapely.touches(polys[i], polys[j])  # they meet: interiors overlap unless they only touch
     labels = _components(len(polys), i[inner], j[inner])
     single = np.bincount(labels, minlength=len(polys))[labels] == 1
     # a piece (named by its label) touches another where a meeting pair joins two pieces
