@@ -142,7 +142,8 @@ def _chunk_results(
         raise ValueError("parcels must have a unique index (it labels the rows of the join)")
     n = len(geoms)
     workers = _threads(threads, n)
-    steps = 20 if progress else workers  # ~20 steps for a bar, else one chunk per thread
+    # ~20 steps for a bar; else two chunks per thread, so a thread slowed by a busy core can hand work on
+    steps = 20 if progress else 2 * workers if workers > 1 else 1
     chunk_size = max(1, min(chunk_size, max(10_000, -(-n // steps))))
     starts = range(0, max(n, 1), chunk_size)
     bar = None
