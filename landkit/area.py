@@ -232,23 +232,15 @@ def _extent(x: np.ndarray, part: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _centroids(
+def _centroids_and_areas(
     geoms: np.ndarray, coords: np.ndarray, part: np.ndarray, *, one_ring: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Area centroids: the shoelace sums in numpy for one-ring polygons, GEOS for the rest.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Area centroids and planar areas: the shoelace sums in numpy for one-ring polygons, GEOS for the rest.
 
     ``coords``/``part`` are :func:`shapely.get_coordinates` of ``geoms`` with ``return_index``; each
     polygon's vertices are taken relative to its first one so the sums keep full precision.
     ``one_ring`` (which geometries are polygons without holes) is computed when not given.
     """
-    cx, cy, _ = _centroids_and_areas(geoms, coords, part, one_ring=one_ring)
-    return cx, cy
-
-
-def _centroids_and_areas(
-    geoms: np.ndarray, coords: np.ndarray, part: np.ndarray, *, one_ring: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_centroids` and the planar areas (the same shoelace sums; GEOS for the others)."""
     n = len(geoms)
     first = np.minimum(np.searchsorted(part, np.arange(n)), max(len(coords) - 1, 0))
     ox, oy = coords[first, 0], coords[first, 1]

@@ -12,7 +12,6 @@ import shapely.affinity
 from landkit.area import (
     _EDGE_BOUND,
     _areal_scale,
-    _centroids,
     _centroids_and_areas,
     _extent,
     _tm_areas,
@@ -67,12 +66,11 @@ def test_numpy_centroids_match_geos() -> None:
         ]
     )
     coords, part = shapely.get_coordinates(geoms, return_index=True)
-    cx, cy = _centroids(geoms, coords, part)
+    cx, cy, area = _centroids_and_areas(geoms, coords, part)
     ref = shapely.centroid(geoms[:-2])
     assert np.allclose(cx[:-2], shapely.get_x(ref), rtol=0, atol=1e-6)
     assert np.allclose(cy[:-2], shapely.get_y(ref), rtol=0, atol=1e-6)
     assert np.isnan(cx[-2:]).all()
-    _, _, area = _centroids_and_areas(geoms, coords, part)
     assert area[:-1] == pytest.approx(shapely.area(geoms[:-1]), rel=1e-12, abs=1e-9)
     bounds = shapely.bounds(geoms[:-2])
     assert _extent(coords[:, 0], part, len(geoms))[:-2] == pytest.approx(

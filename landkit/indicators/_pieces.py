@@ -8,28 +8,12 @@ which lets the unsupplied geometry take those as plain holes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import shapely
 
 from .._parallel import box_pairs, threaded
 
-__all__ = ["Dissolved", "dissolve", "pieces", "polygons"]
-
-
-@dataclass(frozen=True)
-class Dissolved:
-    """What :func:`dissolve` found: which polygons stay single, the unions of the others, and which of
-    the resulting pieces (singles first, then unions) touch no other piece."""
-
-    single: np.ndarray  # per polygon
-    merged: np.ndarray  # one or more polygons per cluster of overlapping polygons
-    lonely: np.ndarray  # per piece: polys[single] then merged
-
-    def pieces(self, polys: np.ndarray) -> np.ndarray:
-        """The pieces: the single polygons, then the unions."""
-        return polys if self.single.all() else np.concatenate([polys[self.single], self.merged])
+__all__ = ["dissolve", "pieces", "polygons"]
 
 
 def polygons(geoms: np.ndarray, /) -> np.ndarray:
@@ -53,15 +37,16 @@ def polygons(geoms: np.ndarray, /) -> np.ndarray:
     return geoms
 
 
-def dissolve(polys: np.ndarray, /) -> Dissolved:
-    """Dissolve valid polygons whose interiors overlap; see :class:`Dissolved`.
+def dissolve(polys: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
+    """Dissolve valid polygons whose interiors overlap: the pieces (the polygons that overlap nothing,
+    then one union per cluster) and which pieces touch no other one.
 
     Examples
     --------
     >>> from shapely.geometry import box
-    >>> d = dissolve(np.array([box(0, 0, 2, 2), box(1, 1, 3, 3), box(5, 5, 6, 6), box(6, 5, 7, 6)]))
-    >>> d.single.tolist(), [float(a) for a in shapely.area(d.merged)], d.lonely.tolist()
-    ([False, False, True, True], [7.0], [False, False, True])
+    >>> p, lonely = dissolve(np.array([box(0, 0, 2, 2), box(1, 1, 3, 3), box(5, 5, 6, 6), box(6, 5, 7, 6)]))
+    >>> [float(a) for a in shapely.area(p)], lonely.tolist()
+    ([1.0, 1.0, 7.0], [False, False, True])
     """
     i, j = box_pairs(polys)
     meet = shapely.intersects(polys[i], polys[j])
@@ -74,21 +59,19 @@ def dissolve(polys: np.ndarray, /) -> Dissolved:
     across = labels[i] != labels[j]
     touch[labels[i[across]]], touch[labels[j[across]]] = True, True
     if single.all():
-        return Dissolved(single, np.zeros(0, dtype=object), ~touch)
+        return polys, ~touch
     clusters = np.unique(labels[~single])  # the order of the unions
     merged, at = shapely.get_parts(_union_clusters(polys, labels, np.flatnonzero(~single)), return_index=True)
     polygon = shapely.get_type_id(merged) == 3  # (polys are polygons already)
     merged, at = merged[polygon], at[polygon]
     split = np.bincount(at, minlength=len(clusters)) > 1  # parts of one union may touch each other
     lonely = np.concatenate([~touch[single], ~(touch[clusters] | split)[at]])
-    return Dissolved(single, merged, lonely)
+    return np.concatenate([polys[single], merged]), lonely
 
 
 def pieces(geoms: np.ndarray, /) -> tuple[np.ndarray, np.ndarray]:
     """The supply pieces of a geometry array and which of them touch no other one."""
-    polys = polygons(geoms)
-    found = dissolve(polys)
-    return found.pieces(polys), found.lonely
+    return dissolve(polygons(geoms))
 
 
 def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
